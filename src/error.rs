@@ -1,0 +1,285 @@
+//! The one error vocabulary of a2a-auth.
+//!
+//! Every rejection anywhere in the crate is one [`Error`] variant. [`Error::code`] gives a stable
+//! kebab-case string that is identical in Rust, the WIT `error-code` enum, JavaScript
+//! (`err.code`), Python (`AuthError.code`) and the conformance vectors. Tests and callers match
+//! on codes, never on messages.
+//!
+//! No error carries token text, key material, signature bytes, or which internal step of a
+//! signature verification failed: details are limited to static names (a claim name, a limit
+//! name, a JSON problem) that a caller can act on.
+
+use core::fmt;
+
+/// Everything that can go wrong, as one flat, stable list.
+///
+/// Variants are in alphabetical order of their [`code`](Error::code). New variants may be added
+/// in minor releases; match with a wildcard arm.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Error {
+    /// The JWS `alg` (or a requested signing algorithm) is not in the caller's allow-list, is
+    /// `none` in any casing, or is not an algorithm this library implements.
+    AlgorithmNotAllowed,
+    /// A claim is present but has the wrong JSON type or an invalid value (for example a
+    /// NumericDate given as a string, or `aud` as a number). Names the claim.
+    ClaimInvalid(&'static str),
+    /// A claim has a well-formed value that does not equal what the verifier expects (issuer,
+    /// audience, subject, ...). Names the claim.
+    ClaimMismatch(&'static str),
+    /// A claim the token kind requires is absent. Names the claim.
+    ClaimMissing(&'static str),
+    /// The JWS `crit` header names an extension this verifier does not understand, or is
+    /// malformed (RFC 7515 §4.1.11).
+    CritUnsupported,
+    /// A JSON object has the same member name twice (rejected, never "last wins").
+    DuplicateJsonMember,
+    /// An argument supplied by the caller (not by the peer) is unusable, for example a key seed
+    /// of the wrong length or an empty allow-list. Names the argument.
+    InvalidArgument(&'static str),
+    /// A key is malformed or unusable: bad JWK members, a point not on the curve, an RSA modulus
+    /// outside the allowed sizes, a private key that does not match its public part.
+    InvalidKey(KeyProblem),
+    /// A signature or MAC did not verify (this includes signatures of the wrong length).
+    InvalidSignature,
+    /// The token is a JWE (five segments); encrypted tokens are not accepted here.
+    JweUnsupported,
+    /// The key's type, curve, `alg` or `use` is inconsistent with the algorithm in use
+    /// (the key-confusion defence of RFC 8725 §3.1).
+    KeyMismatch,
+    /// No key matches the token (by `kid`, or by algorithm when there is no `kid`).
+    KeyNotFound,
+    /// A counted limit was exceeded (token size, JSON depth, number of keys, ...). Names the
+    /// limit.
+    LimitExceeded(Limit),
+    /// Text that must be unpadded base64url (RFC 4648 §5) is not: padding, `+`, `/`, whitespace,
+    /// or non-zero trailing bits.
+    MalformedBase64,
+    /// Bytes that must be a JSON object are not: invalid JSON, invalid UTF-8, a lone surrogate,
+    /// or a value that is not an object.
+    MalformedJson,
+    /// A token is not a JWS in compact serialization (wrong number of segments, characters
+    /// outside the base64url alphabet, empty signature).
+    MalformedToken,
+    /// The token's `exp` is in the past (beyond the leeway).
+    TokenExpired,
+    /// The token's `iat` is in the future (beyond the leeway).
+    TokenIssuedInFuture,
+    /// The token's `nbf` is in the future (beyond the leeway).
+    TokenNotYetValid,
+    /// The token is older than the verifier's maximum age (measured from `iat`).
+    TokenTooOld,
+    /// The JWS `typ` header is absent or is not the explicit type this token kind requires
+    /// (RFC 8725 §3.11).
+    TypMismatch,
+}
+
+/// What is wrong with a key, for [`Error::InvalidKey`].
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyProblem {
+    /// The public point is not on the curve, or is the identity / a small-order point.
+    BadPoint,
+    /// A member has the wrong length (for example an EC coordinate shorter than the field).
+    BadLength,
+    /// A required member is absent or not a string.
+    MissingMember,
+    /// The private part does not correspond to the public part.
+    PrivatePublicMismatch,
+    /// The RSA modulus or exponent is outside what is accepted (modulus 2048 to 8192 bits).
+    RsaSize,
+    /// `kty`/`crv` name a key type this library does not implement.
+    UnsupportedType,
+    /// The secret (private scalar, seed, HMAC key) is out of range or too short.
+    BadSecret,
+}
+
+/// Which counted limit was exceeded, for [`Error::LimitExceeded`]. See [`crate::Limits`].
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Limit {
+    /// [`crate::Limits::max_token_bytes`].
+    TokenBytes,
+    /// [`crate::Limits::max_json_bytes`].
+    JsonBytes,
+    /// [`crate::Limits::max_json_depth`].
+    JsonDepth,
+    /// [`crate::Limits::max_keys`].
+    Keys,
+    /// [`crate::Limits::max_signature_checks`].
+    SignatureChecks,
+}
+
+impl Limit {
+    /// The limit's name as it appears in [`crate::Limits`] (snake_case).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::TokenBytes => "max_token_bytes",
+            Self::JsonBytes => "max_json_bytes",
+            Self::JsonDepth => "max_json_depth",
+            Self::Keys => "max_keys",
+            Self::SignatureChecks => "max_signature_checks",
+        }
+    }
+}
+
+impl KeyProblem {
+    const fn describe(self) -> &'static str {
+        match self {
+            Self::BadPoint => "public point is invalid",
+            Self::BadLength => "a key member has the wrong length",
+            Self::MissingMember => "a required key member is missing",
+            Self::PrivatePublicMismatch => "private part does not match public part",
+            Self::RsaSize => "rsa modulus or exponent size not accepted",
+            Self::UnsupportedType => "key type or curve not supported",
+            Self::BadSecret => "secret is out of range or too short",
+        }
+    }
+}
+
+impl Error {
+    /// Every code, in the order of the variants. The WIT `error-code` enum has exactly these
+    /// cases (a test compares them).
+    pub const ALL_CODES: &'static [&'static str] = &[
+        "alg-not-allowed",
+        "claim-invalid",
+        "claim-mismatch",
+        "claim-missing",
+        "crit-unsupported",
+        "duplicate-json-member",
+        "invalid-argument",
+        "invalid-key",
+        "invalid-signature",
+        "jwe-unsupported",
+        "key-mismatch",
+        "key-not-found",
+        "limit-exceeded",
+        "malformed-base64",
+        "malformed-json",
+        "malformed-token",
+        "token-expired",
+        "token-issued-in-future",
+        "token-not-yet-valid",
+        "token-too-old",
+        "typ-mismatch",
+    ];
+
+    /// The stable kebab-case code of this error, the same in every host and in the vectors.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::AlgorithmNotAllowed => "alg-not-allowed",
+            Self::ClaimInvalid(_) => "claim-invalid",
+            Self::ClaimMismatch(_) => "claim-mismatch",
+            Self::ClaimMissing(_) => "claim-missing",
+            Self::CritUnsupported => "crit-unsupported",
+            Self::DuplicateJsonMember => "duplicate-json-member",
+            Self::InvalidArgument(_) => "invalid-argument",
+            Self::InvalidKey(_) => "invalid-key",
+            Self::InvalidSignature => "invalid-signature",
+            Self::JweUnsupported => "jwe-unsupported",
+            Self::KeyMismatch => "key-mismatch",
+            Self::KeyNotFound => "key-not-found",
+            Self::LimitExceeded(_) => "limit-exceeded",
+            Self::MalformedBase64 => "malformed-base64",
+            Self::MalformedJson => "malformed-json",
+            Self::MalformedToken => "malformed-token",
+            Self::TokenExpired => "token-expired",
+            Self::TokenIssuedInFuture => "token-issued-in-future",
+            Self::TokenNotYetValid => "token-not-yet-valid",
+            Self::TokenTooOld => "token-too-old",
+            Self::TypMismatch => "typ-mismatch",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::AlgorithmNotAllowed => f.write_str("algorithm not allowed"),
+            Self::ClaimInvalid(c) => write!(f, "claim `{c}` has an invalid value"),
+            Self::ClaimMismatch(c) => write!(f, "claim `{c}` does not match the expected value"),
+            Self::ClaimMissing(c) => write!(f, "required claim `{c}` is missing"),
+            Self::CritUnsupported => f.write_str("crit names an unsupported extension"),
+            Self::DuplicateJsonMember => f.write_str("json object has a duplicate member"),
+            Self::InvalidArgument(a) => write!(f, "invalid argument `{a}`"),
+            Self::InvalidKey(p) => write!(f, "invalid key: {}", p.describe()),
+            Self::InvalidSignature => f.write_str("signature is invalid"),
+            Self::JweUnsupported => f.write_str("encrypted tokens (jwe) are not accepted"),
+            Self::KeyMismatch => f.write_str("key does not fit the algorithm"),
+            Self::KeyNotFound => f.write_str("no matching key"),
+            Self::LimitExceeded(l) => write!(f, "limit `{}` exceeded", l.name()),
+            Self::MalformedBase64 => f.write_str("malformed base64url"),
+            Self::MalformedJson => f.write_str("malformed json"),
+            Self::MalformedToken => f.write_str("not a compact jws"),
+            Self::TokenExpired => f.write_str("token expired"),
+            Self::TokenIssuedInFuture => f.write_str("token issued in the future"),
+            Self::TokenNotYetValid => f.write_str("token not yet valid"),
+            Self::TokenTooOld => f.write_str("token too old"),
+            Self::TypMismatch => f.write_str("token type (typ) not accepted"),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_of_each() -> Vec<Error> {
+        vec![
+            Error::AlgorithmNotAllowed,
+            Error::ClaimInvalid("exp"),
+            Error::ClaimMismatch("aud"),
+            Error::ClaimMissing("iss"),
+            Error::CritUnsupported,
+            Error::DuplicateJsonMember,
+            Error::InvalidArgument("seed"),
+            Error::InvalidKey(KeyProblem::BadPoint),
+            Error::InvalidSignature,
+            Error::JweUnsupported,
+            Error::KeyMismatch,
+            Error::KeyNotFound,
+            Error::LimitExceeded(Limit::TokenBytes),
+            Error::MalformedBase64,
+            Error::MalformedJson,
+            Error::MalformedToken,
+            Error::TokenExpired,
+            Error::TokenIssuedInFuture,
+            Error::TokenNotYetValid,
+            Error::TokenTooOld,
+            Error::TypMismatch,
+        ]
+    }
+
+    #[test]
+    fn all_codes_lists_every_variant_in_order() {
+        let codes: Vec<&str> = one_of_each().iter().map(Error::code).collect();
+        assert_eq!(codes, Error::ALL_CODES);
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        assert_eq!(
+            sorted, codes,
+            "variants stay in alphabetical order of their codes"
+        );
+    }
+
+    #[test]
+    fn codes_are_kebab_case_and_messages_lowercase() {
+        for e in one_of_each() {
+            let code = e.code();
+            assert!(
+                code.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{code}"
+            );
+            let msg = e.to_string();
+            assert!(!msg.ends_with('.'), "{msg}");
+            assert_eq!(
+                msg.chars().next().map(char::is_lowercase),
+                Some(true),
+                "{msg}"
+            );
+        }
+    }
+}
