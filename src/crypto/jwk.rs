@@ -562,7 +562,8 @@ impl KeyPair {
                 return Err(Error::AlgorithmNotAllowed);
             }
         };
-        let public = public_from_secret(&secret)?;
+        // One key, one algorithm (RFC 8725 §3.1): the public JWK always names it.
+        let public = public_from_secret(&secret)?.with_alg(alg);
         Ok(Self {
             alg,
             secret,
@@ -609,7 +610,11 @@ impl KeyPair {
         if pair.public.thumbprint_input() != public.thumbprint_input() {
             return Err(Error::InvalidKey(KeyProblem::PrivatePublicMismatch));
         }
-        pair.public = public;
+        pair.public = if public.alg.is_some() {
+            public
+        } else {
+            public.with_alg(alg)
+        };
         Ok(pair)
     }
 
@@ -625,7 +630,8 @@ impl KeyPair {
         self.alg
     }
 
-    /// The public JWK (for `oct` keys this is the secret itself: never publish it).
+    /// The public JWK, with `alg` always set (for `oct` keys this is the secret itself: never
+    /// publish it).
     pub fn public_jwk(&self) -> &Jwk {
         &self.public
     }

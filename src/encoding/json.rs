@@ -57,11 +57,44 @@ pub fn parse_value(bytes: &[u8], limits: &Limits) -> Result<Value, Error> {
     }
 }
 
-/// Serializes a value as compact JSON (no whitespace; object members in sorted order because
-/// [`Object`] is ordered by name).
+/// Serializes a value as compact JSON: no whitespace, object members sorted by name (UTF-8
+/// byte order, which equals code point order), whatever map ordering serde_json was built with.
+/// Signed headers are therefore reproducible byte for byte.
 pub fn to_compact(value: &Value) -> String {
-    // Serializing a `Value` into a String cannot fail (all keys are strings, no I/O).
-    serde_json::to_string(value).unwrap_or_default()
+    let mut out = String::new();
+    write_compact(value, &mut out);
+    out
+}
+
+fn write_compact(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut members: Vec<(&String, &Value)> = map.iter().collect();
+            members.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (k, v)) in members.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_compact(&Value::String(k.clone()), out);
+                out.push(':');
+                write_compact(v, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_compact(v, out);
+            }
+            out.push(']');
+        }
+        // Scalars: serde_json's own escaping; serializing a scalar cannot fail.
+        scalar => out.push_str(&serde_json::to_string(scalar).unwrap_or_default()),
+    }
 }
 
 struct StrictSeed<'p> {
@@ -172,6 +205,16 @@ mod tests {
         let o = parse(r#"{"a":1,"b":[true,null,"x",-2,1.5],"c":{"d":{}}}"#).unwrap();
         assert_eq!(o.len(), 3);
         assert_eq!(o["b"][4], Value::from(1.5));
+    }
+
+    #[test]
+    fn compact_output_is_sorted_and_escaped() {
+        let v: Value =
+            serde_json::from_str(r#"{"b":[1,{"z":null,"a":"\u0001\""}],"a":true}"#).unwrap();
+        assert_eq!(
+            to_compact(&v),
+            r#"{"a":true,"b":[1,{"a":"\u0001\"","z":null}]}"#
+        );
     }
 
     #[test]

@@ -1,0 +1,1428 @@
+//! Writes the conformance vectors under `vectors/` (format: VECTORS.md in the project docs).
+//!
+//! `cargo run --example gen_vectors -- <dir>` writes to `<dir>` (default `vectors`). CI writes
+//! to a temporary directory and fails on any difference from the committed files.
+//!
+//! Keys come from fixed seeds; ES256/ES384 (RFC 6979) and Ed25519 signing are deterministic, so
+//! every token is byte-exact. Spec examples are literals with their source in the title.
+//! Expected outputs of positive generated cases are written from what this generator built,
+//! never by running the verifier under test; negative cases name the one check they break.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::arithmetic_side_effects
+)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use a2a_auth::crypto::{Algorithm, KeyPair, sha256};
+use a2a_auth::encoding::base64url as b64;
+use a2a_auth::encoding::json::to_compact;
+use serde_json::{Map, Value, json};
+
+const NOW: u64 = 1_767_225_600; // 2026-01-01T00:00:00Z
+const ISS: &str = "https://as.example.com";
+const AUD: &str = "https://tools.example.com/mcp";
+
+fn seed(label: &str, len: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut counter = 0u8;
+    while out.len() < len {
+        out.extend(sha256(
+            format!("a2a-auth vectors {label} {counter}").as_bytes(),
+        ));
+        counter += 1;
+    }
+    out.truncate(len);
+    out
+}
+
+struct Keys {
+    es256: KeyPair,
+    es256_other: KeyPair,
+    es384: KeyPair,
+    ed25519: KeyPair,
+    hs256: KeyPair,
+    rfc8037: KeyPair,
+}
+
+fn keys() -> Keys {
+    let rfc8037 = KeyPair::from_jwk(
+        r#"{"kty":"OKP","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#,
+        None,
+        &a2a_auth::Limits::DEFAULT,
+    )
+    .unwrap();
+    Keys {
+        es256: KeyPair::from_seed(Algorithm::Es256, &seed("es256-1", 32))
+            .unwrap()
+            .with_kid("es256-1"),
+        es256_other: KeyPair::from_seed(Algorithm::Es256, &seed("es256-2", 32))
+            .unwrap()
+            .with_kid("es256-2"),
+        es384: KeyPair::from_seed(Algorithm::Es384, &seed("es384-1", 48))
+            .unwrap()
+            .with_kid("es384-1"),
+        ed25519: KeyPair::from_seed(Algorithm::Ed25519, &seed("ed25519-1", 32))
+            .unwrap()
+            .with_kid("ed25519-1"),
+        hs256: KeyPair::from_seed(Algorithm::Hs256, &seed("hs256-1", 32))
+            .unwrap()
+            .with_kid("hs256-1"),
+        rfc8037,
+    }
+}
+
+fn obj(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => panic!("not an object"),
+    }
+}
+
+fn public(k: &KeyPair) -> Value {
+    Value::Object(k.public_jwk().to_object())
+}
+
+fn jwks(keys: &[&KeyPair]) -> Value {
+    json!({ "keys": keys.iter().map(|k| public(k)).collect::<Vec<_>>() })
+}
+
+/// Signs raw header and payload bytes (for tokens the library's signer would refuse to make).
+fn sign_raw(header: &[u8], payload: &[u8], key: &KeyPair) -> String {
+    let input = format!("{}.{}", b64::encode(header), b64::encode(payload));
+    let sig = key.sign(input.as_bytes()).unwrap();
+    format!("{input}.{}", b64::encode(&sig))
+}
+
+/// A compact token with the header the library would write (sorted members, `alg`, `kid`).
+fn sign(header: Value, payload: &Value, key: &KeyPair) -> String {
+    a2a_auth::jose::sign_jws(&obj(header), to_compact(payload).as_bytes(), key).unwrap()
+}
+
+fn full_header(header: Value, key: &KeyPair) -> Value {
+    let mut h = obj(header);
+    h.insert("alg".into(), key.alg().jws_name().into());
+    if let Some(kid) = key.public_jwk().kid() {
+        h.entry("kid").or_insert(kid.into());
+    }
+    Value::Object(h)
+}
+
+fn segment(token: &str, i: usize) -> &str {
+    token.split('.').nth(i).unwrap()
+}
+
+fn replace_segment(token: &str, i: usize, new: &str) -> String {
+    let mut parts: Vec<&str> = token.split('.').collect();
+    parts[i] = new;
+    parts.join(".")
+}
+
+/// Flips one bit of the decoded signature.
+fn tamper_signature(token: &str) -> String {
+    let mut sig = b64::decode(segment(token, 2)).unwrap();
+    sig[5] ^= 0x01;
+    replace_segment(token, 2, &b64::encode(&sig))
+}
+
+/// Changes a canonical base64url segment's last character so that its unused trailing bits are
+/// non-zero (same decoded bytes for a lenient decoder).
+fn non_canonical(seg: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let unused_bits = match seg.len() % 4 {
+        2 => 4,
+        3 => 2,
+        _ => panic!("segment length has no trailing bits"),
+    };
+    let last = *seg.as_bytes().last().unwrap();
+    let idx = ALPHABET.iter().position(|c| *c == last).unwrap();
+    assert_eq!(idx & ((1 << unused_bits) - 1), 0);
+    let mut s = seg[..seg.len() - 1].to_owned();
+    s.push(ALPHABET[idx | 1] as char);
+    s
+}
+
+struct Case {
+    id: String,
+    title: String,
+    input: Value,
+    expect: Value,
+}
+
+fn ok(id: &str, title: &str, input: Value, out: Value) -> Case {
+    Case {
+        id: id.into(),
+        title: title.into(),
+        input,
+        expect: json!({ "ok": out }),
+    }
+}
+
+fn err(id: &str, title: &str, input: Value, code: &str) -> Case {
+    Case {
+        id: id.into(),
+        title: title.into(),
+        input,
+        expect: json!({ "error": code }),
+    }
+}
+
+fn write(dir: &Path, module: &str, op: &str, cases: &[Case]) {
+    let mut ids = std::collections::BTreeSet::new();
+    let mut text = format!("{{\n  \"op\": \"{module}.{op}\",\n  \"cases\": [\n");
+    for (i, c) in cases.iter().enumerate() {
+        assert!(ids.insert(c.id.clone()), "duplicate case id {}", c.id);
+        text.push_str(&format!(
+            "    {{\n      \"id\": {},\n      \"title\": {},\n      \"input\": {},\n      \"expect\": {}\n    }}{}\n",
+            Value::String(c.id.clone()),
+            Value::String(c.title.clone()),
+            to_compact(&c.input),
+            to_compact(&c.expect),
+            if i + 1 < cases.len() { "," } else { "" }
+        ));
+    }
+    text.push_str("  ]\n}\n");
+    let path = dir.join(module).join(format!("{op}.json"));
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(&path, text).unwrap();
+    let negative = cases
+        .iter()
+        .filter(|c| c.expect.get("error").is_some())
+        .count();
+    println!(
+        "{}: {} cases ({} negative)",
+        path.display(),
+        cases.len(),
+        negative
+    );
+}
+
+fn main() {
+    let dir: PathBuf = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "vectors".into())
+        .into();
+    let k = keys();
+    write_fixed_keys(&dir, &k);
+    write(&dir, "keys", "thumbprint", &thumbprint_cases(&k));
+    write(&dir, "keys", "from-seed", &from_seed_cases());
+    write(&dir, "jose", "sign-jws", &sign_cases(&k));
+    write(&dir, "jose", "verify-jws", &verify_jws_cases(&k));
+    write(&dir, "jose", "verify-jwt", &verify_jwt_cases(&k));
+}
+
+fn write_fixed_keys(dir: &Path, k: &Keys) {
+    let fixed = dir.join("keys").join("fixed");
+    fs::create_dir_all(&fixed).unwrap();
+    for (name, key) in [
+        ("es256-1", &k.es256),
+        ("es256-2", &k.es256_other),
+        ("es384-1", &k.es384),
+        ("ed25519-1", &k.ed25519),
+        ("hs256-1", &k.hs256),
+        ("ed25519-rfc8037", &k.rfc8037),
+    ] {
+        fs::write(
+            fixed.join(format!("{name}.json")),
+            format!("{}\n", key.to_private_jwk_json()),
+        )
+        .unwrap();
+    }
+}
+
+const RFC7638_RSA_N: &str = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
+
+fn thumbprint_ok(id: &str, title: &str, jwk: Value, canonical: &str, tp: &str) -> Case {
+    ok(
+        id,
+        title,
+        json!({ "jwk": jwk }),
+        json!({
+            "canonical": canonical,
+            "thumbprint": tp,
+            "thumbprint_uri": format!("urn:ietf:params:oauth:jwk-thumbprint:sha-256:{tp}"),
+        }),
+    )
+}
+
+fn thumbprint_cases(k: &Keys) -> Vec<Case> {
+    let ec9449 = json!({"kty":"EC","crv":"P-256","x":"l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs","y":"9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA"});
+    let p256 = public(&k.es256);
+    let zero32 = b64::encode(&[0u8; 32]);
+    let mut cases = vec![
+        thumbprint_ok(
+            "thumbprint/rfc7638-rsa",
+            "RFC 7638 §3.1 example (alg and kid must not change the result)",
+            json!({"kty":"RSA","n":RFC7638_RSA_N,"e":"AQAB","alg":"RS256","kid":"2011-04-29"}),
+            &format!(r#"{{"e":"AQAB","kty":"RSA","n":"{RFC7638_RSA_N}"}}"#),
+            "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs",
+        ),
+        thumbprint_ok(
+            "thumbprint/rfc9449-ec",
+            "RFC 9449 §A.1 example EC key",
+            ec9449.clone(),
+            r#"{"crv":"P-256","kty":"EC","x":"l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs","y":"9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA"}"#,
+            "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I",
+        ),
+        thumbprint_ok(
+            "thumbprint/jose-docs-ec",
+            "panva/jose documentation EC key (specs/oauth.md §1.5)",
+            json!({"kty":"EC","crv":"P-256","x":"jJ6Flys3zK9jUhnOHf6G49Dyp5hah6CNP84-gY-n9eo","y":"nhI6iD5eFXgBTLt_1p3aip-5VbZeMhxeFSpjfEAf7Ww"}),
+            r#"{"crv":"P-256","kty":"EC","x":"jJ6Flys3zK9jUhnOHf6G49Dyp5hah6CNP84-gY-n9eo","y":"nhI6iD5eFXgBTLt_1p3aip-5VbZeMhxeFSpjfEAf7Ww"}"#,
+            "w9eYdC6_s_tLQ8lH6PUpc0mddazaqtPgeC2IgWDiqY8",
+        ),
+        thumbprint_ok(
+            "thumbprint/rfc8037-ed25519",
+            "RFC 8037 §A.3 Ed25519 thumbprint (private member d is ignored)",
+            json!({"kty":"OKP","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}),
+            r#"{"crv":"Ed25519","kty":"OKP","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#,
+            "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k",
+        ),
+    ];
+    let mut bad = |id: &str, title: &str, jwk: Value, code: &str| {
+        cases.push(err(
+            &format!("thumbprint/{id}"),
+            title,
+            json!({ "jwk": jwk }),
+            code,
+        ));
+    };
+    let mut off_curve = p256.clone();
+    off_curve["y"] = json!(p256["x"]);
+    bad(
+        "ec-off-curve",
+        "RFC 8725 §3.4: EC points must be on the curve (y replaced by x)",
+        off_curve,
+        "invalid-key",
+    );
+    bad(
+        "ec-zero-point",
+        "RFC 8725 §3.4: (0,0) is not a P-256 point",
+        json!({"kty":"EC","crv":"P-256","x":zero32,"y":zero32}),
+        "invalid-key",
+    );
+    let mut short = p256.clone();
+    short["x"] = json!(b64::encode(
+        &b64::decode(p256["x"].as_str().unwrap()).unwrap()[1..]
+    ));
+    bad(
+        "ec-short-coordinate",
+        "RFC 7518 §6.2.1.2: x must be the full 32 bytes",
+        short,
+        "invalid-key",
+    );
+    let mut unsupported = p256.clone();
+    unsupported["crv"] = json!("P-521");
+    bad(
+        "ec-p521",
+        "generated: P-521 is not supported",
+        unsupported,
+        "invalid-key",
+    );
+    bad(
+        "okp-x25519",
+        "generated: X25519 is a key-agreement curve, not a signature curve",
+        json!({"kty":"OKP","crv":"X25519","x":"hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo"}),
+        "invalid-key",
+    );
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    bad(
+        "okp-small-order",
+        "RFC 8032 §5.1.7 / RFC 8725 §3.4: small-order Ed25519 public key (the identity)",
+        json!({"kty":"OKP","crv":"Ed25519","x":b64::encode(&identity)}),
+        "invalid-key",
+    );
+    bad(
+        "missing-kty",
+        "RFC 7517 §4.1: kty is required",
+        json!({"crv":"P-256","x":p256["x"],"y":p256["y"]}),
+        "invalid-key",
+    );
+    bad(
+        "unknown-kty",
+        "RFC 7517 §4.1: unknown kty",
+        json!({"kty":"XYZ"}),
+        "invalid-key",
+    );
+    let mut numeric = p256.clone();
+    numeric["x"] = json!(1);
+    bad(
+        "ec-x-number",
+        "RFC 7518 §6.2.1.2: x is a base64url string",
+        numeric,
+        "invalid-key",
+    );
+    let mut padded = p256.clone();
+    padded["x"] = json!(format!("{}=", p256["x"].as_str().unwrap()));
+    bad(
+        "ec-x-padded",
+        "RFC 7515 §2: base64url without padding",
+        padded,
+        "malformed-base64",
+    );
+    bad(
+        "oct-short",
+        "RFC 7518 §3.2: an HS256 key must be at least 256 bits",
+        json!({"kty":"oct","k":b64::encode(&[7u8; 16])}),
+        "invalid-key",
+    );
+    bad(
+        "rsa-1024",
+        "RFC 7518 §3.3: RSA keys of 2048 bits or more",
+        json!({"kty":"RSA","n":b64::encode(&[0xc5u8; 128]),"e":"AQAB"}),
+        "invalid-key",
+    );
+    cases
+}
+
+fn from_seed_cases() -> Vec<Case> {
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let mut cases = Vec::new();
+    // Outputs for the RFC key are spec facts; the others are deterministic derivations.
+    let rfc_seed = b64::decode("nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A").unwrap();
+    cases.push(ok(
+        "from-seed/ed25519-rfc8037",
+        "RFC 8037 §A.1/A.2: the public key of the example private key",
+        json!({"alg":"EdDSA","seed":hex(&rfc_seed)}),
+        json!({"public_jwk":{"alg":"EdDSA","crv":"Ed25519","kty":"OKP","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}}),
+    ));
+    // RFC 7515 §A.3: the P-256 private scalar d and its public point.
+    let d = b64::decode("jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI").unwrap();
+    cases.push(ok(
+        "from-seed/es256-rfc7515",
+        "RFC 7515 §A.3: public point of the example P-256 private key",
+        json!({"alg":"ES256","seed":hex(&d)}),
+        json!({"public_jwk":{"alg":"ES256","crv":"P-256","kty":"EC","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}}),
+    ));
+    cases.push(err(
+        "from-seed/es256-short",
+        "generated: ES256 seeds are 32 bytes",
+        json!({"alg":"ES256","seed":hex(&[1u8; 31])}),
+        "invalid-argument",
+    ));
+    cases.push(err(
+        "from-seed/es384-short",
+        "generated: ES384 seeds are 48 bytes",
+        json!({"alg":"ES384","seed":hex(&[1u8; 32])}),
+        "invalid-argument",
+    ));
+    cases.push(err(
+        "from-seed/ed25519-long",
+        "generated: Ed25519 seeds are 32 bytes",
+        json!({"alg":"Ed25519","seed":hex(&[1u8; 33])}),
+        "invalid-argument",
+    ));
+    cases.push(err(
+        "from-seed/es256-zero",
+        "SEC 1 §3.2.1: the private scalar must be in [1, n-1] (zero)",
+        json!({"alg":"ES256","seed":hex(&[0u8; 32])}),
+        "invalid-key",
+    ));
+    cases.push(err(
+        "from-seed/es256-overflow",
+        "SEC 1 §3.2.1: the private scalar must be in [1, n-1] (>= n)",
+        json!({"alg":"ES256","seed":hex(&[0xffu8; 32])}),
+        "invalid-key",
+    ));
+    cases.push(err(
+        "from-seed/rs256",
+        "generated: RSA is verify-only here",
+        json!({"alg":"RS256","seed":hex(&[1u8; 32])}),
+        "alg-not-allowed",
+    ));
+    cases.push(err(
+        "from-seed/none",
+        "RFC 8725 §3.2: alg none cannot sign",
+        json!({"alg":"none","seed":hex(&[1u8; 32])}),
+        "alg-not-allowed",
+    ));
+    cases.push(err(
+        "from-seed/hs256-short",
+        "RFC 7518 §3.2: HS256 keys of at least 256 bits",
+        json!({"alg":"HS256","seed":hex(&[1u8; 31])}),
+        "invalid-argument",
+    ));
+    cases
+}
+
+fn sign_cases(k: &Keys) -> Vec<Case> {
+    let private = |kp: &KeyPair| serde_json::from_str::<Value>(&kp.to_private_jwk_json()).unwrap();
+    let payload = to_compact(&json!({"iss": ISS, "sub": "agent:planner", "exp": NOW + 600}));
+    let mut cases = vec![ok(
+        "sign-jws/rfc8037-a4",
+        "RFC 8037 §A.4: Ed25519 signing is deterministic; reproduced byte for byte",
+        json!({"key": private(&k.rfc8037), "header": {}, "payload": b64::encode(b"Example of Ed25519 signing")}),
+        json!({"token": "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc.hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg"}),
+    )];
+    for (name, kp) in [
+        ("es256", &k.es256),
+        ("es384", &k.es384),
+        ("ed25519", &k.ed25519),
+        ("hs256", &k.hs256),
+    ] {
+        let header = json!({"typ": "at+jwt"});
+        let token = sign(header.clone(), &serde_json::from_str(&payload).unwrap(), kp);
+        cases.push(ok(
+            &format!("sign-jws/{name}-deterministic"),
+            &format!("generated: {} signing is deterministic (RFC 6979 for ECDSA); header members sorted", kp.alg().jws_name()),
+            json!({"key": private(kp), "header": header, "payload": b64::encode(payload.as_bytes())}),
+            json!({"token": token}),
+        ));
+    }
+    cases.push(err(
+        "sign-jws/header-alg-conflict",
+        "generated: the header's alg must be the key's algorithm",
+        json!({"key": private(&k.es256), "header": {"alg": "ES384"}, "payload": b64::encode(b"x")}),
+        "invalid-argument",
+    ));
+    cases.push(err(
+        "sign-jws/header-crit",
+        "RFC 7515 §4.1.11: no extension is implemented, so none may be marked critical",
+        json!({"key": private(&k.es256), "header": {"crit": ["exp"], "exp": 1}, "payload": b64::encode(b"x")}),
+        "invalid-argument",
+    ));
+    cases.push(err(
+        "sign-jws/public-key-only",
+        "generated: a public JWK cannot sign",
+        json!({"key": public(&k.es256), "header": {}, "payload": b64::encode(b"x")}),
+        "invalid-key",
+    ));
+    let mut mismatched = private(&k.es256);
+    mismatched["d"] = private(&k.es256_other)["d"].clone();
+    cases.push(err(
+        "sign-jws/private-public-mismatch",
+        "generated: d does not belong to x, y",
+        json!({"key": mismatched, "header": {}, "payload": b64::encode(b"x")}),
+        "invalid-key",
+    ));
+    cases
+}
+
+const RFC7515_A3: &str = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
+const RFC7515_A1: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const RFC7520_44: &str = "eyJhbGciOiJIUzI1NiIsImtpZCI6IjAxOGMwYWU1LTRkOWItNDcxYi1iZmQ2LWVlZjMxNGJjNzAzNyJ9.SXTigJlzIGEgZGFuZ2Vyb3VzIGJ1c2luZXNzLCBGcm9kbywgZ29pbmcgb3V0IHlvdXIgZG9vci4gWW91IHN0ZXAgb250byB0aGUgcm9hZCwgYW5kIGlmIHlvdSBkb24ndCBrZWVwIHlvdXIgZmVldCwgdGhlcmXigJlzIG5vIGtub3dpbmcgd2hlcmUgeW91IG1pZ2h0IGJlIHN3ZXB0IG9mZiB0by4.s0h6KThzkfBBBkLspW1h84VsJZFTsPPqMDA7g1Md7p0";
+const RFC7520_41: &str = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImJpbGJvLmJhZ2dpbnNAaG9iYml0b24uZXhhbXBsZSJ9.SXTigJlzIGEgZGFuZ2Vyb3VzIGJ1c2luZXNzLCBGcm9kbywgZ29pbmcgb3V0IHlvdXIgZG9vci4gWW91IHN0ZXAgb250byB0aGUgcm9hZCwgYW5kIGlmIHlvdSBkb24ndCBrZWVwIHlvdXIgZmVldCwgdGhlcmXigJlzIG5vIGtub3dpbmcgd2hlcmUgeW91IG1pZ2h0IGJlIHN3ZXB0IG9mZiB0by4.MRjdkly7_-oTPTS3AXP41iQIGKa80A0ZmTuV5MEaHoxnW2e5CZ5NlKtainoFmKZopdHM1O2U4mwzJdQx996ivp83xuglII7PNDi84wnB-BDkoBwA78185hX-Es4JIwmDLJK3lfWRa-XtL0RnltuYv746iYTh_qHRD68BNt1uSNCrUCTJDt5aAE6x8wW1Kt9eRo4QPocSadnHXFxnt8Is9UzpERV0ePPQdLuW3IS_de3xyIrDaLGdjluPxUAhb6L2aXic1U12podGU0KLUQSE_oI-ZnmKJ3F4uOZDnd6QZWJushZ41Axf_fcIe8u9ipH84ogoree7vjbU5y18kDquDg";
+const RFC7520_41_N: &str = "n4EPtAOCc9AlkeQHPzHStgAbgs7bTZLwUBZdR8_KuKPEHLd4rHVTeT-O-XV2jRojdNhxJWTDvNd7nqQ0VEiZQHz_AJmSCpMaJMRBSFKrKb2wqVwGU_NsYOYL-QtiWN2lbzcEe6XC0dApr5ydQLrHqkHHig3RBordaZ6Aj-oBHqFEHYpPe7Tpe-OfVfHd1E6cS6M1FZcD1NNLYD5lFHpPI9bTwJlsde3uhGqC0ZCuEHg8lhzwOHrtIQbS0FVbb9k3-tVTU4fg_3L_vniUFAKwuCLqKnS2BYwdq_mzSnbLY7h_qixoR7jig3__kRhuaxwUkRz5iaiQkqgc5gHdrNP5zw";
+
+fn thumb(kp: &KeyPair) -> String {
+    kp.public_jwk().thumbprint()
+}
+
+fn verify_jws_cases(k: &Keys) -> Vec<Case> {
+    let asym = json!([
+        "ES256", "ES384", "EdDSA", "Ed25519", "RS256", "PS256", "PS512"
+    ]);
+    let a3_key = json!({"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"});
+    let a3_tp = a2a_auth::crypto::Jwk::from_json(&a3_key.to_string(), &a2a_auth::Limits::DEFAULT)
+        .unwrap()
+        .thumbprint();
+    let a1_key = json!({"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"});
+    let a1_tp = a2a_auth::crypto::Jwk::from_json(&a1_key.to_string(), &a2a_auth::Limits::DEFAULT)
+        .unwrap()
+        .thumbprint();
+    let c44_key = json!({"kty":"oct","kid":"018c0ae5-4d9b-471b-bfd6-eef314bc7037","use":"sig","alg":"HS256","k":"hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg"});
+    let c41_key = json!({"kty":"RSA","kid":"bilbo.baggins@hobbiton.example","use":"sig","n":RFC7520_41_N,"e":"AQAB"});
+    let tolkien = segment(RFC7520_44, 1);
+    let mut cases = vec![
+        ok(
+            "verify-jws/rfc7515-a3-es256",
+            "RFC 7515 §A.3: ES256 example (randomized signature, verify only)",
+            json!({"token": RFC7515_A3, "keys": {"keys": [a3_key]}, "algorithms": asym}),
+            json!({"alg": "ES256", "header": {"alg": "ES256"}, "payload": segment(RFC7515_A3, 1), "key_thumbprint": a3_tp}),
+        ),
+        ok(
+            "verify-jws/rfc8037-a4-eddsa",
+            "RFC 8037 §A.4: Ed25519 example",
+            json!({"token": "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc.hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg", "keys": {"keys": [{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}, "algorithms": asym}),
+            json!({"alg": "EdDSA", "header": {"alg": "EdDSA"}, "payload": "RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc", "key_thumbprint": "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"}),
+        ),
+        ok(
+            "verify-jws/rfc7515-a1-hs256-opt-in",
+            "RFC 7515 §A.1: HS256 verifies only because the caller listed HS256 explicitly",
+            json!({"token": RFC7515_A1, "keys": {"keys": [a1_key.clone()]}, "algorithms": ["HS256"]}),
+            json!({"alg": "HS256", "header": {"typ": "JWT", "alg": "HS256"}, "payload": segment(RFC7515_A1, 1), "key_thumbprint": a1_tp}),
+        ),
+        ok(
+            "verify-jws/rfc7520-4.4-hs256",
+            "RFC 7520 §4.4: HMAC-SHA2 integrity protection (HS256 listed explicitly)",
+            json!({"token": RFC7520_44, "keys": {"keys": [c44_key.clone()]}, "algorithms": ["HS256"]}),
+            json!({"alg": "HS256", "header": {"alg": "HS256", "kid": "018c0ae5-4d9b-471b-bfd6-eef314bc7037"}, "payload": tolkien, "key_thumbprint": a2a_auth::crypto::Jwk::from_json(&c44_key.to_string(), &a2a_auth::Limits::DEFAULT).unwrap().thumbprint()}),
+        ),
+        ok(
+            "verify-jws/rfc7520-4.1-rs256",
+            "RFC 7520 §4.1: RSA v1.5 signature (RS256)",
+            json!({"token": RFC7520_41, "keys": {"keys": [c41_key.clone()]}, "algorithms": asym}),
+            json!({"alg": "RS256", "header": {"alg": "RS256", "kid": "bilbo.baggins@hobbiton.example"}, "payload": tolkien, "key_thumbprint": a2a_auth::crypto::Jwk::from_json(&c41_key.to_string(), &a2a_auth::Limits::DEFAULT).unwrap().thumbprint()}),
+        ),
+    ];
+
+    // Generated positives.
+    let payload = json!({"msg": "hello"});
+    let payload_b64 = b64::encode(to_compact(&payload).as_bytes());
+    let all = jwks(&[&k.es256, &k.es256_other, &k.es384, &k.ed25519]);
+    for (name, kp) in [
+        ("es256", &k.es256),
+        ("es384", &k.es384),
+        ("ed25519", &k.ed25519),
+    ] {
+        let token = sign(json!({}), &payload, kp);
+        cases.push(ok(
+            &format!("verify-jws/{name}-by-kid"),
+            &format!("generated: {} token, key chosen by kid from a set of four", kp.alg().jws_name()),
+            json!({"token": token, "keys": all, "algorithms": asym}),
+            json!({"alg": kp.alg().jws_name(), "header": full_header(json!({}), kp), "payload": payload_b64, "key_thumbprint": thumb(kp)}),
+        ));
+    }
+    let no_kid_key = KeyPair::from_seed(Algorithm::Es256, &seed("es256-1", 32)).unwrap();
+    let no_kid = sign(json!({}), &payload, &no_kid_key);
+    cases.push(ok(
+        "verify-jws/no-kid-tries-fitting-keys",
+        "generated: without kid, each key that fits the algorithm is tried (wrong one first)",
+        json!({"token": no_kid, "keys": jwks(&[&k.es256_other, &k.es384, &k.es256]), "algorithms": ["ES256"]}),
+        json!({"alg": "ES256", "header": {"alg": "ES256"}, "payload": payload_b64, "key_thumbprint": thumb(&k.es256)}),
+    ));
+    // High-S: the same signature with s replaced by n - s still verifies (documented choice).
+    let token = sign(json!({}), &payload, &k.es256);
+    let sig = b64::decode(segment(&token, 2)).unwrap();
+    let parsed = p256::ecdsa::Signature::from_slice(&sig).unwrap();
+    let (r, s) = parsed.split_scalars();
+    let flipped = p256::ecdsa::Signature::from_scalars(r.to_bytes(), (-*s).to_bytes()).unwrap();
+    let high_s = replace_segment(&token, 2, &b64::encode(&flipped.to_bytes()));
+    assert_ne!(high_s, token);
+    cases.push(ok(
+        "verify-jws/es256-malleated-s-accepted",
+        "RFC 7518 §3.4 sets no low-S rule (Wycheproof marks high-S valid): (r, n-s) verifies, so never key caches on signature bytes",
+        json!({"token": high_s, "keys": jwks(&[&k.es256]), "algorithms": asym}),
+        json!({"alg": "ES256", "header": full_header(json!({}), &k.es256), "payload": payload_b64, "key_thumbprint": thumb(&k.es256)}),
+    ));
+    let ed_fully = KeyPair::from_seed(Algorithm::Ed25519, &seed("ed25519-1", 32))
+        .unwrap()
+        .with_kid("ed25519-1");
+    let t = sign(json!({}), &payload, &ed_fully);
+    cases.push(ok(
+        "verify-jws/ed25519-fully-specified",
+        "RFC 9864: the fully specified name Ed25519 is accepted beside EdDSA",
+        json!({"token": t, "keys": jwks(&[&k.ed25519]), "algorithms": ["Ed25519"]}),
+        json!({"alg": "Ed25519", "header": full_header(json!({}), &ed_fully), "payload": payload_b64, "key_thumbprint": thumb(&k.ed25519)}),
+    ));
+
+    // Negative cases, each failing one check.
+    let es = sign(json!({}), &payload, &k.es256);
+    let one = jwks(&[&k.es256]);
+    let mut bad = |id: &str, title: &str, token: String, keys: Value, algs: Value, code: &str| {
+        cases.push(err(
+            &format!("verify-jws/{id}"),
+            title,
+            json!({"token": token, "keys": keys, "algorithms": algs}),
+            code,
+        ));
+    };
+    for (i, none) in ["none", "None", "NONE", "nOnE"].iter().enumerate() {
+        let h = to_compact(&json!({"alg": none, "kid": "es256-1"}));
+        let t = format!(
+            "{}.{}.{}",
+            b64::encode(h.as_bytes()),
+            payload_b64,
+            segment(&es, 2)
+        );
+        bad(
+            &format!("alg-none-{i}"),
+            &format!("RFC 8725 §3.2: alg \"{none}\" is never accepted, in any casing"),
+            t,
+            one.clone(),
+            asym.clone(),
+            "alg-not-allowed",
+        );
+    }
+    let h = to_compact(&json!({"alg": "none"}));
+    bad(
+        "alg-none-unsigned",
+        "RFC 7515 §A.5: an unsecured JWS (empty signature) is not a signed token",
+        format!("{}.{}.", b64::encode(h.as_bytes()), payload_b64),
+        one.clone(),
+        asym.clone(),
+        "malformed-token",
+    );
+    bad(
+        "alg-not-in-allow-list",
+        "RFC 8725 §3.1: ES256 token, caller allows only EdDSA",
+        es.clone(),
+        one.clone(),
+        json!(["EdDSA"]),
+        "alg-not-allowed",
+    );
+    bad(
+        "alg-unknown-es512",
+        "RFC 8725 §3.1: ES512 is not implemented",
+        sign_raw(br#"{"alg":"ES512","kid":"es256-1"}"#, b"{}", &k.es256),
+        one.clone(),
+        asym.clone(),
+        "alg-not-allowed",
+    );
+    bad(
+        "alg-missing",
+        "RFC 7515 §4.1.1: alg is required",
+        sign_raw(br#"{"kid":"es256-1"}"#, b"{}", &k.es256),
+        one.clone(),
+        asym.clone(),
+        "alg-not-allowed",
+    );
+    bad(
+        "alg-lowercase",
+        "rfc8725bis §3.1: alg compared case-sensitively (es256)",
+        sign_raw(br#"{"alg":"es256","kid":"es256-1"}"#, b"{}", &k.es256),
+        one.clone(),
+        asym.clone(),
+        "alg-not-allowed",
+    );
+    // HS256 signed with the public key's JSON as the secret (the classic key-confusion attack).
+    let confusion_secret = to_compact(&public(&k.es256));
+    let attacker = KeyPair::from_seed(Algorithm::Hs256, confusion_secret.as_bytes()).unwrap();
+    let hs = sign_raw(
+        br#"{"alg":"HS256","kid":"es256-1"}"#,
+        to_compact(&payload).as_bytes(),
+        &attacker,
+    );
+    bad(
+        "hs256-with-public-key-default-algs",
+        "RFC 8725 §2.1: HS256 with the public key as secret, default allow-list",
+        hs.clone(),
+        one.clone(),
+        asym.clone(),
+        "alg-not-allowed",
+    );
+    bad(
+        "hs256-with-public-key-opted-in",
+        "RFC 8725 §3.1: even with HS256 allowed, an EC key never serves as an HMAC secret",
+        hs,
+        one.clone(),
+        json!(["ES256", "HS256"]),
+        "key-mismatch",
+    );
+    let es384_with_kid = KeyPair::from_seed(Algorithm::Es384, &seed("es384-1", 48))
+        .unwrap()
+        .with_kid("es256-1");
+    bad(
+        "key-type-mismatch",
+        "RFC 8725 §3.1: the key named by kid is P-384 but the token says ES256",
+        es.clone(),
+        jwks(&[&es384_with_kid]),
+        asym.clone(),
+        "key-mismatch",
+    );
+    let mut alg_member = public(&k.es256);
+    alg_member["alg"] = json!("ES384");
+    bad(
+        "jwk-alg-member-differs",
+        "RFC 7517 §4.4: the JWK's alg must equal the token's",
+        es.clone(),
+        json!({"keys": [alg_member]}),
+        asym.clone(),
+        "key-mismatch",
+    );
+    let mut enc_use = public(&k.es256);
+    enc_use["use"] = json!("enc");
+    bad(
+        "jwk-use-enc",
+        "RFC 7517 §4.2: a key for encryption is not used to verify",
+        es.clone(),
+        json!({"keys": [enc_use]}),
+        asym.clone(),
+        "key-mismatch",
+    );
+    let mut ops = public(&k.es256);
+    ops["key_ops"] = json!(["sign"]);
+    bad(
+        "jwk-key-ops-no-verify",
+        "RFC 7517 §4.3: key_ops without verify",
+        es.clone(),
+        json!({"keys": [ops]}),
+        asym.clone(),
+        "key-mismatch",
+    );
+    bad(
+        "kid-unknown",
+        "RFC 7515 §4.1.4: no key has the token's kid",
+        es.clone(),
+        jwks(&[&k.es256_other]),
+        asym.clone(),
+        "key-not-found",
+    );
+    bad(
+        "empty-key-set",
+        "generated: an empty key set verifies nothing",
+        es.clone(),
+        json!({"keys": []}),
+        asym.clone(),
+        "key-not-found",
+    );
+    let impostor = KeyPair::from_seed(Algorithm::Es256, &seed("es256-2", 32))
+        .unwrap()
+        .with_kid("es256-1");
+    bad(
+        "wrong-key-same-kid",
+        "RFC 7515 §5.2: signed by a different key that claims the same kid",
+        sign(json!({}), &payload, &impostor),
+        one.clone(),
+        asym.clone(),
+        "invalid-signature",
+    );
+    bad(
+        "tampered-payload",
+        "RFC 7515 §5.2: payload changed after signing",
+        replace_segment(&es, 1, &b64::encode(br#"{"msg":"hellO"}"#)),
+        one.clone(),
+        asym.clone(),
+        "invalid-signature",
+    );
+    bad(
+        "tampered-header",
+        "RFC 7515 §5.2: protected header changed after signing (typ added)",
+        replace_segment(
+            &es,
+            0,
+            &b64::encode(br#"{"alg":"ES256","kid":"es256-1","typ":"x"}"#),
+        ),
+        one.clone(),
+        asym.clone(),
+        "invalid-signature",
+    );
+    bad(
+        "tampered-signature",
+        "RFC 7515 §5.2: one bit of the signature flipped",
+        tamper_signature(&es),
+        one.clone(),
+        asym.clone(),
+        "invalid-signature",
+    );
+    let sig = b64::decode(segment(&es, 2)).unwrap();
+    bad(
+        "signature-truncated",
+        "RFC 7518 §3.4: an ES256 signature is exactly 64 bytes",
+        replace_segment(&es, 2, &b64::encode(&sig[..63])),
+        one.clone(),
+        asym.clone(),
+        "invalid-signature",
+    );
+    let der = p256::ecdsa::Signature::from_slice(&sig).unwrap().to_der();
+    bad(
+        "signature-der",
+        "RFC 7518 §3.4: DER-encoded ECDSA signatures are not JWS signatures",
+        replace_segment(&es, 2, &b64::encode(der.as_bytes())),
+        one.clone(),
+        asym.clone(),
+        "invalid-signature",
+    );
+    let zero_sig = b64::encode(&[0u8; 64]);
+    bad(
+        "signature-zero",
+        "CVE-2022-21449: r = s = 0 never verifies",
+        replace_segment(&es, 2, &zero_sig),
+        one.clone(),
+        asym.clone(),
+        "invalid-signature",
+    );
+    // Header injection: the attacker signs with their own key and names it in the header.
+    let attacker = &k.es256_other;
+    let attacker_jwk = public(attacker);
+    for (name, extra, title) in [
+        (
+            "jwk",
+            json!({"jwk": attacker_jwk}),
+            "RFC 8725 §3.10: an embedded jwk is never trusted",
+        ),
+        (
+            "jku",
+            json!({"jku": "https://attacker.example/jwks.json"}),
+            "RFC 8725 §3.10: jku is never followed",
+        ),
+        (
+            "x5u",
+            json!({"x5u": "https://attacker.example/cert.pem"}),
+            "RFC 8725 §3.10: x5u is never followed",
+        ),
+    ] {
+        let mut h = obj(extra);
+        h.insert("kid".into(), "es256-1".into());
+        let t = a2a_auth::jose::sign_jws(&h, to_compact(&payload).as_bytes(), attacker).unwrap();
+        bad(
+            &format!("header-{name}-injection"),
+            title,
+            t,
+            one.clone(),
+            asym.clone(),
+            "invalid-signature",
+        );
+    }
+    bad(
+        "kid-path-traversal",
+        "RFC 8725 §3.10: kid is only compared, never used as a path",
+        sign(json!({"kid": "../../dev/null"}), &payload, &k.es256),
+        one.clone(),
+        asym.clone(),
+        "key-not-found",
+    );
+    bad(
+        "crit-exp",
+        "RFC 7515 §4.1.11: crit names an extension this verifier does not understand",
+        sign_raw(
+            br#"{"alg":"ES256","crit":["exp"],"exp":1,"kid":"es256-1"}"#,
+            b"{}",
+            &k.es256,
+        ),
+        one.clone(),
+        asym.clone(),
+        "crit-unsupported",
+    );
+    bad(
+        "crit-b64",
+        "RFC 7797 §6: b64=false is not supported, so crit b64 is rejected",
+        sign_raw(
+            br#"{"alg":"ES256","b64":false,"crit":["b64"],"kid":"es256-1"}"#,
+            b"{}",
+            &k.es256,
+        ),
+        one.clone(),
+        asym.clone(),
+        "crit-unsupported",
+    );
+    bad(
+        "crit-empty",
+        "RFC 7515 §4.1.11: crit must not be an empty list",
+        sign_raw(
+            br#"{"alg":"ES256","crit":[],"kid":"es256-1"}"#,
+            b"{}",
+            &k.es256,
+        ),
+        one.clone(),
+        asym.clone(),
+        "crit-unsupported",
+    );
+    bad(
+        "header-duplicate-alg",
+        "RFC 7515 §5.2 / RFC 8725: duplicate header member alg",
+        sign_raw(
+            br#"{"alg":"ES256","alg":"none","kid":"es256-1"}"#,
+            b"{}",
+            &k.es256,
+        ),
+        one.clone(),
+        asym.clone(),
+        "duplicate-json-member",
+    );
+    bad(
+        "header-not-object",
+        "RFC 7515 §5.2 step 4: the header must be a JSON object",
+        sign_raw(br#"["ES256"]"#, b"{}", &k.es256),
+        one.clone(),
+        asym.clone(),
+        "malformed-json",
+    );
+    bad(
+        "header-not-json",
+        "RFC 7515 §5.2 step 3: the header must be JSON",
+        sign_raw(br#"{alg:ES256}"#, b"{}", &k.es256),
+        one.clone(),
+        asym.clone(),
+        "malformed-json",
+    );
+    bad(
+        "header-invalid-utf8",
+        "RFC 7515 §5.2 / RFC 8725 §3.7: UTF-8 only",
+        sign_raw(b"{\"alg\":\"ES256\",\"x\":\"\xff\"}", b"{}", &k.es256),
+        one.clone(),
+        asym.clone(),
+        "malformed-json",
+    );
+    bad(
+        "header-bom",
+        "RFC 8259 §8.1: no byte-order mark",
+        sign_raw(b"\xef\xbb\xbf{\"alg\":\"ES256\"}", b"{}", &k.es256),
+        one.clone(),
+        asym.clone(),
+        "malformed-json",
+    );
+    let deep = format!(
+        "{{\"alg\":\"ES256\",\"x\":{}1{}}}",
+        "[".repeat(20),
+        "]".repeat(20)
+    );
+    bad(
+        "header-too-deep",
+        "generated: JSON nesting beyond max_json_depth (16)",
+        sign_raw(deep.as_bytes(), b"{}", &k.es256),
+        one.clone(),
+        asym.clone(),
+        "limit-exceeded",
+    );
+    bad(
+        "header-non-canonical-base64",
+        "RFC 4648 §3.5 / RFC 7515 §2: non-zero trailing bits in the header segment",
+        replace_segment(&es, 0, &non_canonical(segment(&es, 0))),
+        one.clone(),
+        asym.clone(),
+        "malformed-base64",
+    );
+    bad(
+        "signature-non-canonical-base64",
+        "RFC 4648 §3.5: non-zero trailing bits in the signature segment (ECDSA: 86 chars)",
+        replace_segment(&es, 2, &non_canonical(segment(&es, 2))),
+        one.clone(),
+        asym.clone(),
+        "malformed-base64",
+    );
+    bad(
+        "segment-padded",
+        "RFC 7515 §2: base64url padding is not allowed",
+        format!("{es}=="),
+        one.clone(),
+        asym.clone(),
+        "malformed-token",
+    );
+    bad(
+        "segment-standard-alphabet",
+        "RFC 7515 §2: + and / are not base64url",
+        replace_segment(&es, 2, &segment(&es, 2).replace(['-', '_'], "+")),
+        one.clone(),
+        asym.clone(),
+        "malformed-token",
+    );
+    bad(
+        "whitespace",
+        "RFC 7515 §7.1: no whitespace in the compact form",
+        format!(" {es}"),
+        one.clone(),
+        asym.clone(),
+        "malformed-token",
+    );
+    bad(
+        "two-segments",
+        "RFC 7515 §7.1: three segments",
+        es.rsplit_once('.').unwrap().0.to_owned(),
+        one.clone(),
+        asym.clone(),
+        "malformed-token",
+    );
+    bad(
+        "four-segments",
+        "RFC 7515 §7.1: three segments",
+        format!("{es}.AA"),
+        one.clone(),
+        asym.clone(),
+        "malformed-token",
+    );
+    bad(
+        "jwe-five-segments",
+        "RFC 7516 §9: five segments is a JWE, not accepted here",
+        format!("{}.AA.AA.AA.AA", segment(&es, 0)),
+        one.clone(),
+        asym.clone(),
+        "jwe-unsupported",
+    );
+    bad(
+        "json-serialization",
+        "rfc8725bis §3.12: the JSON serialization is not a compact JWT",
+        to_compact(
+            &json!({"payload": payload_b64, "protected": segment(&es, 0), "signature": segment(&es, 2)}),
+        ),
+        one.clone(),
+        asym.clone(),
+        "malformed-token",
+    );
+    bad(
+        "empty-token",
+        "RFC 7515 §7.1: empty input",
+        String::new(),
+        one.clone(),
+        asym.clone(),
+        "malformed-token",
+    );
+    bad(
+        "oversized-token",
+        "generated: tokens beyond max_token_bytes (16384)",
+        format!(
+            "{}.{}.{}",
+            segment(&es, 0),
+            "A".repeat(16_384),
+            segment(&es, 2)
+        ),
+        one.clone(),
+        asym.clone(),
+        "limit-exceeded",
+    );
+    cases
+}
+
+fn verify_jwt_cases(k: &Keys) -> Vec<Case> {
+    let algs = json!(["ES256", "ES384", "EdDSA", "Ed25519"]);
+    let keys = jwks(&[&k.es256, &k.es384, &k.ed25519]);
+    let claims = json!({
+        "iss": ISS, "sub": "agent:planner", "aud": AUD, "client_id": "planner",
+        "iat": NOW - 10, "nbf": NOW - 10, "exp": NOW + 600, "jti": "jti-0001", "scope": "tools:read"
+    });
+    let header = json!({"typ": "at+jwt"});
+    let rules = json!({"typ": "at+jwt", "issuer": ISS, "audience": AUD, "required": ["sub", "client_id", "iat", "jti"]});
+    let input = |token: &str, rules: &Value, now: u64| {
+        let mut i = obj(rules.clone());
+        i.insert("token".into(), token.into());
+        i.insert("keys".into(), keys.clone());
+        i.insert("algorithms".into(), algs.clone());
+        i.insert("now".into(), now.into());
+        Value::Object(i)
+    };
+    let with = |patch: Value| {
+        let mut c = obj(claims.clone());
+        for (key, v) in obj(patch) {
+            if v.is_null() {
+                c.remove(&key);
+            } else {
+                c.insert(key, v);
+            }
+        }
+        Value::Object(c)
+    };
+    let rules_with = |patch: Value| {
+        let mut r = obj(rules.clone());
+        r.extend(obj(patch));
+        Value::Object(r)
+    };
+    let mut cases = Vec::new();
+    let good = |h: &Value, kp: &KeyPair| sign(h.clone(), &claims, kp);
+    for (name, kp) in [
+        ("es256", &k.es256),
+        ("es384", &k.es384),
+        ("ed25519", &k.ed25519),
+    ] {
+        cases.push(ok(
+            &format!("verify-jwt/{name}-access-token"),
+            &format!("RFC 9068 §2 shaped token, {}: typ, iss, aud, times and required claims all hold", kp.alg().jws_name()),
+            input(&good(&header, kp), &rules, NOW),
+            json!({"header": full_header(header.clone(), kp), "claims": claims, "key_thumbprint": thumb(kp)}),
+        ));
+    }
+    for (i, typ) in ["application/at+jwt", "AT+JWT"].iter().enumerate() {
+        let h = json!({"typ": typ});
+        cases.push(ok(
+            &format!("verify-jwt/typ-variant-{i}"),
+            &format!("RFC 8725 §3.11 / RFC 9068 §4: typ \"{typ}\" names at+jwt"),
+            input(&good(&h, &k.es256), &rules, NOW),
+            json!({"header": full_header(h, &k.es256), "claims": claims, "key_thumbprint": thumb(&k.es256)}),
+        ));
+    }
+    let aud_array = with(json!({"aud": ["https://other.example", AUD]}));
+    cases.push(ok(
+        "verify-jwt/aud-array-contains",
+        "RFC 7519 §4.1.3: aud may be an array; it contains the expected value",
+        input(&sign(header.clone(), &aud_array, &k.es256), &rules, NOW),
+        json!({"header": full_header(header.clone(), &k.es256), "claims": aud_array, "key_thumbprint": thumb(&k.es256)}),
+    ));
+    let t = good(&header, &k.es256);
+    cases.push(ok(
+        "verify-jwt/exp-within-leeway",
+        "RFC 7519 §4.1.4 with 60 s leeway: 59 s after exp is still accepted",
+        input(&t, &rules, NOW + 600 + 59),
+        json!({"header": full_header(header.clone(), &k.es256), "claims": claims, "key_thumbprint": thumb(&k.es256)}),
+    ));
+    let fractional = with(json!({"exp": (NOW + 600) as f64 + 0.5}));
+    cases.push(ok(
+        "verify-jwt/exp-fractional",
+        "RFC 7519 §2: NumericDate may be non-integer",
+        input(&sign(header.clone(), &fractional, &k.es256), &rules, NOW),
+        json!({"header": full_header(header.clone(), &k.es256), "claims": fractional, "key_thumbprint": thumb(&k.es256)}),
+    ));
+
+    let mut bad = |id: &str, title: &str, inp: Value, code: &str| {
+        cases.push(err(&format!("verify-jwt/{id}"), title, inp, code));
+    };
+    let s = |c: &Value| sign(header.clone(), c, &k.es256);
+    bad(
+        "typ-missing",
+        "RFC 8725 §3.11: explicit typing required; typ absent",
+        input(&sign(json!({}), &claims, &k.es256), &rules, NOW),
+        "typ-mismatch",
+    );
+    bad(
+        "typ-jwt",
+        "RFC 9068 §4: typ JWT is not at+jwt",
+        input(&good(&json!({"typ": "JWT"}), &k.es256), &rules, NOW),
+        "typ-mismatch",
+    );
+    bad(
+        "typ-with-parameter",
+        "specs/oauth.md §10 #12: at+jwt; x=y is rejected",
+        input(&good(&json!({"typ": "at+jwt; x=y"}), &k.es256), &rules, NOW),
+        "typ-mismatch",
+    );
+    bad(
+        "typ-confusion-dpop",
+        "RFC 8725 §3.12: a DPoP proof type is not an access token type",
+        input(&good(&json!({"typ": "dpop+jwt"}), &k.es256), &rules, NOW),
+        "typ-mismatch",
+    );
+    bad(
+        "typ-confusion-wit",
+        "RFC 8725 §3.12: a WIMSE WIT type is not an access token type",
+        input(&good(&json!({"typ": "wit+jwt"}), &k.es256), &rules, NOW),
+        "typ-mismatch",
+    );
+    bad(
+        "typ-number",
+        "RFC 7515 §4.1.9: typ is a string",
+        input(&good(&json!({"typ": 1}), &k.es256), &rules, NOW),
+        "typ-mismatch",
+    );
+    bad(
+        "expired",
+        "RFC 7519 §4.1.4: 60 s after exp (leeway 60) is rejected",
+        input(&t, &rules, NOW + 600 + 60),
+        "token-expired",
+    );
+    bad(
+        "expired-zero-leeway",
+        "RFC 7519 §4.1.4: at exp exactly, with no leeway",
+        input(&t, &rules_with(json!({"leeway": 0})), NOW + 600),
+        "token-expired",
+    );
+    bad(
+        "exp-missing",
+        "RFC 9068 §2.2: exp is required",
+        input(&s(&with(json!({"exp": null}))), &rules, NOW),
+        "claim-missing",
+    );
+    bad(
+        "exp-string",
+        "RFC 7519 §2: NumericDate is a number, not a string",
+        input(
+            &s(&with(json!({"exp": (NOW + 600).to_string()}))),
+            &rules,
+            NOW,
+        ),
+        "claim-invalid",
+    );
+    bad(
+        "exp-negative",
+        "RFC 7519 §2: NumericDate before the epoch is refused",
+        input(&s(&with(json!({"exp": -1}))), &rules, NOW),
+        "claim-invalid",
+    );
+    bad(
+        "nbf-future",
+        "RFC 7519 §4.1.5: not before nbf (61 s ahead, leeway 60)",
+        input(&s(&with(json!({"nbf": NOW + 61}))), &rules, NOW),
+        "token-not-yet-valid",
+    );
+    bad(
+        "nbf-string",
+        "RFC 7519 §2: nbf is a NumericDate",
+        input(&s(&with(json!({"nbf": "soon"}))), &rules, NOW),
+        "claim-invalid",
+    );
+    bad(
+        "iat-future",
+        "RFC 7519 §4.1.6: issued 61 s in the future (leeway 60)",
+        input(
+            &s(&with(json!({"iat": NOW + 61, "nbf": null}))),
+            &rules,
+            NOW,
+        ),
+        "token-issued-in-future",
+    );
+    bad(
+        "iat-bool",
+        "RFC 7519 §2: iat is a NumericDate",
+        input(&s(&with(json!({"iat": true}))), &rules, NOW),
+        "claim-invalid",
+    );
+    bad(
+        "too-old",
+        "generated: max_age 300 s from iat, plus 60 s leeway, exceeded",
+        input(&t, &rules_with(json!({"max_age": 300})), NOW - 10 + 361),
+        "token-too-old",
+    );
+    bad(
+        "max-age-without-iat",
+        "generated: a maximum age needs iat",
+        input(
+            &s(&with(json!({"iat": null}))),
+            &rules_with(json!({"max_age": 300, "required": []})),
+            NOW,
+        ),
+        "claim-missing",
+    );
+    bad(
+        "iss-mismatch",
+        "RFC 9068 §4 step 5: iss must equal the expected issuer exactly",
+        input(
+            &s(&with(json!({"iss": "https://as.example.com/"}))),
+            &rules,
+            NOW,
+        ),
+        "claim-mismatch",
+    );
+    bad(
+        "iss-case",
+        "RFC 8725 §3.8: simple string comparison (no case folding)",
+        input(
+            &s(&with(json!({"iss": "https://AS.example.com"}))),
+            &rules,
+            NOW,
+        ),
+        "claim-mismatch",
+    );
+    bad(
+        "iss-missing",
+        "RFC 9068 §2.2: iss is required",
+        input(&s(&with(json!({"iss": null}))), &rules, NOW),
+        "claim-missing",
+    );
+    bad(
+        "iss-array",
+        "RFC 7519 §4.1.1: iss is a string",
+        input(&s(&with(json!({"iss": [ISS]}))), &rules, NOW),
+        "claim-invalid",
+    );
+    bad(
+        "aud-mismatch",
+        "RFC 8725 §3.9: aud must contain this resource",
+        input(
+            &s(&with(json!({"aud": "https://tools.example.com/other"}))),
+            &rules,
+            NOW,
+        ),
+        "claim-mismatch",
+    );
+    bad(
+        "aud-array-mismatch",
+        "RFC 7519 §4.1.3: no element equals the expected audience",
+        input(
+            &s(&with(
+                json!({"aud": ["https://a.example", "https://b.example"]}),
+            )),
+            &rules,
+            NOW,
+        ),
+        "claim-mismatch",
+    );
+    bad(
+        "aud-empty-array",
+        "RFC 7519 §4.1.3: an empty array contains nothing",
+        input(&s(&with(json!({"aud": []}))), &rules, NOW),
+        "claim-mismatch",
+    );
+    bad(
+        "aud-prefix",
+        "RFC 8707 §2: no prefix matching of audiences",
+        input(
+            &s(&with(json!({"aud": "https://tools.example.com"}))),
+            &rules,
+            NOW,
+        ),
+        "claim-mismatch",
+    );
+    bad(
+        "aud-missing",
+        "RFC 9068 §2.2: aud is required",
+        input(&s(&with(json!({"aud": null}))), &rules, NOW),
+        "claim-missing",
+    );
+    bad(
+        "aud-number",
+        "RFC 7519 §4.1.3: aud is a string or array of strings",
+        input(&s(&with(json!({"aud": 7}))), &rules, NOW),
+        "claim-invalid",
+    );
+    bad(
+        "aud-array-with-number",
+        "RFC 7519 §4.1.3: every element is a string",
+        input(&s(&with(json!({"aud": [AUD, 7]}))), &rules, NOW),
+        "claim-invalid",
+    );
+    bad(
+        "sub-mismatch",
+        "RFC 8725 §3.8: sub must be the expected subject",
+        input(&t, &rules_with(json!({"subject": "agent:other"})), NOW),
+        "claim-mismatch",
+    );
+    bad(
+        "jti-missing",
+        "RFC 9068 §2.2: jti is required",
+        input(&s(&with(json!({"jti": null}))), &rules, NOW),
+        "claim-missing",
+    );
+    bad(
+        "client-id-missing",
+        "RFC 9068 §2.2: client_id is required",
+        input(&s(&with(json!({"client_id": null}))), &rules, NOW),
+        "claim-missing",
+    );
+    let dup = sign_raw(
+        to_compact(&full_header(header.clone(), &k.es256)).as_bytes(),
+        format!(
+            r#"{{"iss":"{ISS}","iss":"https://evil.example","aud":"{AUD}","exp":{}}}"#,
+            NOW + 600
+        )
+        .as_bytes(),
+        &k.es256,
+    );
+    bad(
+        "claims-duplicate-iss",
+        "RFC 7519 §4: duplicate claim names are rejected, not last-wins",
+        input(&dup, &rules, NOW),
+        "duplicate-json-member",
+    );
+    let arr = sign_raw(
+        to_compact(&full_header(header.clone(), &k.es256)).as_bytes(),
+        b"[1,2]",
+        &k.es256,
+    );
+    bad(
+        "claims-not-object",
+        "RFC 7519 §7.2 step 10: the claims set is a JSON object",
+        input(&arr, &rules, NOW),
+        "malformed-json",
+    );
+    let sur = sign_raw(
+        to_compact(&full_header(header.clone(), &k.es256)).as_bytes(),
+        br#"{"iss":"\ud800"}"#,
+        &k.es256,
+    );
+    bad(
+        "claims-lone-surrogate",
+        "RFC 8259 §8.2 / RFC 7493 §2.1: lone surrogates are refused",
+        input(&sur, &rules, NOW),
+        "malformed-json",
+    );
+    let bomb = format!(
+        r#"{{"exp":{},"x":{}0{}}}"#,
+        NOW + 600,
+        "{\"a\":".repeat(40),
+        "}".repeat(40)
+    );
+    let bomb = sign_raw(
+        to_compact(&full_header(header.clone(), &k.es256)).as_bytes(),
+        bomb.as_bytes(),
+        &k.es256,
+    );
+    bad(
+        "claims-nesting-bomb",
+        "generated: nesting beyond max_json_depth fails fast",
+        input(&bomb, &rules, NOW),
+        "limit-exceeded",
+    );
+    bad(
+        "signature-checked-before-claims",
+        "RFC 7519 §7.2: an expired token with a bad signature reports the signature",
+        input(&tamper_signature(&t), &rules, NOW + 10_000),
+        "invalid-signature",
+    );
+    cases
+}
