@@ -11,7 +11,11 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-#![allow(clippy::print_stdout, clippy::arithmetic_side_effects)]
+#![allow(
+    clippy::print_stdout,
+    clippy::arithmetic_side_effects,
+    clippy::string_slice
+)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -10,7 +10,11 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-#![allow(clippy::print_stdout, clippy::arithmetic_side_effects)]
+#![allow(
+    clippy::print_stdout,
+    clippy::arithmetic_side_effects,
+    clippy::string_slice
+)]
 
 use a2a_auth::Limits;
 use a2a_auth::crypto::{Algorithm, Jwk};
