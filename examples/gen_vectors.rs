@@ -16,6 +16,7 @@
 #![allow(
     clippy::print_stdout,
     clippy::print_stderr,
+    clippy::string_slice,
     clippy::arithmetic_side_effects
 )]
 
