@@ -21,7 +21,10 @@ fn main() -> Result<(), Error> {
     let seed = [0x5a; 32];
     let server = KeyPair::from_seed(Algorithm::Es256, &seed)?.with_kid("as-2026-01");
     println!("1. authorization server key   ES256, kid as-2026-01");
-    println!("   RFC 7638 thumbprint         {}", server.public_jwk().thumbprint());
+    println!(
+        "   RFC 7638 thumbprint         {}",
+        server.public_jwk().thumbprint()
+    );
 
     // 2. An RFC 9068-shaped access token for agent "planner", calling the tools API.
     let claims = json!({
@@ -32,7 +35,11 @@ fn main() -> Result<(), Error> {
     let mut header = Map::new();
     header.insert("typ".into(), "at+jwt".into());
     let token = sign_jws(&header, claims.to_string().as_bytes(), &server)?;
-    println!("2. signed an at+jwt           {} bytes, header {}", token.len(), decode_segment(&token, 0));
+    println!(
+        "2. signed an at+jwt           {} bytes, header {}",
+        token.len(),
+        decode_segment(&token, 0)
+    );
 
     // 3. The resource server verifies with the keys it fetched (here: passed in directly).
     let keys = JwkSet::from_keys(vec![server.public_jwk().clone()]);
@@ -54,29 +61,59 @@ fn main() -> Result<(), Error> {
     show("an hour later", verify_jwt(&token, &keys, &rules, later));
 
     let mut parts: Vec<&str> = token.split('.').collect();
-    let forged = base64url::encode(claims.to_string().replace("tools:read", "tools:admin").as_bytes());
+    let forged = base64url::encode(
+        claims
+            .to_string()
+            .replace("tools:read", "tools:admin")
+            .as_bytes(),
+    );
     parts[1] = &forged;
-    show("scope edited after signing", verify_jwt(&parts.join("."), &keys, &rules, NOW));
+    show(
+        "scope edited after signing",
+        verify_jwt(&parts.join("."), &keys, &rules, NOW),
+    );
 
-    let unsigned = format!("{}.{}.AA", base64url::encode(br#"{"alg":"none","typ":"at+jwt"}"#), forged);
+    let unsigned = format!(
+        "{}.{}.AA",
+        base64url::encode(br#"{"alg":"none","typ":"at+jwt"}"#),
+        forged
+    );
     show("alg none", verify_jwt(&unsigned, &keys, &rules, NOW));
 
     let mut plain = Map::new();
     plain.insert("typ".into(), "JWT".into());
     let untyped = sign_jws(&plain, claims.to_string().as_bytes(), &server)?;
-    show("typ JWT instead of at+jwt", verify_jwt(&untyped, &keys, &rules, NOW));
+    show(
+        "typ JWT instead of at+jwt",
+        verify_jwt(&untyped, &keys, &rules, NOW),
+    );
 
     // The classic key-confusion attack: HMAC keyed with the server's public key.
     let public_json = server.public_jwk().to_json();
-    let attacker = KeyPair::from_seed(Algorithm::Hs256, public_json.as_bytes())?.with_kid("as-2026-01");
+    let attacker =
+        KeyPair::from_seed(Algorithm::Hs256, public_json.as_bytes())?.with_kid("as-2026-01");
     let confused = sign_jws(&header, claims.to_string().as_bytes(), &attacker)?;
-    let lax = JwtValidation { algorithms: AlgorithmSet::ASYMMETRIC.with(Algorithm::Hs256), ..rules.clone() };
-    show("HS256 keyed with the public key", verify_jwt(&confused, &keys, &lax, NOW));
+    let lax = JwtValidation {
+        algorithms: AlgorithmSet::ASYMMETRIC.with(Algorithm::Hs256),
+        ..rules.clone()
+    };
+    show(
+        "HS256 keyed with the public key",
+        verify_jwt(&confused, &keys, &lax, NOW),
+    );
 
-    let other = JwtValidation { audience: Some("https://billing.example.com".into()), ..rules };
-    show("token for another audience", verify_jwt(&token, &keys, &other, NOW));
+    let other = JwtValidation {
+        audience: Some("https://billing.example.com".into()),
+        ..rules
+    };
+    show(
+        "token for another audience",
+        verify_jwt(&token, &keys, &other, NOW),
+    );
 
-    println!("\nNo token text or key material appears in any error; codes are the same in every host.");
+    println!(
+        "\nNo token text or key material appears in any error; codes are the same in every host."
+    );
     Ok(())
 }
 
@@ -91,4 +128,3 @@ fn show<T>(what: &str, result: Result<T, Error>) {
         Err(e) => println!("   {what:<32} -> {:<20} ({e})", e.code()),
     }
 }
-
