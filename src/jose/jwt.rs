@@ -133,6 +133,10 @@ pub fn typ_matches(actual: &str, expected: &str) -> bool {
 /// `malformed-json` (payload not a JSON object), `claim-missing`, `claim-invalid`,
 /// `token-expired`, `token-not-yet-valid`, `token-issued-in-future`, `token-too-old`,
 /// `claim-mismatch` (`iss`, `aud`, `sub`).
+///
+/// # Security
+/// Does not check replay (`jti`) or token revocation, and does not decide authorization
+/// (scopes, `cnf` binding): callers that need those apply them to the returned claims.
 pub fn verify_jwt<'k>(
     token: &str,
     keys: &'k JwkSet,
