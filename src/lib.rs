@@ -25,6 +25,7 @@
 //! - [`crypto`]: ES256, ES384, EdDSA/Ed25519 sign and verify; RS256, PS256, PS512 verify;
 //!   HMAC-SHA256; JWKs, JWK sets, RFC 7638 thumbprints; key pairs from caller seeds.
 //! - [`jose`]: compact JWS and JWT claim checks (RFC 7515, 7519, 8725).
+//! - [`ffi`]: the same operations in the string/JSON shape every language binding exposes.
 //!
 //! ## What this crate does not do
 //!
@@ -59,6 +60,7 @@
 pub mod crypto;
 pub mod encoding;
 pub mod error;
+pub mod ffi;
 pub mod jose;
 pub mod limits;
 pub mod time;

@@ -1,0 +1,244 @@
+//! The cross-language shape of the API: what the WIT interface, the npm package and the Python
+//! package expose, in one place, so that each binding only converts types.
+//!
+//! Conventions shared by every binding:
+//! - algorithms are JWS names (`ES256`, `EdDSA`, ...), compared case-sensitively;
+//! - JWKs, JWK sets, headers and claims cross the boundary as JSON text (plain objects in JS,
+//!   dicts in Python after `json.loads`); a "key set" argument accepts either a JWK Set
+//!   (`{"keys": [...]}`) or a single JWK;
+//! - bytes are bytes; times are Unix seconds supplied by the caller.
+
+use serde_json::Value;
+
+use crate::crypto::{Algorithm, AlgorithmSet, Jwk, JwkSet, KeyPair};
+use crate::encoding::json;
+use crate::error::Error;
+use crate::jose::{self, JwtValidation};
+use crate::limits::Limits;
+use crate::time::{Leeway, UnixTime};
+
+const LIMITS: Limits = Limits::DEFAULT;
+
+/// Looks up one algorithm by its JWS name.
+///
+/// # Errors
+/// `alg-not-allowed` for `none` and unknown names.
+pub fn algorithm(name: &str) -> Result<Algorithm, Error> {
+    Algorithm::from_jws_name(name).ok_or(Error::AlgorithmNotAllowed)
+}
+
+/// Builds an allow-list from JWS names.
+///
+/// # Errors
+/// `alg-not-allowed` if any name is unknown or `none`.
+pub fn algorithms<S: AsRef<str>>(names: &[S]) -> Result<AlgorithmSet, Error> {
+    AlgorithmSet::from_jws_names(names.iter().map(AsRef::as_ref))
+}
+
+/// Parses a key set argument: a JWK Set, or a single JWK.
+///
+/// # Errors
+/// JSON errors; `invalid-key` for a single JWK that is unusable; `limit-exceeded` for a set
+/// with too many keys. (Unusable keys inside a set are skipped, RFC 7517 §5.)
+pub fn key_set(text: &str) -> Result<JwkSet, Error> {
+    let obj = json::parse_object(text.as_bytes(), &LIMITS)?;
+    if obj.contains_key("keys") {
+        JwkSet::from_json(text, &LIMITS)
+    } else {
+        Ok(JwkSet::from_keys(vec![Jwk::from_object(&obj)?]))
+    }
+}
+
+/// An RFC 7638 thumbprint with its input and RFC 9278 URI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Thumbprint {
+    /// The canonical JSON that was hashed.
+    pub canonical: String,
+    /// base64url SHA-256 of `canonical`.
+    pub thumbprint: String,
+    /// `urn:ietf:params:oauth:jwk-thumbprint:sha-256:<thumbprint>`.
+    pub thumbprint_uri: String,
+}
+
+/// The RFC 7638 thumbprint of a JWK (private members are ignored).
+///
+/// # Errors
+/// JSON errors; `invalid-key`; `malformed-base64`.
+pub fn thumbprint(jwk: &str) -> Result<Thumbprint, Error> {
+    let jwk = Jwk::from_json(jwk, &LIMITS)?;
+    Ok(Thumbprint {
+        canonical: jwk.thumbprint_input(),
+        thumbprint: jwk.thumbprint(),
+        thumbprint_uri: jwk.thumbprint_uri().0,
+    })
+}
+
+/// Validates a JWK and returns its public form (compact JSON, members sorted; private members
+/// dropped).
+///
+/// # Errors
+/// As [`thumbprint`].
+pub fn import_jwk(jwk: &str) -> Result<String, Error> {
+    Ok(Jwk::from_json(jwk, &LIMITS)?.to_json())
+}
+
+/// Verifies a raw signature (JWS / RFC 9421 encoding) over `message`.
+///
+/// # Errors
+/// `alg-not-allowed`, key errors, `key-mismatch`, `invalid-signature`.
+pub fn verify_signature(
+    alg: &str,
+    jwk: &str,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), Error> {
+    Jwk::from_json(jwk, &LIMITS)?.verify(algorithm(alg)?, message, signature)
+}
+
+/// A key pair from caller-drawn seed bytes ([`KeyPair::from_seed`]).
+///
+/// # Errors
+/// As [`KeyPair::from_seed`], plus `alg-not-allowed` for an unknown name.
+pub fn key_pair_from_seed(alg: &str, seed: &[u8]) -> Result<KeyPair, Error> {
+    KeyPair::from_seed(algorithm(alg)?, seed)
+}
+
+/// A key pair from a private JWK ([`KeyPair::from_jwk`]).
+///
+/// # Errors
+/// As [`KeyPair::from_jwk`], plus `alg-not-allowed` for an unknown name.
+pub fn key_pair_from_jwk(jwk: &str, alg: Option<&str>) -> Result<KeyPair, Error> {
+    KeyPair::from_jwk(jwk, alg.map(algorithm).transpose()?, &LIMITS)
+}
+
+/// A verified JWS, as bindings return it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedJws {
+    /// The algorithm that verified.
+    pub alg: String,
+    /// The protected header, compact JSON.
+    pub header: String,
+    /// The payload bytes.
+    pub payload: Vec<u8>,
+    /// RFC 7638 thumbprint of the key that verified.
+    pub key_thumbprint: String,
+}
+
+/// Parses and verifies a compact JWS against a key set and an algorithm allow-list.
+///
+/// # Errors
+/// As [`jose::parse_jws`] and [`jose::UnverifiedJws::verify`].
+pub fn verify_jws<S: AsRef<str>>(
+    token: &str,
+    keys: &str,
+    allowed: &[S],
+) -> Result<VerifiedJws, Error> {
+    let keys = key_set(keys)?;
+    let verified = jose::parse_jws(token, &LIMITS)?.verify(&keys, algorithms(allowed)?, &LIMITS)?;
+    Ok(VerifiedJws {
+        alg: verified.alg().jws_name().to_owned(),
+        header: json::to_compact(&Value::Object(verified.header().raw().clone())),
+        key_thumbprint: verified.key().thumbprint(),
+        payload: verified.payload().to_vec(),
+    })
+}
+
+/// JWT rules as bindings pass them (see [`JwtValidation`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JwtRules {
+    /// Allowed algorithms (JWS names).
+    pub algorithms: Vec<String>,
+    /// Required explicit `typ`, or none for untyped JWTs.
+    pub typ: Option<String>,
+    /// Required `iss`.
+    pub issuer: Option<String>,
+    /// Value `aud` must contain.
+    pub audience: Option<String>,
+    /// Required `sub`.
+    pub subject: Option<String>,
+    /// Claims that must be present.
+    pub required: Vec<String>,
+    /// Leeway in seconds (default 60).
+    pub leeway: Option<u64>,
+    /// Maximum age in seconds since `iat`.
+    pub max_age: Option<u64>,
+}
+
+impl JwtRules {
+    /// The equivalent [`JwtValidation`].
+    ///
+    /// # Errors
+    /// `alg-not-allowed` for an unknown algorithm name.
+    pub fn to_validation(&self) -> Result<JwtValidation, Error> {
+        let mut v = JwtValidation::new(algorithms(&self.algorithms)?, self.typ.as_deref());
+        v.issuer.clone_from(&self.issuer);
+        v.audience.clone_from(&self.audience);
+        v.subject.clone_from(&self.subject);
+        v.required.clone_from(&self.required);
+        v.leeway = self.leeway.map_or(Leeway::DEFAULT, Leeway);
+        v.max_age = self.max_age;
+        Ok(v)
+    }
+}
+
+/// A verified JWT, as bindings return it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedJwt {
+    /// The protected header, compact JSON.
+    pub header: String,
+    /// The claims, compact JSON.
+    pub claims: String,
+    /// RFC 7638 thumbprint of the key that verified.
+    pub key_thumbprint: String,
+}
+
+/// Verifies a JWT ([`jose::verify_jwt`]).
+///
+/// # Errors
+/// As [`jose::verify_jwt`], plus `alg-not-allowed` for unknown names in the rules.
+pub fn verify_jwt(
+    token: &str,
+    keys: &str,
+    rules: &JwtRules,
+    now: u64,
+) -> Result<VerifiedJwt, Error> {
+    let keys = key_set(keys)?;
+    let jwt = jose::verify_jwt(token, &keys, &rules.to_validation()?, UnixTime(now))?;
+    Ok(VerifiedJwt {
+        header: json::to_compact(&Value::Object(jwt.header.raw().clone())),
+        claims: json::to_compact(&Value::Object(jwt.claims)),
+        key_thumbprint: jwt.key.thumbprint(),
+    })
+}
+
+/// Signs a compact JWS; `header` is a JSON object of extra protected members (may be `{}`).
+///
+/// # Errors
+/// JSON errors for `header`; as [`jose::sign_jws`].
+pub fn sign_jws(header: &str, payload: &[u8], key: &KeyPair) -> Result<String, Error> {
+    jose::sign_jws(
+        &json::parse_object(header.as_bytes(), &LIMITS)?,
+        payload,
+        key,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_set_accepts_a_single_jwk_or_a_set() {
+        let pair = key_pair_from_seed("ES256", &[1; 32]).unwrap();
+        let jwk = pair.public_jwk().to_json();
+        let token = sign_jws("{}", b"x", &pair).unwrap();
+        let single = verify_jws(&token, &jwk, &["ES256"]).unwrap();
+        let set = verify_jws(&token, &format!(r#"{{"keys":[{jwk}]}}"#), &["ES256"]).unwrap();
+        assert_eq!(single, set);
+        assert_eq!(single.payload, b"x");
+        assert_eq!(
+            verify_jws(&token, &jwk, &["none"]).unwrap_err(),
+            Error::AlgorithmNotAllowed
+        );
+    }
+}
