@@ -5,14 +5,16 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
 WASM_TARGETS := wasm32-unknown-unknown
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+WASM_TOOLS_VERSION := 1.263.0
 
-.PHONY: demo test setup fmt-check clippy cargo-test vectors vectors-fresh wasm deps-check
+.PHONY: demo test setup tools fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check
 
 demo:
 	@$(CARGO) run --quiet --locked --example demo
 
 # Everything CI checks, after an idempotent setup.
-test: setup fmt-check clippy cargo-test vectors vectors-fresh wasm deps-check
+test: setup fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check
 	@echo "make test: all checks passed"
 
 setup:
@@ -22,6 +24,30 @@ setup:
 	done
 	@rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
 	@rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+	@$(MAKE) --no-print-directory tools
+
+# Pinned command-line tools, installed only when missing or at another version.
+tools:
+	@if [ "$$(wasm-tools --version 2>/dev/null)" != "wasm-tools $(WASM_TOOLS_VERSION)" ]; then \
+	  echo "installing wasm-tools $(WASM_TOOLS_VERSION)"; \
+	  $(CARGO) install --locked wasm-tools --version $(WASM_TOOLS_VERSION); \
+	fi
+
+# dist/a2a_auth.wasm: the core + WIT exports as a component that imports nothing.
+component: tools
+	$(CARGO) rustc --quiet --locked -p a2a-auth-component --target wasm32-unknown-unknown \
+	  --profile wasm --crate-type cdylib
+	@mkdir -p dist
+	@wasm-tools strip -d name -d producers -d target_features \
+	  $(TARGET_DIR)/wasm32-unknown-unknown/wasm/a2a_auth_component.wasm -o dist/a2a_auth.core.wasm
+	@wasm-tools component new dist/a2a_auth.core.wasm -o dist/a2a_auth.wasm
+	@rm -f dist/a2a_auth.core.wasm
+	@world="$$(wasm-tools component wit dist/a2a_auth.wasm | awk '/^world /,/^}/')"; \
+	if grep -qE '^[[:space:]]+import ' <<<"$$world"; then \
+	  echo "component: dist/a2a_auth.wasm has imports:"; grep -E 'import ' <<<"$$world"; exit 1; fi; \
+	grep -q 'export a2a:auth/jose@' <<<"$$world" || { echo "component: exports missing"; exit 1; }; \
+	raw=$$(wc -c <dist/a2a_auth.wasm); gz=$$(gzip -9 -c dist/a2a_auth.wasm | wc -c); \
+	echo "component: dist/a2a_auth.wasm imports nothing; $$raw bytes ($$((raw / 1024)) KiB), gzip $$gz bytes ($$((gz / 1024)) KiB)"
 
 fmt-check:
 	$(CARGO) fmt --all --check
@@ -32,12 +58,14 @@ clippy:
 cargo-test:
 	$(CARGO) test --workspace --locked
 
-# One summary line per host (only the native core exists so far).
-vectors:
+# One summary line per host and suite: the native core, then the component under wasmtime.
+vectors: component
 	@log="$$(mktemp)"; trap 'rm -f "$$log"' EXIT; \
 	$(CARGO) test --quiet --locked --test vectors --test wycheproof -- --nocapture >"$$log" 2>&1 \
 	  || { cat "$$log"; exit 1; }; \
-	grep -E '^(vectors|wycheproof) ' "$$log"
+	$(CARGO) test --quiet --locked -p a2a-auth-host-tests -- --nocapture >>"$$log" 2>&1 \
+	  || { cat "$$log"; exit 1; }; \
+	grep -oE '(vectors|wycheproof) [a-z-]+: [0-9]+ passed.*' "$$log"
 
 # Generated vectors must equal what the generator writes today.
 vectors-fresh:

@@ -1,0 +1,208 @@
+//! The a2a-auth core as a WebAssembly component: `wit/` exported through wit-bindgen.
+//!
+//! A conversion layer only: every function calls [`a2a_auth::ffi`] and maps types and errors.
+//! Built for `wasm32-unknown-unknown` and wrapped with `wasm-tools component new`, the component
+//! imports nothing (`make component` checks it).
+
+#[allow(unsafe_code, missing_docs, clippy::all, clippy::pedantic)]
+mod bindings {
+    wit_bindgen::generate!({ path: "../../wit", world: "auth" });
+
+    use super::Component;
+    export!(Component);
+}
+
+use a2a_auth::ffi;
+use bindings::exports::a2a::auth::jose::{self, JwtRules, VerifiedJws, VerifiedJwt};
+use bindings::exports::a2a::auth::keys::{self, JwkThumbprint, KeyPairBorrow};
+use bindings::exports::a2a::auth::types::{Error as WitError, ErrorCode};
+
+/// The component's export implementation.
+pub struct Component;
+
+/// The WIT `error-code` cases in the order of `a2a_auth::Error::ALL_CODES` (a test checks that
+/// each case's WIT name equals the core's code at the same position).
+const CODES: [ErrorCode; 21] = [
+    ErrorCode::AlgNotAllowed,
+    ErrorCode::ClaimInvalid,
+    ErrorCode::ClaimMismatch,
+    ErrorCode::ClaimMissing,
+    ErrorCode::CritUnsupported,
+    ErrorCode::DuplicateJsonMember,
+    ErrorCode::InvalidArgument,
+    ErrorCode::InvalidKey,
+    ErrorCode::InvalidSignature,
+    ErrorCode::JweUnsupported,
+    ErrorCode::KeyMismatch,
+    ErrorCode::KeyNotFound,
+    ErrorCode::LimitExceeded,
+    ErrorCode::MalformedBase64,
+    ErrorCode::MalformedJson,
+    ErrorCode::MalformedToken,
+    ErrorCode::TokenExpired,
+    ErrorCode::TokenIssuedInFuture,
+    ErrorCode::TokenNotYetValid,
+    ErrorCode::TokenTooOld,
+    ErrorCode::TypMismatch,
+];
+
+fn error(e: a2a_auth::Error) -> WitError {
+    let code = a2a_auth::Error::ALL_CODES
+        .iter()
+        .position(|c| *c == e.code())
+        .and_then(|i| CODES.get(i).copied())
+        // Unreachable while the test below holds; fail closed with a generic code regardless.
+        .unwrap_or(ErrorCode::InvalidArgument);
+    WitError {
+        code,
+        detail: e.to_string(),
+    }
+}
+
+/// The `key-pair` resource.
+pub struct KeyPair(a2a_auth::crypto::KeyPair);
+
+impl keys::GuestKeyPair for KeyPair {
+    fn from_seed(alg: String, seed: Vec<u8>) -> Result<keys::KeyPair, WitError> {
+        Ok(keys::KeyPair::new(KeyPair(
+            ffi::key_pair_from_seed(&alg, &seed).map_err(error)?,
+        )))
+    }
+
+    fn from_jwk(jwk: String, alg: Option<String>) -> Result<keys::KeyPair, WitError> {
+        let pair = ffi::key_pair_from_jwk(&jwk, alg.as_deref()).map_err(error)?;
+        Ok(keys::KeyPair::new(KeyPair(pair)))
+    }
+
+    fn alg(&self) -> String {
+        self.0.alg().jws_name().to_owned()
+    }
+
+    fn public_jwk(&self) -> String {
+        self.0.public_jwk().to_json()
+    }
+
+    fn private_jwk(&self) -> String {
+        self.0.to_private_jwk_json()
+    }
+
+    fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, WitError> {
+        self.0.sign(&message).map_err(error)
+    }
+}
+
+impl keys::Guest for Component {
+    type KeyPair = KeyPair;
+
+    fn thumbprint(jwk: String) -> Result<JwkThumbprint, WitError> {
+        let t = ffi::thumbprint(&jwk).map_err(error)?;
+        Ok(JwkThumbprint {
+            canonical: t.canonical,
+            thumbprint: t.thumbprint,
+            thumbprint_uri: t.thumbprint_uri,
+        })
+    }
+
+    fn import_jwk(jwk: String) -> Result<String, WitError> {
+        ffi::import_jwk(&jwk).map_err(error)
+    }
+
+    fn verify_signature(
+        alg: String,
+        jwk: String,
+        message: Vec<u8>,
+        signature: Vec<u8>,
+    ) -> Result<(), WitError> {
+        ffi::verify_signature(&alg, &jwk, &message, &signature).map_err(error)
+    }
+}
+
+impl jose::Guest for Component {
+    fn verify_jws(
+        token: String,
+        keys: String,
+        algorithms: Vec<String>,
+    ) -> Result<VerifiedJws, WitError> {
+        let v = ffi::verify_jws(&token, &keys, &algorithms).map_err(error)?;
+        Ok(VerifiedJws {
+            alg: v.alg,
+            header: v.header,
+            payload: v.payload,
+            key_thumbprint: v.key_thumbprint,
+        })
+    }
+
+    fn verify_jwt(
+        token: String,
+        keys: String,
+        rules: JwtRules,
+        now: u64,
+    ) -> Result<VerifiedJwt, WitError> {
+        let rules = ffi::JwtRules {
+            algorithms: rules.algorithms,
+            typ: rules.typ,
+            issuer: rules.issuer,
+            audience: rules.audience,
+            subject: rules.subject,
+            required: rules.required,
+            leeway: rules.leeway,
+            max_age: rules.max_age,
+        };
+        let v = ffi::verify_jwt(&token, &keys, &rules, now).map_err(error)?;
+        Ok(VerifiedJwt {
+            header: v.header,
+            claims: v.claims,
+            key_thumbprint: v.key_thumbprint,
+        })
+    }
+
+    fn sign_jws(
+        header: String,
+        payload: Vec<u8>,
+        key: KeyPairBorrow<'_>,
+    ) -> Result<String, WitError> {
+        ffi::sign_jws(&header, &payload, &key.get::<KeyPair>().0).map_err(error)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::string_slice, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_line_up_with_the_core() {
+        // wit-bindgen derives `Debug` as `ErrorCode::<UpperCamelCase case name>`.
+        let camel = |code: &str| -> String {
+            let camel: String = code
+                .split('-')
+                .map(|w| w[..1].to_uppercase() + &w[1..])
+                .collect();
+            format!("ErrorCode::{camel}")
+        };
+        let names: Vec<String> = CODES.iter().map(|c| format!("{c:?}")).collect();
+        let expected: Vec<String> = a2a_auth::Error::ALL_CODES
+            .iter()
+            .map(|c| camel(c))
+            .collect();
+        assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn wit_error_code_enum_equals_the_core_codes() {
+        // Parse `enum error-code { ... }` from wit/types.wit.
+        let text = include_str!("../../../wit/types.wit");
+        let body = text
+            .split("enum error-code {")
+            .nth(1)
+            .and_then(|b| b.split('}').next())
+            .unwrap_or_default();
+        let cases: Vec<&str> = body
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("//"))
+            .map(|l| l.trim_end_matches(','))
+            .collect();
+        assert_eq!(cases, a2a_auth::Error::ALL_CODES);
+    }
+}

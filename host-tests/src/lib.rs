@@ -1,0 +1,61 @@
+//! Loads the a2a-auth component (`dist/a2a_auth.wasm`, or `A2A_AUTH_COMPONENT`) into wasmtime
+//! with an **empty linker**: instantiation succeeding is itself the proof that the component
+//! imports nothing.
+
+use std::path::PathBuf;
+
+use wasmtime::component::{Component, Linker};
+use wasmtime::{Engine, Store};
+
+#[allow(missing_docs)]
+mod bindings {
+    wasmtime::component::bindgen!({ path: "../wit", world: "auth" });
+}
+pub use bindings::{Auth, exports};
+
+/// Where the component is read from.
+pub fn component_path() -> PathBuf {
+    std::env::var_os("A2A_AUTH_COMPONENT").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist/a2a_auth.wasm"),
+        PathBuf::from,
+    )
+}
+
+/// Compiles the component and instantiates it in a fresh store with an empty linker.
+///
+/// # Errors
+/// When the file is missing (run `make component`), or compilation or instantiation fails.
+pub fn instantiate() -> wasmtime::Result<(Store<()>, Auth)> {
+    let path = component_path();
+    if !path.exists() {
+        wasmtime::bail!(
+            "{} does not exist: run `make component` first",
+            path.display()
+        );
+    }
+    let engine = Engine::default();
+    let component = Component::from_file(&engine, &path)?;
+    let linker: Linker<()> = Linker::new(&engine);
+    let mut store = Store::new(&engine, ());
+    let auth = Auth::instantiate(&mut store, &component, &linker)?;
+    Ok((store, auth))
+}
+
+/// The stable kebab-case code of a WIT `error-code` (its `Debug` name, mechanically converted:
+/// `MalformedBase64` → `malformed-base64`).
+pub fn code(code: exports::a2a::auth::types::ErrorCode) -> String {
+    let debug = format!("{code:?}");
+    let name = debug.rsplit("::").next().unwrap_or_default();
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if !out.is_empty() {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -1,0 +1,138 @@
+//! The conformance vectors and the Wycheproof suites through the component under wasmtime.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use a2a_auth_conformance::{Outcome, hex};
+use a2a_auth_host_tests::exports::a2a::auth::jose::JwtRules;
+use a2a_auth_host_tests::exports::a2a::auth::types::Error as WitError;
+use a2a_auth_host_tests::{Auth, code, instantiate};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use serde_json::{Value, json};
+use wasmtime::Store;
+
+fn wit(result: Result<Value, WitError>) -> Outcome {
+    result.map_err(|e| code(e.code))
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| a.iter().map(|s| s.as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).expect("the component returned invalid JSON")
+}
+
+fn run(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
+    let keys = auth.a2a_auth_keys();
+    let jose = auth.a2a_auth_jose();
+    let s = |name: &str| {
+        input[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("input lacks `{name}`"))
+            .to_owned()
+    };
+    match op {
+        "keys.thumbprint" => wit(keys.call_thumbprint(&mut *store, &input["jwk"].to_string()).unwrap().map(|t| {
+            json!({"canonical": t.canonical, "thumbprint": t.thumbprint, "thumbprint_uri": t.thumbprint_uri})
+        })),
+        "keys.from-seed" => {
+            let pair = keys.key_pair().call_from_seed(&mut *store, &s("alg"), &hex(&s("seed"))).unwrap();
+            let pair = match pair {
+                Ok(p) => p,
+                Err(e) => return Err(code(e.code)),
+            };
+            let jwk = keys.key_pair().call_public_jwk(&mut *store, pair).unwrap();
+            pair.resource_drop(&mut *store).unwrap();
+            Ok(json!({ "public_jwk": parse(&jwk) }))
+        }
+        "jose.sign-jws" => {
+            let pair = match keys.key_pair().call_from_jwk(&mut *store, &input["key"].to_string(), None).unwrap() {
+                Ok(p) => p,
+                Err(e) => return Err(code(e.code)),
+            };
+            let payload = B64.decode(s("payload")).unwrap();
+            let token = jose.call_sign_jws(&mut *store, &input["header"].to_string(), &payload, pair).unwrap();
+            pair.resource_drop(&mut *store).unwrap();
+            wit(token.map(|t| json!({ "token": t })))
+        }
+        "jose.verify-jws" => {
+            let algs = strings(&input["algorithms"]);
+            let r = jose.call_verify_jws(&mut *store, &s("token"), &input["keys"].to_string(), &algs).unwrap();
+            wit(r.map(|v| {
+                json!({"alg": v.alg, "header": parse(&v.header), "payload": B64.encode(&v.payload), "key_thumbprint": v.key_thumbprint})
+            }))
+        }
+        "jose.verify-jwt" => {
+            let rules = JwtRules {
+                algorithms: strings(&input["algorithms"]),
+                typ: input["typ"].as_str().map(str::to_owned),
+                issuer: input["issuer"].as_str().map(str::to_owned),
+                audience: input["audience"].as_str().map(str::to_owned),
+                subject: input["subject"].as_str().map(str::to_owned),
+                required: strings(&input["required"]),
+                leeway: input["leeway"].as_u64(),
+                max_age: input["max_age"].as_u64(),
+            };
+            let now = input["now"].as_u64().expect("verify-jwt needs now");
+            let r = jose.call_verify_jwt(&mut *store, &s("token"), &input["keys"].to_string(), &rules, now).unwrap();
+            wit(r.map(|v| json!({"header": parse(&v.header), "claims": parse(&v.claims), "key_thumbprint": v.key_thumbprint})))
+        }
+        other => Err(format!("unknown-op: the component runner does not know `{other}`")),
+    }
+}
+
+#[test]
+fn vectors_through_the_component() {
+    let (mut store, auth) = instantiate().unwrap();
+    let dir = a2a_auth_conformance::vectors_dir();
+    let failures = a2a_auth_conformance::run_vectors("component", &dir, |op, input| {
+        run(&mut store, &auth, op, input)
+    });
+    assert!(
+        failures.is_empty(),
+        "vector failures:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn wycheproof_through_the_component() {
+    let (mut store, auth) = instantiate().unwrap();
+    let keys = auth.a2a_auth_keys();
+    let failures = a2a_auth_conformance::run_wycheproof("component", |alg, jwk, msg, sig| {
+        keys.call_verify_signature(&mut store, alg, jwk, msg, sig)
+            .unwrap()
+            .map_err(|e| code(e.code))
+    });
+    assert!(
+        failures.is_empty(),
+        "wycheproof failures:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn errors_carry_no_token_text() {
+    let (mut store, auth) = instantiate().unwrap();
+    let token = "eyJhbGciOiJub25lIn0.eyJzZWNyZXQiOiJodW50ZXIyIn0.c2lnbmF0dXJl";
+    let err = auth
+        .a2a_auth_jose()
+        .call_verify_jws(&mut store, token, r#"{"keys":[]}"#, &["ES256".to_owned()])
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(code(err.code), "alg-not-allowed");
+    for fragment in ["eyJ", "hunter2", "c2lnbmF0dXJl", "none"] {
+        assert!(
+            !err.detail.contains(fragment),
+            "detail leaks `{fragment}`: {}",
+            err.detail
+        );
+    }
+}
