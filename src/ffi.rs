@@ -95,12 +95,16 @@ pub fn verify_signature(
     Jwk::from_json(jwk, &LIMITS)?.verify(algorithm(alg)?, message, signature)
 }
 
-/// A key pair from caller-drawn seed bytes ([`KeyPair::from_seed`]).
+/// A key pair from caller-drawn seed bytes ([`KeyPair::from_seed`]), with an optional `kid`.
 ///
 /// # Errors
 /// As [`KeyPair::from_seed`], plus `alg-not-allowed` for an unknown name.
-pub fn key_pair_from_seed(alg: &str, seed: &[u8]) -> Result<KeyPair, Error> {
-    KeyPair::from_seed(algorithm(alg)?, seed)
+pub fn key_pair_from_seed(alg: &str, seed: &[u8], kid: Option<&str>) -> Result<KeyPair, Error> {
+    let pair = KeyPair::from_seed(algorithm(alg)?, seed)?;
+    Ok(match kid {
+        Some(kid) => pair.with_kid(kid),
+        None => pair,
+    })
 }
 
 /// A key pair from a private JWK ([`KeyPair::from_jwk`]).
@@ -229,7 +233,7 @@ mod tests {
 
     #[test]
     fn key_set_accepts_a_single_jwk_or_a_set() {
-        let pair = key_pair_from_seed("ES256", &[1; 32]).unwrap();
+        let pair = key_pair_from_seed("ES256", &[1; 32], Some("k1")).unwrap();
         let jwk = pair.public_jwk().to_json();
         let token = sign_jws("{}", b"x", &pair).unwrap();
         let single = verify_jws(&token, &jwk, &["ES256"]).unwrap();

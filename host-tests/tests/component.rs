@@ -43,7 +43,7 @@ fn run(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
             json!({"canonical": t.canonical, "thumbprint": t.thumbprint, "thumbprint_uri": t.thumbprint_uri})
         })),
         "keys.from-seed" => {
-            let pair = keys.key_pair().call_from_seed(&mut *store, &s("alg"), &hex(&s("seed"))).unwrap();
+            let pair = keys.key_pair().call_from_seed(&mut *store, &s("alg"), &hex(&s("seed")), None).unwrap();
             let pair = match pair {
                 Ok(p) => p,
                 Err(e) => return Err(code(e.code)),

@@ -63,10 +63,13 @@ fn error(e: a2a_auth::Error) -> WitError {
 pub struct KeyPair(a2a_auth::crypto::KeyPair);
 
 impl keys::GuestKeyPair for KeyPair {
-    fn from_seed(alg: String, seed: Vec<u8>) -> Result<keys::KeyPair, WitError> {
-        Ok(keys::KeyPair::new(KeyPair(
-            ffi::key_pair_from_seed(&alg, &seed).map_err(error)?,
-        )))
+    fn from_seed(
+        alg: String,
+        seed: Vec<u8>,
+        kid: Option<String>,
+    ) -> Result<keys::KeyPair, WitError> {
+        let pair = ffi::key_pair_from_seed(&alg, &seed, kid.as_deref()).map_err(error)?;
+        Ok(keys::KeyPair::new(KeyPair(pair)))
     }
 
     fn from_jwk(jwk: String, alg: Option<String>) -> Result<keys::KeyPair, WitError> {

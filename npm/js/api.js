@@ -1,0 +1,196 @@
+// The public API of the a2a-auth npm package, over the wasm-bindgen layer (`../wasm/`).
+// Conversion only: JSON text <-> plain objects, strings <-> Uint8Array, thrown error JSON ->
+// A2AAuthError. Time defaults to Date.now() and random bytes come from crypto.getRandomValues;
+// the WebAssembly core itself never reads either.
+import * as raw from '../wasm/a2a_auth.js';
+
+/** An a2a-auth rejection. `code` is the stable code, identical in every host. */
+export class A2AAuthError extends Error {
+  constructor(code, detail) {
+    super(`${code}: ${detail}`);
+    this.name = 'A2AAuthError';
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+function rethrow(e) {
+  if (typeof e === 'string') {
+    let parsed;
+    try {
+      parsed = JSON.parse(e);
+    } catch {
+      throw new Error(e);
+    }
+    throw new A2AAuthError(parsed.code, parsed.detail);
+  }
+  throw e;
+}
+
+function call(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    return rethrow(e);
+  }
+}
+
+const encoder = new TextEncoder();
+const asText = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
+const asBytes = (v) => (typeof v === 'string' ? encoder.encode(v) : v);
+const opt = (v) => (v === undefined || v === null ? undefined : v);
+
+/** The current time in Unix seconds (the default `now` of every time check). */
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** `n` random bytes from the platform's CSPRNG. */
+export const randomBytes = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n));
+
+/** Every stable error code, in order. */
+export function errorCodes() {
+  return raw.errorCodes();
+}
+
+/** A private key with its algorithm. Create with generateKeyPair, KeyPair.fromSeed or KeyPair.fromJwk. */
+export class KeyPair {
+  #inner;
+
+  constructor(inner) {
+    if (!(inner instanceof raw.KeyPair)) {
+      throw new TypeError('use generateKeyPair(), KeyPair.fromSeed() or KeyPair.fromJwk()');
+    }
+    this.#inner = inner;
+  }
+
+  /** A key pair from seed bytes (32 for ES256/EdDSA/Ed25519, 48 for ES384, >= 32 for HS256). */
+  static fromSeed(alg, seed, { kid } = {}) {
+    return new KeyPair(call(() => raw.KeyPair.fromSeed(alg, seed, opt(kid))));
+  }
+
+  /** A key pair from a private JWK (object or JSON text). */
+  static fromJwk(jwk, alg) {
+    return new KeyPair(call(() => raw.KeyPair.fromJwk(asText(jwk), opt(alg))));
+  }
+
+  /** The algorithm's JWS name. */
+  get alg() {
+    return this.#inner.alg();
+  }
+
+  /** The public JWK as a plain object (with `alg`, and `kid` when set). */
+  get publicJwk() {
+    return JSON.parse(this.#inner.publicJwk());
+  }
+
+  /** The private JWK as a plain object. Handle as a secret. */
+  privateJwk() {
+    return JSON.parse(this.#inner.privateJwk());
+  }
+
+  /** Signs bytes (or a string, as UTF-8); returns the raw signature. */
+  sign(message) {
+    return call(() => this.#inner.sign(asBytes(message)));
+  }
+
+  /** @internal the wasm-bindgen object, for signJws. */
+  get _inner() {
+    return this.#inner;
+  }
+
+  /** Frees the key's memory now instead of at garbage collection. */
+  free() {
+    this.#inner.free();
+  }
+}
+
+/** A new key pair for `alg`, from crypto.getRandomValues. */
+export function generateKeyPair(alg, { kid } = {}) {
+  const size = alg === 'ES384' ? 48 : 32;
+  // An ECDSA seed outside [1, n-1] (probability < 2^-32) is redrawn.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return KeyPair.fromSeed(alg, randomBytes(size), { kid });
+    } catch (e) {
+      if (!(e instanceof A2AAuthError) || e.code !== 'invalid-key' || attempt >= 4) throw e;
+    }
+  }
+}
+
+/** RFC 7638 thumbprint of a JWK, base64url (the same as jose's calculateJwkThumbprint). */
+export function calculateJwkThumbprint(jwk) {
+  return jwkThumbprint(jwk).thumbprint;
+}
+
+/** RFC 7638 thumbprint with its canonical input and RFC 9278 URI. */
+export function jwkThumbprint(jwk) {
+  const [canonical, thumbprint, thumbprintUri] = call(() => raw.thumbprint(asText(jwk)));
+  return { canonical, thumbprint, thumbprintUri };
+}
+
+/** Validates a JWK; returns its public form as a plain object. */
+export function importJwk(jwk) {
+  return JSON.parse(call(() => raw.importJwk(asText(jwk))));
+}
+
+/** Verifies a raw signature; returns true or throws A2AAuthError. */
+export function verifySignature(alg, jwk, message, signature) {
+  call(() => raw.verifySignature(alg, asText(jwk), asBytes(message), signature));
+  return true;
+}
+
+function requireAlgorithms(options) {
+  const algorithms = options?.algorithms;
+  if (!Array.isArray(algorithms) || algorithms.length === 0) {
+    throw new TypeError('options.algorithms must list the accepted algorithms, e.g. ["ES256", "EdDSA"]');
+  }
+  return algorithms;
+}
+
+/**
+ * Verifies a compact JWS. `keys` is a JWK Set or a single JWK (object or JSON text).
+ * Returns { alg, header, payload: Uint8Array, keyThumbprint }.
+ */
+export function verifyJws(token, keys, options) {
+  const algorithms = requireAlgorithms(options);
+  const v = call(() => raw.verifyJws(token, asText(keys), algorithms));
+  const out = { alg: v.alg, header: JSON.parse(v.header), payload: v.payload, keyThumbprint: v.keyThumbprint };
+  v.free();
+  return out;
+}
+
+/**
+ * Verifies a JWT. Options: algorithms (required), typ, issuer, audience, subject, required,
+ * leeway (seconds, default 60), maxAge (seconds), now (Unix seconds, default the current time).
+ * Returns { header, claims, keyThumbprint }.
+ */
+export function verifyJwt(token, keys, options) {
+  const algorithms = requireAlgorithms(options);
+  const o = options;
+  const [header, claims, keyThumbprint] = call(() =>
+    raw.verifyJwt(
+      token,
+      asText(keys),
+      algorithms,
+      opt(o.typ),
+      opt(o.issuer),
+      opt(o.audience),
+      opt(o.subject),
+      o.required ?? [],
+      opt(o.leeway),
+      opt(o.maxAge),
+      o.now ?? nowSeconds(),
+    ),
+  );
+  return { header: JSON.parse(header), claims: JSON.parse(claims), keyThumbprint };
+}
+
+/** Signs `payload` (bytes or string) as a compact JWS; `header` holds extra protected members. */
+export function signJws(header, payload, keyPair) {
+  if (!(keyPair instanceof KeyPair)) throw new TypeError('keyPair must be a KeyPair');
+  return call(() => raw.signJws(asText(header ?? {}), asBytes(payload), keyPair._inner));
+}
+
+/** Signs a claims object as a JWT (compact JSON payload). */
+export function signJwt(claims, keyPair, header = {}) {
+  return signJws(header, JSON.stringify(claims), keyPair);
+}

@@ -1,0 +1,74 @@
+// Type declarations for a2a-auth (Node and browser entry points share them).
+
+/** Every stable error code (the same in Rust, WIT, JS and Python). */
+export type ErrorCode =
+  | 'alg-not-allowed' | 'claim-invalid' | 'claim-mismatch' | 'claim-missing'
+  | 'crit-unsupported' | 'duplicate-json-member' | 'invalid-argument' | 'invalid-key'
+  | 'invalid-signature' | 'jwe-unsupported' | 'key-mismatch' | 'key-not-found'
+  | 'limit-exceeded' | 'malformed-base64' | 'malformed-json' | 'malformed-token'
+  | 'token-expired' | 'token-issued-in-future' | 'token-not-yet-valid' | 'token-too-old'
+  | 'typ-mismatch';
+
+/** JWS algorithm names accepted by this library. */
+export type Algorithm = 'ES256' | 'ES384' | 'EdDSA' | 'Ed25519' | 'RS256' | 'PS256' | 'PS512' | 'HS256';
+
+export type Jwk = Record<string, unknown>;
+export type JwkSet = { keys: Jwk[] };
+
+/** An a2a-auth rejection; match on `code`, never on the message. */
+export class A2AAuthError extends Error {
+  readonly name: 'A2AAuthError';
+  readonly code: ErrorCode;
+  readonly detail: string;
+}
+
+export class KeyPair {
+  private constructor();
+  static fromSeed(alg: Algorithm, seed: Uint8Array, options?: { kid?: string }): KeyPair;
+  static fromJwk(jwk: Jwk | string, alg?: Algorithm): KeyPair;
+  readonly alg: Algorithm;
+  readonly publicJwk: Jwk;
+  privateJwk(): Jwk;
+  sign(message: Uint8Array | string): Uint8Array;
+  free(): void;
+}
+
+export function generateKeyPair(alg: Algorithm, options?: { kid?: string }): KeyPair;
+export function calculateJwkThumbprint(jwk: Jwk | string): string;
+export function jwkThumbprint(jwk: Jwk | string): { canonical: string; thumbprint: string; thumbprintUri: string };
+export function importJwk(jwk: Jwk | string): Jwk;
+export function verifySignature(alg: Algorithm, jwk: Jwk | string, message: Uint8Array | string, signature: Uint8Array): true;
+
+export interface VerifiedJws { alg: Algorithm; header: Record<string, unknown>; payload: Uint8Array; keyThumbprint: string }
+export function verifyJws(token: string, keys: Jwk | JwkSet | string, options: { algorithms: Algorithm[] }): VerifiedJws;
+
+export interface JwtOptions {
+  /** Accepted algorithms (required: the verifier pins them, never the token). */
+  algorithms: Algorithm[];
+  /** Required explicit type, e.g. 'at+jwt'. Omit only for untyped JWTs. */
+  typ?: string;
+  issuer?: string;
+  audience?: string;
+  subject?: string;
+  required?: string[];
+  /** Clock skew in seconds (default 60). */
+  leeway?: number;
+  /** Maximum age in seconds since `iat`. */
+  maxAge?: number;
+  /** Unix seconds (default: Math.floor(Date.now() / 1000)). */
+  now?: number;
+}
+export interface VerifiedJwt { header: Record<string, unknown>; claims: Record<string, unknown>; keyThumbprint: string }
+export function verifyJwt(token: string, keys: Jwk | JwkSet | string, options: JwtOptions): VerifiedJwt;
+
+export function signJws(header: Record<string, unknown> | null, payload: Uint8Array | string, keyPair: KeyPair): string;
+export function signJwt(claims: Record<string, unknown>, keyPair: KeyPair, header?: Record<string, unknown>): string;
+
+export function errorCodes(): ErrorCode[];
+export function nowSeconds(): number;
+export function randomBytes(n: number): Uint8Array;
+
+/** Browser/bundler: load the WebAssembly module (a no-op in Node). */
+export function init(input?: unknown): Promise<void>;
+/** Synchronous initialisation from bytes or a compiled module. */
+export function initSync(input: { module: BufferSource | WebAssembly.Module }): void;

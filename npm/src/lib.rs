@@ -1,0 +1,166 @@
+//! The wasm-bindgen layer of the npm package: converts types and nothing else. Every function
+//! calls [`a2a_auth::ffi`]; errors cross as JSON `{"code": ..., "detail": ...}` text, which the
+//! JavaScript wrapper (`js/api.js`) turns into `A2AAuthError` instances. Time and random bytes
+//! are supplied by that wrapper (`Date.now()`, `crypto.getRandomValues`), never drawn here.
+
+use a2a_auth::ffi;
+use wasm_bindgen::prelude::*;
+
+fn err(e: a2a_auth::Error) -> JsValue {
+    let detail = e.to_string().replace('\\', "\\\\").replace('"', "\\\"");
+    JsValue::from_str(&format!(r#"{{"code":"{}","detail":"{detail}"}}"#, e.code()))
+}
+
+/// The stable error codes, in order (the same list as the WIT `error-code` enum).
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> Vec<String> {
+    a2a_auth::Error::ALL_CODES
+        .iter()
+        .map(|c| (*c).to_owned())
+        .collect()
+}
+
+/// A private key with its algorithm.
+#[wasm_bindgen]
+pub struct KeyPair(a2a_auth::crypto::KeyPair);
+
+#[wasm_bindgen]
+impl KeyPair {
+    /// A key pair from caller-drawn seed bytes, with an optional `kid`.
+    #[wasm_bindgen(js_name = fromSeed)]
+    pub fn from_seed(alg: &str, seed: &[u8], kid: Option<String>) -> Result<KeyPair, JsValue> {
+        ffi::key_pair_from_seed(alg, seed, kid.as_deref())
+            .map(KeyPair)
+            .map_err(err)
+    }
+
+    /// A key pair from a private JWK (JSON text).
+    #[wasm_bindgen(js_name = fromJwk)]
+    pub fn from_jwk(jwk: &str, alg: Option<String>) -> Result<KeyPair, JsValue> {
+        ffi::key_pair_from_jwk(jwk, alg.as_deref())
+            .map(KeyPair)
+            .map_err(err)
+    }
+
+    /// The algorithm's JWS name.
+    pub fn alg(&self) -> String {
+        self.0.alg().jws_name().to_owned()
+    }
+
+    /// The public JWK (JSON text).
+    #[wasm_bindgen(js_name = publicJwk)]
+    pub fn public_jwk(&self) -> String {
+        self.0.public_jwk().to_json()
+    }
+
+    /// The private JWK (JSON text).
+    #[wasm_bindgen(js_name = privateJwk)]
+    pub fn private_jwk(&self) -> String {
+        self.0.to_private_jwk_json()
+    }
+
+    /// Signs `message`; returns the raw signature.
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, JsValue> {
+        self.0.sign(message).map_err(err)
+    }
+}
+
+/// RFC 7638 thumbprint: `[canonical, thumbprint, thumbprintUri]`.
+#[wasm_bindgen]
+pub fn thumbprint(jwk: &str) -> Result<Vec<String>, JsValue> {
+    let t = ffi::thumbprint(jwk).map_err(err)?;
+    Ok(vec![t.canonical, t.thumbprint, t.thumbprint_uri])
+}
+
+/// The public form of a JWK (JSON text).
+#[wasm_bindgen(js_name = importJwk)]
+pub fn import_jwk(jwk: &str) -> Result<String, JsValue> {
+    ffi::import_jwk(jwk).map_err(err)
+}
+
+/// Verifies a raw signature.
+#[wasm_bindgen(js_name = verifySignature)]
+pub fn verify_signature(
+    alg: &str,
+    jwk: &str,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), JsValue> {
+    ffi::verify_signature(alg, jwk, message, signature).map_err(err)
+}
+
+/// A verified JWS.
+#[wasm_bindgen(getter_with_clone)]
+pub struct VerifiedJws {
+    /// The algorithm that verified.
+    pub alg: String,
+    /// The protected header (JSON text).
+    pub header: String,
+    /// The payload bytes.
+    pub payload: Vec<u8>,
+    /// RFC 7638 thumbprint of the key that verified.
+    #[wasm_bindgen(js_name = keyThumbprint)]
+    pub key_thumbprint: String,
+}
+
+/// Verifies a compact JWS against a key set (JSON text) and an allow-list.
+#[wasm_bindgen(js_name = verifyJws)]
+pub fn verify_jws(
+    token: &str,
+    keys: &str,
+    algorithms: Vec<String>,
+) -> Result<VerifiedJws, JsValue> {
+    let v = ffi::verify_jws(token, keys, &algorithms).map_err(err)?;
+    Ok(VerifiedJws {
+        alg: v.alg,
+        header: v.header,
+        payload: v.payload,
+        key_thumbprint: v.key_thumbprint,
+    })
+}
+
+/// A verified JWT: `[header, claims, keyThumbprint]` (header and claims as JSON text).
+#[wasm_bindgen(js_name = verifyJwt)]
+#[allow(clippy::too_many_arguments)]
+pub fn verify_jwt(
+    token: &str,
+    keys: &str,
+    algorithms: Vec<String>,
+    typ: Option<String>,
+    issuer: Option<String>,
+    audience: Option<String>,
+    subject: Option<String>,
+    required: Vec<String>,
+    leeway: Option<u32>,
+    max_age: Option<u32>,
+    now: f64,
+) -> Result<Vec<String>, JsValue> {
+    // JavaScript numbers: a time before the epoch or beyond 2^53 is a caller error.
+    if !(0.0..=9_007_199_254_740_991.0).contains(&now) || now.fract() != 0.0 {
+        return Err(err(a2a_auth::Error::InvalidArgument("now")));
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "range checked above"
+    )]
+    let now = now as u64;
+    let rules = ffi::JwtRules {
+        algorithms,
+        typ,
+        issuer,
+        audience,
+        subject,
+        required,
+        leeway: leeway.map(u64::from),
+        max_age: max_age.map(u64::from),
+    };
+    let v = ffi::verify_jwt(token, keys, &rules, now).map_err(err)?;
+    Ok(vec![v.header, v.claims, v.key_thumbprint])
+}
+
+/// Signs a compact JWS; `header` is JSON text of extra protected members.
+#[wasm_bindgen(js_name = signJws)]
+pub fn sign_jws(header: &str, payload: &[u8], key: &KeyPair) -> Result<String, JsValue> {
+    ffi::sign_jws(header, payload, &key.0).map_err(err)
+}

@@ -1,0 +1,180 @@
+// The conformance runner for the npm package, shared by Node and the browser: no file or
+// network access here. The caller supplies the parsed vector documents, the exceptions map,
+// the Wycheproof manifest and suites, and the package's API (`lib`).
+
+const b64url = {
+  encode(bytes) {
+    let bin = '';
+    for (const b of bytes) bin += String.fromCharCode(b);
+    return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  },
+  decode(text) {
+    const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  },
+};
+
+export function hex(s) {
+  const out = new Uint8Array(s.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+function outcome(lib, fn) {
+  try {
+    return { ok: fn() };
+  } catch (e) {
+    if (e instanceof lib.A2AAuthError) return { error: e.code };
+    throw e;
+  }
+}
+
+function run(lib, op, input) {
+  switch (op) {
+    case 'keys.thumbprint':
+      return outcome(lib, () => {
+        const t = lib.jwkThumbprint(input.jwk);
+        return { canonical: t.canonical, thumbprint: t.thumbprint, thumbprint_uri: t.thumbprintUri };
+      });
+    case 'keys.from-seed':
+      return outcome(lib, () => {
+        const pair = lib.KeyPair.fromSeed(input.alg, hex(input.seed));
+        const jwk = pair.publicJwk;
+        pair.free();
+        return { public_jwk: jwk };
+      });
+    case 'jose.sign-jws':
+      return outcome(lib, () => {
+        const pair = lib.KeyPair.fromJwk(input.key);
+        const token = lib.signJws(input.header, b64url.decode(input.payload), pair);
+        pair.free();
+        return { token };
+      });
+    case 'jose.verify-jws':
+      return outcome(lib, () => {
+        const v = lib.verifyJws(input.token, input.keys, { algorithms: input.algorithms });
+        return { alg: v.alg, header: v.header, payload: b64url.encode(v.payload), key_thumbprint: v.keyThumbprint };
+      });
+    case 'jose.verify-jwt':
+      return outcome(lib, () => {
+        const v = lib.verifyJwt(input.token, input.keys, {
+          algorithms: input.algorithms,
+          typ: input.typ,
+          issuer: input.issuer,
+          audience: input.audience,
+          subject: input.subject,
+          required: input.required,
+          leeway: input.leeway,
+          maxAge: input.max_age,
+          now: input.now,
+        });
+        return { header: v.header, claims: v.claims, key_thumbprint: v.keyThumbprint };
+      });
+    default:
+      return { error: `unknown-op: the npm runner does not know ${op}` };
+  }
+}
+
+// Deep equality of JSON values (object member order does not matter).
+function same(a, b) {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && same(a[k], b[k]));
+}
+
+/** Runs vector documents; returns { line, failures }. */
+export function runVectors(host, lib, docs, exceptions = {}) {
+  let passed = 0;
+  let divergent = 0;
+  const failures = [];
+  const seen = new Set();
+  for (const doc of docs) {
+    if (typeof doc.op !== 'string' || !Array.isArray(doc.cases)) {
+      failures.push(`${doc.file ?? '?'}: not a vector file`);
+      continue;
+    }
+    for (const c of doc.cases) {
+      if (seen.has(c.id)) failures.push(`${c.id}: duplicate case id`);
+      seen.add(c.id);
+      if (!c.title) failures.push(`${c.id}: no title`);
+      const got = run(lib, doc.op, c.input);
+      const ok = same(got, c.expect);
+      const listed = Object.hasOwn(exceptions, c.id);
+      if (ok && !listed) passed++;
+      else if (!ok && listed) divergent++;
+      else if (ok) failures.push(`${c.id}: unexpected success (listed: ${exceptions[c.id]})`);
+      else failures.push(`${c.id}: expected ${JSON.stringify(c.expect)} got ${JSON.stringify(got)}`);
+    }
+  }
+  for (const id of Object.keys(exceptions)) if (!seen.has(id)) failures.push(`exceptions/${host}.json lists unknown case ${id}`);
+  if (docs.length === 0) failures.push('no vector files');
+  return { line: `vectors ${host}: ${passed} passed, ${failures.length} failed, ${divergent} known-divergence`, failures };
+}
+
+function fixed(hexText, size) {
+  let b = hex(hexText);
+  while (b.length > size && b[0] === 0) b = b.slice(1);
+  if (b.length > size) return new Uint8Array(0);
+  const out = new Uint8Array(size);
+  out.set(b, size - b.length);
+  return out;
+}
+
+function groupJwk(group, test) {
+  if (group.publicKeyJwk) return group.publicKeyJwk;
+  if (group.keyJwk) return group.keyJwk;
+  if (group.type === 'MacTest') return { kty: 'oct', k: b64url.encode(hex(test.key)) };
+  const pk = group.publicKey;
+  const [size, crv] = pk.curve === 'secp384r1' ? [48, 'P-384'] : [32, 'P-256'];
+  return { kty: 'EC', crv, x: b64url.encode(fixed(pk.wx, size)), y: b64url.encode(fixed(pk.wy, size)) };
+}
+
+function decision(manifest, file, group, tcId) {
+  return manifest.decisions.find(
+    (d) =>
+      d.file === file &&
+      (!d.tc_ids || d.tc_ids.includes(tcId)) &&
+      (!d.group || Object.entries(d.group).every(([k, v]) => group[k] === v)),
+  );
+}
+
+/** Runs the Wycheproof suites of the manifest; `suites` maps file name to parsed JSON. */
+export function runWycheproof(host, lib, manifest, suites) {
+  let passed = 0;
+  let decided = 0;
+  const failures = [];
+  for (const { file, alg } of manifest.files) {
+    const data = suites[file];
+    if (!data) {
+      failures.push(`${file}: missing suite`);
+      continue;
+    }
+    let count = 0;
+    for (const group of data.testGroups) {
+      for (const t of group.tests) {
+        count++;
+        const sig = hex(group.type === 'MacTest' ? t.tag : t.sig);
+        const got = outcome(lib, () => lib.verifySignature(alg, groupJwk(group, t), hex(t.msg), sig));
+        const d = decision(manifest, file, group, t.tcId);
+        let ok;
+        if (d) {
+          decided++;
+          ok = got.error === d.expect;
+        } else if (t.result === 'valid') ok = 'ok' in got;
+        else if (t.result === 'invalid') ok = 'error' in got;
+        else {
+          failures.push(`${file} #${t.tcId}: undecided ${t.result} case`);
+          continue;
+        }
+        if (ok) passed++;
+        else failures.push(`${file} #${t.tcId} (${t.result}): got ${JSON.stringify(got)}`);
+      }
+    }
+    if (count !== data.numberOfTests) failures.push(`${file}: ran ${count}, declared ${data.numberOfTests}`);
+  }
+  if (passed < 1000) failures.push(`suspiciously few Wycheproof cases: ${passed}`);
+  return { line: `wycheproof ${host}: ${passed} passed, ${failures.length} failed (${decided} by documented decision)`, failures };
+}
