@@ -18,8 +18,16 @@ fn main() -> ExitCode {
             serde_json::from_str(&manifest_text).map_err(|e| e.to_string())?;
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         std::fs::write(dir.join("manifest.json"), &manifest_text).map_err(|e| e.to_string())?;
-        for entry in manifest["files"].as_array().into_iter().flatten() {
-            let file = entry["file"].as_str().unwrap_or_default();
+        for entry in manifest
+            .get("files")
+            .and_then(|f| f.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let file = entry
+                .get("file")
+                .and_then(|f| f.as_str())
+                .unwrap_or_default();
             let text = a2a_auth_conformance::suite(file).ok_or(format!("unknown suite {file}"))?;
             std::fs::write(dir.join(file), text).map_err(|e| e.to_string())?;
         }
