@@ -9,15 +9,18 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 WASM_TOOLS_VERSION := 1.263.0
 WASM_BINDGEN_VERSION := 0.2.130
 CHROMIUM ?= /usr/bin/chromium
+CACHE_DIR := $(or $(A2A_AUTH_CACHE),$(HOME)/.cache/a2a-auth)
+VENV := $(CACHE_DIR)/venv
+PY_DEPS := wasmtime==50.0.1 pytest==9.2.0 pyjwt[crypto]==2.15.1 joserfc==1.8.0 cryptography==50.0.2
 
 .PHONY: demo test setup tools fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check \
-	npm npm-deps npm-test chromium wycheproof-data
+	npm npm-deps npm-test chromium wycheproof-data python python-venv python-test
 
 demo:
 	@$(CARGO) run --quiet --locked --example demo
 
 # Everything CI checks, after an idempotent setup.
-test: setup fmt-check clippy component cargo-test vectors npm-test vectors-fresh wasm deps-check
+test: setup fmt-check clippy component cargo-test vectors npm-test python-test vectors-fresh wasm deps-check
 	@echo "make test: all checks passed"
 
 setup:
@@ -90,19 +93,44 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
+# One `cargo test --workspace` run for everything Rust-side, including the core's and the
+# component's vectors (a second cargo invocation with target filters would resolve features
+# differently and rebuild wasmtime). Its log feeds `make vectors`.
+CARGO_TEST_LOG := $(TARGET_DIR)/a2a-auth-cargo-test.log
 cargo-test: component
-	$(CARGO) test --workspace --locked
+	@mkdir -p "$(TARGET_DIR)"; \
+	$(CARGO) test --workspace --locked -- --nocapture >"$(CARGO_TEST_LOG)" 2>&1 \
+	  || { cat "$(CARGO_TEST_LOG)"; exit 1; }; \
+	grep -aE '^\s*Running|^test result|Doc-tests' "$(CARGO_TEST_LOG)"
+
+# A venv under the build cache with the pinned Python test dependencies (pip skips what is
+# already satisfied, so warm runs cost a couple of seconds).
+python-venv:
+	@[ -x "$(VENV)/bin/python" ] || python3 -m venv "$(VENV)"
+	@"$(VENV)/bin/python" -m pip install -q --disable-pip-version-check $(PY_DEPS)
+
+# The wheel, built with `pip wheel` from bindings/python with the component as package data,
+# and installed into the venv as a user would.
+python: component python-venv wycheproof-data
+	@cp dist/a2a_auth.wasm bindings/python/src/a2a_auth/a2a_auth.wasm
+	@rm -rf dist/python
+	@"$(VENV)/bin/python" -m pip wheel -q --disable-pip-version-check --no-deps -w dist/python bindings/python
+	@"$(VENV)/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps dist/python/a2a_auth-*.whl
+	@echo "python: built and installed $$(cd dist/python && ls a2a_auth-*.whl) ($$(wc -c <dist/python/a2a_auth-*.whl) bytes)"
+
+# The Python package's own tests (API, PyJWT and joserfc interop); its vectors run in `make vectors`.
+python-test: python
+	@cd bindings/python && "$(VENV)/bin/python" -m pytest -q -p no:cacheprovider tests/test_api.py tests/test_interop.py
 
 # One summary line per host and suite: the native core, the component under wasmtime, the npm
-# package in Node and in headless Chromium.
-# (--workspace keeps dependency features identical to `cargo-test`, so nothing rebuilds.)
-vectors: component npm chromium
-	@log="$$(mktemp)"; trap 'rm -f "$$log"' EXIT; \
-	$(CARGO) test --quiet --workspace --locked --test vectors --test wycheproof --test component \
-	  -- --nocapture >"$$log" 2>&1 || { cat "$$log"; exit 1; }; \
+# package in Node and in headless Chromium, the Python package.
+vectors: cargo-test npm chromium python
+	@log="$$(mktemp)"; trap 'rm -f "$$log"' EXIT; cp "$(CARGO_TEST_LOG)" "$$log"; \
 	(cd npm && CHROMIUM=$(CHROMIUM) node --test test/vectors.test.mjs test/browser.test.mjs) >>"$$log" 2>&1 \
 	  || { cat "$$log"; exit 1; }; \
-	grep -oE '(vectors|wycheproof) [a-z-]+: [0-9]+ passed.*' "$$log"
+	(cd bindings/python && "$(VENV)/bin/python" -m pytest -q -s -p no:cacheprovider tests/test_vectors.py) >>"$$log" 2>&1 \
+	  || { cat "$$log"; exit 1; }; \
+	grep -aoE '(vectors|wycheproof) [a-z-]+: [0-9]+ passed.*' "$$log"
 
 # Generated vectors must equal what the generator writes today.
 vectors-fresh:

@@ -1,0 +1,220 @@
+"""a2a-auth: authentication for AI agents calling agents, tools and services.
+
+The same verified WebAssembly core as the Rust crate and the npm package, run by wasmtime.
+Time defaults to ``int(time.time())`` and random bytes come from ``os.urandom``; the core itself
+never reads either. JWKs are dicts (or JSON text), bytes are ``bytes``, and every rejection
+raises an :class:`AuthError` subclass whose ``code`` is the stable cross-language code.
+
+>>> key = KeyPair.generate("ES256", kid="as-1")
+>>> token = sign_jwt({"sub": "agent:planner", "exp": int(time.time()) + 60}, key, {"typ": "at+jwt"})
+>>> verify_jwt(token, {"keys": [key.public_jwk]}, algorithms=["ES256"], typ="at+jwt").claims["sub"]
+'agent:planner'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Optional, Union
+
+from . import _component as _c
+from .errors import ERRORS, AuthError, from_code
+
+__all__ = [
+    "AuthError",
+    "KeyPair",
+    "Thumbprint",
+    "VerifiedJws",
+    "VerifiedJwt",
+    "calculate_jwk_thumbprint",
+    "error_codes",
+    "import_jwk",
+    "jwk_thumbprint",
+    "sign_jws",
+    "sign_jwt",
+    "verify_jws",
+    "verify_jwt",
+    "verify_signature",
+]
+
+# The per-code subclasses (TokenExpired, InvalidSignature, ...) are importable from here too.
+globals().update({cls.__name__: cls for cls in ERRORS.values()})
+__all__ += [cls.__name__ for cls in ERRORS.values()]
+
+JsonLike = Union[Mapping[str, Any], str]
+BytesLike = Union[bytes, bytearray, str]
+
+
+def _text(value: JsonLike) -> str:
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+
+
+def _bytes(value: BytesLike) -> bytes:
+    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+
+
+def error_codes() -> list[str]:
+    """Every stable error code."""
+    return sorted(ERRORS)
+
+
+class KeyPair:
+    """A private key with its algorithm. Create with :meth:`generate`, :meth:`from_seed` or
+    :meth:`from_jwk`."""
+
+    def __init__(self, _handle: Any) -> None:
+        self._handle = _handle
+        self._finalizer = weakref.finalize(self, _c.drop, _handle)
+
+    @classmethod
+    def from_seed(cls, alg: str, seed: bytes, kid: Optional[str] = None) -> "KeyPair":
+        """A key pair from seed bytes: 32 for ES256/EdDSA/Ed25519, 48 for ES384, >= 32 for HS256."""
+        return cls(_c.call("keys", "[static]key-pair.from-seed", alg, bytes(seed), kid))
+
+    @classmethod
+    def generate(cls, alg: str, kid: Optional[str] = None) -> "KeyPair":
+        """A new key pair from ``os.urandom``."""
+        size = 48 if alg == "ES384" else 32
+        for attempt in range(5):
+            try:
+                return cls.from_seed(alg, os.urandom(size), kid)
+            except ERRORS["invalid-key"]:
+                # An ECDSA seed outside [1, n-1] (probability < 2^-32): draw again.
+                if attempt == 4:
+                    raise
+        raise AssertionError("unreachable")
+
+    @classmethod
+    def from_jwk(cls, jwk: JsonLike, alg: Optional[str] = None) -> "KeyPair":
+        """A key pair from a private JWK (dict or JSON text)."""
+        return cls(_c.call("keys", "[static]key-pair.from-jwk", _text(jwk), alg))
+
+    @property
+    def alg(self) -> str:
+        """The algorithm's JWS name."""
+        return _c.call("keys", "[method]key-pair.alg", self._handle)
+
+    @property
+    def public_jwk(self) -> dict[str, Any]:
+        """The public JWK (with ``alg``, and ``kid`` when set)."""
+        return json.loads(_c.call("keys", "[method]key-pair.public-jwk", self._handle))
+
+    def private_jwk(self) -> dict[str, Any]:
+        """The private JWK. Handle as a secret."""
+        return json.loads(_c.call("keys", "[method]key-pair.private-jwk", self._handle))
+
+    def sign(self, message: BytesLike) -> bytes:
+        """Signs ``message`` (str as UTF-8); returns the raw signature."""
+        return bytes(_c.call("keys", "[method]key-pair.sign", self._handle, _bytes(message)))
+
+    def __repr__(self) -> str:
+        return f"KeyPair(alg={self.alg!r}, kid={self.public_jwk.get('kid')!r})"
+
+
+@dataclass(frozen=True)
+class Thumbprint:
+    """An RFC 7638 thumbprint with its canonical input and RFC 9278 URI."""
+
+    canonical: str
+    thumbprint: str
+    thumbprint_uri: str
+
+
+def jwk_thumbprint(jwk: JsonLike) -> Thumbprint:
+    """The RFC 7638 thumbprint of a JWK."""
+    t = _c.call("keys", "thumbprint", _text(jwk))
+    return Thumbprint(t.canonical, t.thumbprint, _c.field(t, "thumbprint_uri"))
+
+
+def calculate_jwk_thumbprint(jwk: JsonLike) -> str:
+    """The RFC 7638 thumbprint (base64url) of a JWK: DPoP's ``jkt``."""
+    return jwk_thumbprint(jwk).thumbprint
+
+
+def import_jwk(jwk: JsonLike) -> dict[str, Any]:
+    """Validates a JWK; returns its public form."""
+    return json.loads(_c.call("keys", "import-jwk", _text(jwk)))
+
+
+def verify_signature(alg: str, jwk: JsonLike, message: BytesLike, signature: bytes) -> None:
+    """Verifies a raw signature, or raises AuthError."""
+    _c.call("keys", "verify-signature", alg, _text(jwk), _bytes(message), bytes(signature))
+
+
+@dataclass(frozen=True)
+class VerifiedJws:
+    """A JWS whose signature verified."""
+
+    alg: str
+    header: dict[str, Any]
+    payload: bytes
+    key_thumbprint: str
+
+
+def _algorithms(algorithms: Iterable[str]) -> list[str]:
+    algs = list(algorithms)
+    if not algs:
+        raise TypeError("algorithms must list the accepted algorithms, e.g. ['ES256', 'EdDSA']")
+    return algs
+
+
+def verify_jws(token: str, keys: JsonLike, *, algorithms: Iterable[str]) -> VerifiedJws:
+    """Verifies a compact JWS; ``keys`` is a JWK Set or a single JWK (dict or JSON text)."""
+    v = _c.call("jose", "verify-jws", token, _text(keys), _algorithms(algorithms))
+    return VerifiedJws(v.alg, json.loads(v.header), bytes(v.payload), _c.field(v, "key_thumbprint"))
+
+
+@dataclass(frozen=True)
+class VerifiedJwt:
+    """A JWT whose signature and claims verified."""
+
+    header: dict[str, Any]
+    claims: dict[str, Any]
+    key_thumbprint: str
+
+
+def verify_jwt(
+    token: str,
+    keys: JsonLike,
+    *,
+    algorithms: Iterable[str],
+    typ: Optional[str] = None,
+    issuer: Optional[str] = None,
+    audience: Optional[str] = None,
+    subject: Optional[str] = None,
+    required: Iterable[str] = (),
+    leeway: Optional[int] = None,
+    max_age: Optional[int] = None,
+    now: Optional[int] = None,
+) -> VerifiedJwt:
+    """Verifies a JWT. ``typ`` is the explicit type required (e.g. ``"at+jwt"``); ``leeway``
+    defaults to 60 s; ``now`` defaults to ``int(time.time())``."""
+    rules = _c.record(
+        algorithms=_algorithms(algorithms),
+        typ=typ,
+        issuer=issuer,
+        audience=audience,
+        subject=subject,
+        required=list(required),
+        leeway=leeway,
+        max_age=max_age,
+    )
+    when = int(time.time()) if now is None else now
+    if when < 0:
+        raise from_code("invalid-argument", "invalid argument `now`")
+    v = _c.call("jose", "verify-jwt", token, _text(keys), rules, when)
+    return VerifiedJwt(json.loads(v.header), json.loads(v.claims), _c.field(v, "key_thumbprint"))
+
+
+def sign_jws(header: Optional[JsonLike], payload: BytesLike, key: KeyPair) -> str:
+    """Signs ``payload`` as a compact JWS; ``header`` holds extra protected members."""
+    return _c.call("jose", "sign-jws", _text(header or {}), _bytes(payload), key._handle)
+
+
+def sign_jwt(claims: Mapping[str, Any], key: KeyPair, header: Optional[JsonLike] = None) -> str:
+    """Signs a claims mapping as a JWT (compact JSON payload)."""
+    return sign_jws(header, json.dumps(claims, separators=(",", ":")), key)

@@ -1,0 +1,115 @@
+"""Errors: one exception class per stable code, all subclasses of :class:`AuthError`.
+
+``AuthError.code`` equals the Rust core's ``Error::code()``, the WIT ``error-code`` case, and
+JavaScript's ``err.code``. Match on ``code`` (or the subclass), never on the message.
+"""
+
+from __future__ import annotations
+
+
+class AuthError(Exception):
+    """An a2a-auth rejection."""
+
+    code: str = ""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(f"{self.code}: {detail}" if detail else self.code)
+        self.detail = detail
+
+
+class AlgNotAllowed(AuthError):
+    code = "alg-not-allowed"
+
+
+class ClaimInvalid(AuthError):
+    code = "claim-invalid"
+
+
+class ClaimMismatch(AuthError):
+    code = "claim-mismatch"
+
+
+class ClaimMissing(AuthError):
+    code = "claim-missing"
+
+
+class CritUnsupported(AuthError):
+    code = "crit-unsupported"
+
+
+class DuplicateJsonMember(AuthError):
+    code = "duplicate-json-member"
+
+
+class InvalidArgument(AuthError):
+    code = "invalid-argument"
+
+
+class InvalidKey(AuthError):
+    code = "invalid-key"
+
+
+class InvalidSignature(AuthError):
+    code = "invalid-signature"
+
+
+class JweUnsupported(AuthError):
+    code = "jwe-unsupported"
+
+
+class KeyMismatch(AuthError):
+    code = "key-mismatch"
+
+
+class KeyNotFound(AuthError):
+    code = "key-not-found"
+
+
+class LimitExceeded(AuthError):
+    code = "limit-exceeded"
+
+
+class MalformedBase64(AuthError):
+    code = "malformed-base64"
+
+
+class MalformedJson(AuthError):
+    code = "malformed-json"
+
+
+class MalformedToken(AuthError):
+    code = "malformed-token"
+
+
+class TokenExpired(AuthError):
+    code = "token-expired"
+
+
+class TokenIssuedInFuture(AuthError):
+    code = "token-issued-in-future"
+
+
+class TokenNotYetValid(AuthError):
+    code = "token-not-yet-valid"
+
+
+class TokenTooOld(AuthError):
+    code = "token-too-old"
+
+
+class TypMismatch(AuthError):
+    code = "typ-mismatch"
+
+
+#: code -> exception class
+ERRORS: dict[str, type[AuthError]] = {cls.code: cls for cls in AuthError.__subclasses__()}
+
+
+def from_code(code: str, detail: str) -> AuthError:
+    """The exception for ``code``; an unknown code (a newer component) is a plain AuthError."""
+    cls = ERRORS.get(code)
+    if cls is not None:
+        return cls(detail)
+    err = AuthError(detail)
+    err.code = code
+    return err

@@ -1,0 +1,160 @@
+"""The conformance runner for the Python package: the vectors format and the Wycheproof
+manifest, mirroring conformance/ (Rust) and npm/test/runner.mjs (JavaScript)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+import a2a_auth
+
+REPO = Path(__file__).resolve().parents[3]
+VECTORS = Path(os.environ.get("A2A_AUTH_VECTORS", REPO / "vectors"))
+WYCHEPROOF = Path(os.environ.get("A2A_AUTH_WYCHEPROOF", REPO / "dist" / "wycheproof"))
+
+
+def b64e(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def b64d(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _outcome(fn: Callable[[], Any]) -> dict[str, Any]:
+    try:
+        return {"ok": fn()}
+    except a2a_auth.AuthError as e:
+        return {"error": e.code}
+
+
+def run(op: str, i: dict[str, Any]) -> dict[str, Any]:
+    if op == "keys.thumbprint":
+        def thumb() -> dict[str, Any]:
+            t = a2a_auth.jwk_thumbprint(i["jwk"])
+            return {"canonical": t.canonical, "thumbprint": t.thumbprint, "thumbprint_uri": t.thumbprint_uri}
+        return _outcome(thumb)
+    if op == "keys.from-seed":
+        return _outcome(lambda: {"public_jwk": a2a_auth.KeyPair.from_seed(i["alg"], bytes.fromhex(i["seed"])).public_jwk})
+    if op == "jose.sign-jws":
+        return _outcome(lambda: {"token": a2a_auth.sign_jws(i["header"], b64d(i["payload"]), a2a_auth.KeyPair.from_jwk(i["key"]))})
+    if op == "jose.verify-jws":
+        def vjws() -> dict[str, Any]:
+            v = a2a_auth.verify_jws(i["token"], i["keys"], algorithms=i["algorithms"])
+            return {"alg": v.alg, "header": v.header, "payload": b64e(v.payload), "key_thumbprint": v.key_thumbprint}
+        return _outcome(vjws)
+    if op == "jose.verify-jwt":
+        def vjwt() -> dict[str, Any]:
+            v = a2a_auth.verify_jwt(
+                i["token"], i["keys"], algorithms=i["algorithms"], typ=i.get("typ"), issuer=i.get("issuer"),
+                audience=i.get("audience"), subject=i.get("subject"), required=i.get("required", []),
+                leeway=i.get("leeway"), max_age=i.get("max_age"), now=i["now"],
+            )
+            return {"header": v.header, "claims": v.claims, "key_thumbprint": v.key_thumbprint}
+        return _outcome(vjwt)
+    return {"error": f"unknown-op: the Python runner does not know {op}"}
+
+
+def _files(root: Path) -> list[Path]:
+    out = []
+    for path in sorted(root.rglob("*.json")):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(("keys/fixed/", "wycheproof/", "exceptions/")):
+            continue
+        out.append(path)
+    return out
+
+
+def run_vectors(host: str) -> tuple[str, list[str]]:
+    exceptions_path = VECTORS / "exceptions" / f"{host}.json"
+    exceptions = json.loads(exceptions_path.read_text()) if exceptions_path.exists() else {}
+    passed = divergent = 0
+    failures: list[str] = []
+    seen: set[str] = set()
+    files = _files(VECTORS)
+    if not files:
+        failures.append(f"no vector files under {VECTORS}")
+    for path in files:
+        doc = json.loads(path.read_text())
+        if not isinstance(doc.get("op"), str) or not isinstance(doc.get("cases"), list):
+            failures.append(f"{path}: not a vector file")
+            continue
+        for case in doc["cases"]:
+            cid = case["id"]
+            if cid in seen:
+                failures.append(f"{cid}: duplicate case id")
+            seen.add(cid)
+            if not case.get("title"):
+                failures.append(f"{cid}: no title")
+            got = run(doc["op"], case["input"])
+            ok, listed = got == case["expect"], cid in exceptions
+            if ok and not listed:
+                passed += 1
+            elif not ok and listed:
+                divergent += 1
+            elif ok:
+                failures.append(f"{cid}: unexpected success (listed: {exceptions[cid]})")
+            else:
+                failures.append(f"{cid}: expected {json.dumps(case['expect'])} got {json.dumps(got)}")
+    failures += [f"exceptions/{host}.json lists unknown case {c}" for c in exceptions if c not in seen]
+    return f"vectors {host}: {passed} passed, {len(failures)} failed, {divergent} known-divergence", failures
+
+
+def _fixed(hex_text: str, size: int) -> bytes:
+    b = bytes.fromhex(hex_text).lstrip(b"\0")
+    return b"" if len(b) > size else b.rjust(size, b"\0")
+
+
+def _group_jwk(group: dict[str, Any], test: dict[str, Any]) -> dict[str, Any]:
+    if "publicKeyJwk" in group:
+        return group["publicKeyJwk"]
+    if "keyJwk" in group:
+        return group["keyJwk"]
+    if group["type"] == "MacTest":
+        return {"kty": "oct", "k": b64e(bytes.fromhex(test["key"]))}
+    pk = group["publicKey"]
+    size, crv = (48, "P-384") if pk["curve"] == "secp384r1" else (32, "P-256")
+    return {"kty": "EC", "crv": crv, "x": b64e(_fixed(pk["wx"], size)), "y": b64e(_fixed(pk["wy"], size))}
+
+
+def run_wycheproof(host: str) -> tuple[str, list[str]]:
+    manifest = json.loads((WYCHEPROOF / "manifest.json").read_text())
+    passed = decided = 0
+    failures: list[str] = []
+    for entry in manifest["files"]:
+        data = json.loads((WYCHEPROOF / entry["file"]).read_text())
+        count = 0
+        for group in data["testGroups"]:
+            for t in group["tests"]:
+                count += 1
+                sig = bytes.fromhex(t["tag"] if group["type"] == "MacTest" else t["sig"])
+                got = _outcome(lambda: a2a_auth.verify_signature(entry["alg"], _group_jwk(group, t), bytes.fromhex(t["msg"]), sig))
+                decision = next(
+                    (d for d in manifest["decisions"]
+                     if d["file"] == entry["file"]
+                     and ("tc_ids" not in d or t["tcId"] in d["tc_ids"])
+                     and all(group.get(k) == v for k, v in d.get("group", {}).items())),
+                    None,
+                )
+                if decision is not None:
+                    decided += 1
+                    ok = got.get("error") == decision["expect"]
+                elif t["result"] == "valid":
+                    ok = "ok" in got
+                elif t["result"] == "invalid":
+                    ok = "error" in got
+                else:
+                    failures.append(f"{entry['file']} #{t['tcId']}: undecided {t['result']} case")
+                    continue
+                if ok:
+                    passed += 1
+                else:
+                    failures.append(f"{entry['file']} #{t['tcId']} ({t['result']}): got {got}")
+        if count != data["numberOfTests"]:
+            failures.append(f"{entry['file']}: ran {count}, declared {data['numberOfTests']}")
+    if passed < 1000:
+        failures.append(f"suspiciously few Wycheproof cases: {passed}")
+    return f"wycheproof {host}: {passed} passed, {len(failures)} failed ({decided} by documented decision)", failures
