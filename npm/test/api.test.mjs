@@ -59,3 +59,11 @@ test('a bad time is refused, not wrapped', () => {
   assert.throws(() => lib.verifyJwt(token, key.publicJwk, { algorithms: ['ES256'], now: -1 }), { code: 'invalid-argument' });
   assert.throws(() => lib.verifyJwt(token, key.publicJwk, { algorithms: ['ES256'], now: 1.5 }), { code: 'invalid-argument' });
 });
+
+test('the TypeScript ErrorCode union lists exactly the core codes', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const dts = await readFile(new URL('../js/index.d.ts', import.meta.url), 'utf8');
+  const union = dts.split('export type ErrorCode =')[1].split(';')[0];
+  const listed = [...union.matchAll(/'([a-z0-9-]+)'/g)].map((m) => m[1]);
+  assert.deepEqual(listed, lib.errorCodes());
+});

@@ -87,3 +87,15 @@ def test_threads_share_the_component_safely() -> None:
 def test_installed_from_the_wheel() -> None:
     # The tests import the installed package, not the source tree.
     assert "site-packages" in a2a_auth.__file__
+
+
+def test_error_classes_equal_the_wit_error_codes() -> None:
+    # The hand-written subclasses must cover exactly the WIT `error-code` enum.
+    from runner import REPO
+
+    text = (REPO / "wit" / "types.wit").read_text()
+    body = text.split("enum error-code {", 1)[1].split("}", 1)[0]
+    cases = [line.strip().rstrip(",") for line in body.splitlines() if line.strip() and not line.strip().startswith("//")]
+    assert sorted(cases) == a2a_auth.error_codes()
+    for code, cls in a2a_auth.ERRORS.items():
+        assert issubclass(cls, AuthError) and cls.code == code

@@ -25,6 +25,7 @@ from . import _component as _c
 from .errors import ERRORS, AuthError, from_code
 
 __all__ = [
+    "ERRORS",
     "AuthError",
     "KeyPair",
     "Thumbprint",
