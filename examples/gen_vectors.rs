@@ -218,6 +218,394 @@ fn main() {
     write(&dir, "jose", "sign-jws", &sign_cases(&k));
     write(&dir, "jose", "verify-jws", &verify_jws_cases(&k));
     write(&dir, "jose", "verify-jwt", &verify_jwt_cases(&k));
+    write(&dir, "identity", "parse-workload-id", &parse_id_cases());
+    write(&dir, "identity", "parse-spiffe-id", &parse_spiffe_cases());
+    write(&dir, "identity", "id-matches", &id_matches_cases());
+}
+
+fn parsed(scheme: &str, td: &str, path: &str) -> Value {
+    let origin = format!("{scheme}://{td}");
+    json!({"id": format!("{origin}{path}"), "scheme": scheme, "trust_domain": td, "path": path, "origin": origin})
+}
+
+/// specs/wimse-spiffe.md §1.4 identifier test table (strict canonical mode) and §7.A.
+fn parse_id_cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    for (id, scheme, td, path, title) in [
+        (
+            "spiffe-workload",
+            "spiffe",
+            "example.org",
+            "/workload/api",
+            "SPIFFE-ID.md §2: trust domain and path",
+        ),
+        (
+            "spiffe-k8s",
+            "spiffe",
+            "prod.trust.domain",
+            "/ns/prod-01/sa/foo-service",
+            "SPIFFE-ID.md §2: a Kubernetes-style path",
+        ),
+        (
+            "spiffe-uppercase-path",
+            "spiffe",
+            "example.org",
+            "/Foo_Bar-1.2",
+            "SPIFFE-ID.md §2.2: uppercase is allowed in the path",
+        ),
+        (
+            "spiffe-trust-domain-id",
+            "spiffe",
+            "example.org",
+            "",
+            "SPIFFE-ID.md §2.2: the path may be empty (the trust domain's own ID)",
+        ),
+        (
+            "spiffe-ipv4-trust-domain",
+            "spiffe",
+            "127.0.0.1",
+            "/x",
+            "SPIFFE-ID.md §2.1: a dotted quad passes the character rules (policy decides)",
+        ),
+        (
+            "wimse-service",
+            "wimse",
+            "trust.example.com",
+            "/service/payment",
+            "draft-ietf-wimse-identifier §4: wimse identifier",
+        ),
+        (
+            "wimse-uuid",
+            "wimse",
+            "prod.corp.example",
+            "/workload/89a6ec51-f877-44c0-9501-b213597f2d1d",
+            "draft-ietf-wimse-identifier §4: uuid path",
+        ),
+        (
+            "wimse-tilde",
+            "wimse",
+            "trust.example",
+            "/A~b",
+            "draft-ietf-wimse-identifier editor's copy: ~ is unreserved in wimse paths",
+        ),
+    ] {
+        cases.push(ok(
+            &format!("parse-workload-id/{id}"),
+            title,
+            json!({"id": format!("{scheme}://{td}{path}")}),
+            parsed(scheme, td, path),
+        ));
+    }
+    let long_path = format!("/{}", "a".repeat(2048 - "spiffe://example.org/".len() + 1));
+    let max_path = format!("/{}", "a".repeat(2048 - "spiffe://example.org/".len()));
+    cases.push(ok(
+        "parse-workload-id/spiffe-2048-bytes",
+        "SPIFFE-ID.md §2.3: 2048 bytes are supported",
+        json!({"id": format!("spiffe://example.org{max_path}")}),
+        parsed("spiffe", "example.org", &max_path),
+    ));
+    let long_td = format!("{}.org", "a".repeat(252));
+    for (id, input, title) in [
+        (
+            "uppercase-scheme",
+            "SPIFFE://example.org/x".to_owned(),
+            "SPIFFE-ID.md §2 / go-spiffe: the prefix is exactly spiffe://",
+        ),
+        (
+            "uppercase-trust-domain",
+            "spiffe://Example.org/x".into(),
+            "attack A2: uppercase trust domain (case collision)",
+        ),
+        (
+            "empty-trust-domain",
+            "spiffe:///x".into(),
+            "SPIFFE-ID.md §2.1: the trust domain must not be empty",
+        ),
+        (
+            "no-authority",
+            "spiffe:example.org/x".into(),
+            "SPIFFE-ID.md §2: spiffe:// with an authority",
+        ),
+        (
+            "userinfo",
+            "spiffe://user@example.org/x".into(),
+            "SPIFFE-ID.md §2.1: no userinfo",
+        ),
+        (
+            "port",
+            "spiffe://example.org:8443/x".into(),
+            "SPIFFE-ID.md §2.1: no port",
+        ),
+        (
+            "ipv6",
+            "spiffe://[::1]/x".into(),
+            "SPIFFE-ID.md §2.1: IPv6 literals fail the character rules",
+        ),
+        (
+            "query",
+            "spiffe://example.org/x?y=1".into(),
+            "SPIFFE-ID.md §2: no query",
+        ),
+        (
+            "fragment",
+            "spiffe://example.org/x#f".into(),
+            "SPIFFE-ID.md §2: no fragment",
+        ),
+        (
+            "root-trailing-slash",
+            "spiffe://example.org/".into(),
+            "attack A4: trailing slash",
+        ),
+        (
+            "trailing-slash",
+            "spiffe://example.org/x/".into(),
+            "attack A4: trailing slash",
+        ),
+        (
+            "empty-segment",
+            "spiffe://example.org//x".into(),
+            "attack A4: empty segment",
+        ),
+        (
+            "dot-dot-segment",
+            "spiffe://example.org/a/../b".into(),
+            "attack A3: dot segment escape",
+        ),
+        (
+            "dot-segment",
+            "spiffe://example.org/./a".into(),
+            "attack A3: dot segment",
+        ),
+        (
+            "percent-path",
+            "spiffe://example.org/%41".into(),
+            "attack A1: percent-encoding in the path",
+        ),
+        (
+            "percent-trust-domain",
+            "spiffe://exa%6Dple.org/x".into(),
+            "attack A1: percent-encoding in the trust domain",
+        ),
+        (
+            "spiffe-tilde",
+            "spiffe://example.org/a~b".into(),
+            "SPIFFE-ID.md §2.2: ~ is not in the SPIFFE path charset",
+        ),
+        (
+            "space",
+            "spiffe://example.org/a b".into(),
+            "SPIFFE-ID.md §2.2: no spaces",
+        ),
+        (
+            "non-ascii",
+            "spiffe://example.org/\u{e9}".to_owned(),
+            "draft-ietf-wimse-identifier §4.1: ASCII only",
+        ),
+        (
+            "too-long",
+            format!("spiffe://example.org{long_path}"),
+            "SPIFFE-ID.md §2.3: longer than 2048 bytes",
+        ),
+        (
+            "trust-domain-too-long",
+            format!("spiffe://{long_td}/x"),
+            "SPIFFE-ID.md §2.1: trust domain longer than 255 bytes",
+        ),
+        (
+            "wimse-no-path",
+            "wimse://trust.example.com".into(),
+            "identifier editor's copy §4.2: wimse needs a path",
+        ),
+        (
+            "wimse-trailing-dot",
+            "wimse://trust.example.com./x".into(),
+            "identifier editor's copy §4.2: trust domain must not end with a dot",
+        ),
+        (
+            "wimse-percent",
+            "wimse://trust.example/service/%70ayment".into(),
+            "attack A1: a second spelling of /service/payment",
+        ),
+        (
+            "wimse-encoded-slash",
+            "wimse://example.org/a%2Fb".into(),
+            "identifier editor's copy §4.2: percent-encoded / (accepted by -03, rejected now)",
+        ),
+        (
+            "wimse-encoded-dots",
+            "wimse://trust.example/service/pay/%2e%2e/admin".into(),
+            "attack A3: encoded dot segment",
+        ),
+        (
+            "wimse-sub-delim",
+            "wimse://example.org/a!b".into(),
+            "identifier editor's copy §4.2: sub-delims are not unreserved",
+        ),
+        (
+            "wimse-uppercase-scheme",
+            "WIMSE://trust.example/x".into(),
+            "identifier editor's copy §4.2: the prefix is lowercase",
+        ),
+        (
+            "unknown-scheme",
+            "https://example.org/x".into(),
+            "draft-ietf-wimse-identifier §4: only spiffe and wimse are known",
+        ),
+        ("empty", String::new(), "generated: empty input"),
+    ] {
+        cases.push(err(
+            &format!("parse-workload-id/{id}"),
+            title,
+            json!({"id": input}),
+            "invalid-identifier",
+        ));
+    }
+    cases
+}
+
+fn parse_spiffe_cases() -> Vec<Case> {
+    vec![
+        ok(
+            "parse-spiffe-id/workload",
+            "SPIFFE-ID.md §2",
+            json!({"id": "spiffe://example.org/workload/api"}),
+            parsed("spiffe", "example.org", "/workload/api"),
+        ),
+        err(
+            "parse-spiffe-id/wimse-refused",
+            "SPIFFE-ID.md §2: the scheme must be spiffe",
+            json!({"id": "wimse://trust.example.com/service/payment"}),
+            "invalid-identifier",
+        ),
+        err(
+            "parse-spiffe-id/uppercase-trust-domain",
+            "attack A2: uppercase trust domain",
+            json!({"id": "spiffe://EXAMPLE.org/x"}),
+            "invalid-identifier",
+        ),
+    ]
+}
+
+fn id_matches_cases() -> Vec<Case> {
+    let m = |id: &str, title: &str, pattern: &str, candidate: &str, expect: bool| {
+        ok(
+            &format!("id-matches/{id}"),
+            title,
+            json!({"pattern": pattern, "id": candidate}),
+            json!({"matches": expect}),
+        )
+    };
+    let e = |id: &str, title: &str, pattern: &str, candidate: &str| {
+        err(
+            &format!("id-matches/{id}"),
+            title,
+            json!({"pattern": pattern, "id": candidate}),
+            "invalid-identifier",
+        )
+    };
+    vec![
+        m(
+            "exact",
+            "identifier §4.1: compare the complete URI",
+            "spiffe://example.org/ns/a/sa/api",
+            "spiffe://example.org/ns/a/sa/api",
+            true,
+        ),
+        m(
+            "exact-other-path",
+            "identifier §4.1: a different path is a different workload",
+            "spiffe://example.org/ns/a/sa/api",
+            "spiffe://example.org/ns/a/sa/web",
+            false,
+        ),
+        m(
+            "exact-other-trust-domain",
+            "identifier §4.1: equal paths under different trust domains differ",
+            "spiffe://example.org/ns/a/sa/api",
+            "spiffe://other.org/ns/a/sa/api",
+            false,
+        ),
+        m(
+            "exact-other-scheme",
+            "identifier §4.1: spiffe and wimse identifiers never compare equal",
+            "spiffe://example.org/x",
+            "wimse://example.org/x",
+            false,
+        ),
+        m(
+            "below-descendant",
+            "attack list A8 (explicit opt-in): a descendant by whole segments",
+            "wimse://trust.example/service/pay/*",
+            "wimse://trust.example/service/pay/worker",
+            true,
+        ),
+        m(
+            "below-deep-descendant",
+            "generated: descendants at any depth",
+            "wimse://trust.example/service/pay/*",
+            "wimse://trust.example/service/pay/eu/worker-1",
+            true,
+        ),
+        m(
+            "below-sibling-suffix",
+            "attack A5: /service/payroll-attacker is not below /service/pay",
+            "wimse://trust.example/service/pay/*",
+            "wimse://trust.example/service/payroll-attacker",
+            false,
+        ),
+        m(
+            "below-origin-substitution",
+            "attack A6: same path under the attacker's trust domain",
+            "wimse://trust.example/service/pay/*",
+            "wimse://attacker.example/service/pay/worker",
+            false,
+        ),
+        m(
+            "below-not-itself",
+            "generated: /* matches strictly below, not the base itself",
+            "wimse://trust.example/service/pay/*",
+            "wimse://trust.example/service/pay",
+            false,
+        ),
+        m(
+            "trust-domain-grant",
+            "attack A7: an origin-wide grant written out explicitly",
+            "spiffe://example.org/**",
+            "spiffe://example.org/anything/here",
+            true,
+        ),
+        m(
+            "trust-domain-grant-other-origin",
+            "attack A6: the grant is bound to its origin",
+            "spiffe://example.org/**",
+            "spiffe://example.org.attacker.com/x",
+            false,
+        ),
+        e(
+            "root-subtree-refused",
+            "attack A7: a root subtree fails closed",
+            "wimse://trust.example/*",
+            "wimse://trust.example/service/pay",
+        ),
+        e(
+            "pattern-non-canonical",
+            "attack A1: patterns are canonical too",
+            "wimse://trust.example/service/%70ay/*",
+            "wimse://trust.example/service/pay/x",
+        ),
+        e(
+            "id-dot-segment",
+            "attack A3: a non-canonical identifier is rejected before matching",
+            "wimse://trust.example/service/pay/*",
+            "wimse://trust.example/service/pay/../admin",
+        ),
+        e(
+            "id-percent-encoded",
+            "attack A1: a non-canonical identifier is rejected before matching",
+            "spiffe://example.org/ns/a/*",
+            "spiffe://example.org/ns/a/%61pi",
+        ),
+    ]
 }
 
 fn write_fixed_keys(dir: &Path, k: &Keys) {

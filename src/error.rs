@@ -37,6 +37,9 @@ pub enum Error {
     /// An argument supplied by the caller (not by the peer) is unusable, for example a key seed
     /// of the wrong length or an empty allow-list. Names the argument.
     InvalidArgument(&'static str),
+    /// A SPIFFE ID or WIMSE identifier (or a pattern over them) is not in canonical form.
+    /// Names the rule that failed. Non-canonical identifiers are rejected, never repaired.
+    InvalidIdentifier(&'static str),
     /// A key is malformed or unusable: bad JWK members, a point not on the curve, an RSA modulus
     /// outside the allowed sizes, a private key that does not match its public part.
     InvalidKey(KeyProblem),
@@ -148,6 +151,7 @@ impl Error {
         "crit-unsupported",
         "duplicate-json-member",
         "invalid-argument",
+        "invalid-identifier",
         "invalid-key",
         "invalid-signature",
         "jwe-unsupported",
@@ -174,6 +178,7 @@ impl Error {
             Self::CritUnsupported => "crit-unsupported",
             Self::DuplicateJsonMember => "duplicate-json-member",
             Self::InvalidArgument(_) => "invalid-argument",
+            Self::InvalidIdentifier(_) => "invalid-identifier",
             Self::InvalidKey(_) => "invalid-key",
             Self::InvalidSignature => "invalid-signature",
             Self::JweUnsupported => "jwe-unsupported",
@@ -202,6 +207,7 @@ impl fmt::Display for Error {
             Self::CritUnsupported => f.write_str("crit names an unsupported extension"),
             Self::DuplicateJsonMember => f.write_str("json object has a duplicate member"),
             Self::InvalidArgument(a) => write!(f, "invalid argument `{a}`"),
+            Self::InvalidIdentifier(why) => write!(f, "invalid identifier: {why}"),
             Self::InvalidKey(p) => write!(f, "invalid key: {}", p.describe()),
             Self::InvalidSignature => f.write_str("signature is invalid"),
             Self::JweUnsupported => f.write_str("encrypted tokens (jwe) are not accepted"),
@@ -235,6 +241,7 @@ mod tests {
             Error::CritUnsupported,
             Error::DuplicateJsonMember,
             Error::InvalidArgument("seed"),
+            Error::InvalidIdentifier("scheme"),
             Error::InvalidKey(KeyProblem::BadPoint),
             Error::InvalidSignature,
             Error::JweUnsupported,

@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::crypto::{Algorithm, AlgorithmSet, Jwk, JwkSet, KeyPair};
 use crate::encoding::json;
 use crate::error::Error;
+use crate::identity::{IdPattern, WorkloadId};
 use crate::jose::{self, JwtValidation};
 use crate::limits::Limits;
 use crate::time::{Leeway, UnixTime};
@@ -225,6 +226,58 @@ pub fn sign_jws(header: &str, payload: &[u8], key: &KeyPair) -> Result<String, E
         payload,
         key,
     )
+}
+
+/// A parsed workload identifier, as bindings return it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedId {
+    /// The canonical identifier.
+    pub id: String,
+    /// `spiffe` or `wimse`.
+    pub scheme: String,
+    /// The trust domain.
+    pub trust_domain: String,
+    /// The path (empty for a SPIFFE trust-domain ID).
+    pub path: String,
+    /// Scheme and trust domain, e.g. `spiffe://example.org`.
+    pub origin: String,
+}
+
+impl From<&WorkloadId> for ParsedId {
+    fn from(id: &WorkloadId) -> Self {
+        Self {
+            id: id.as_str().to_owned(),
+            scheme: id.scheme().as_str().to_owned(),
+            trust_domain: id.trust_domain().to_owned(),
+            path: id.path().to_owned(),
+            origin: id.origin().to_owned(),
+        }
+    }
+}
+
+/// Parses a SPIFFE ID or WIMSE identifier ([`WorkloadId::parse`]).
+///
+/// # Errors
+/// `invalid-identifier`.
+pub fn parse_workload_id(text: &str) -> Result<ParsedId, Error> {
+    Ok(ParsedId::from(&WorkloadId::parse(text)?))
+}
+
+/// Parses a SPIFFE ID only ([`WorkloadId::parse_spiffe`]).
+///
+/// # Errors
+/// `invalid-identifier`.
+pub fn parse_spiffe_id(text: &str) -> Result<ParsedId, Error> {
+    Ok(ParsedId::from(&WorkloadId::parse_spiffe(text)?))
+}
+
+/// Whether the identifier `id` matches the policy pattern `pattern` ([`IdPattern`]).
+///
+/// # Errors
+/// `invalid-identifier` when either is not canonical (a non-canonical `id` never matches: it is
+/// rejected).
+pub fn id_matches(pattern: &str, id: &str) -> Result<bool, Error> {
+    Ok(IdPattern::parse(pattern)?.matches(&WorkloadId::parse(id)?))
 }
 
 #[cfg(test)]

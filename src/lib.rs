@@ -24,6 +24,7 @@
 //! - [`encoding`]: strict base64url and strict JSON.
 //! - [`crypto`]: ES256, ES384, EdDSA/Ed25519 sign and verify; RS256, PS256, PS512 verify;
 //!   HMAC-SHA256; JWKs, JWK sets, RFC 7638 thumbprints; key pairs from caller seeds.
+//! - [`identity`]: SPIFFE IDs and WIMSE identifiers, canonical parsing and safe patterns.
 //! - [`jose`]: compact JWS and JWT claim checks (RFC 7515, 7519, 8725).
 //! - [`ffi`]: the same operations in the string/JSON shape every language binding exposes.
 //!
@@ -61,6 +62,7 @@ pub mod crypto;
 pub mod encoding;
 pub mod error;
 pub mod ffi;
+pub mod identity;
 pub mod jose;
 pub mod limits;
 pub mod time;

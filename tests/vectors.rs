@@ -15,6 +15,7 @@
 
 use a2a_auth::crypto::{Algorithm, AlgorithmSet, Jwk, JwkSet, KeyPair};
 use a2a_auth::encoding::base64url;
+use a2a_auth::identity::{IdPattern, WorkloadId};
 use a2a_auth::jose::{JwtValidation, parse_jws, sign_jws, verify_jwt};
 use a2a_auth::{Error, Leeway, Limits, UnixTime};
 use a2a_auth_conformance::hex;
@@ -91,6 +92,26 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
                 "claims": jwt.claims,
                 "key_thumbprint": jwt.key.thumbprint(),
             }))
+        }
+        "identity.parse-workload-id" | "identity.parse-spiffe-id" => {
+            let text = str_field(input, "id");
+            let id = if op == "identity.parse-spiffe-id" {
+                WorkloadId::parse_spiffe(text)?
+            } else {
+                WorkloadId::parse(text)?
+            };
+            Ok(json!({
+                "id": id.as_str(),
+                "scheme": id.scheme().as_str(),
+                "trust_domain": id.trust_domain(),
+                "path": id.path(),
+                "origin": id.origin(),
+            }))
+        }
+        "identity.id-matches" => {
+            let pattern = IdPattern::parse(str_field(input, "pattern"))?;
+            let id = WorkloadId::parse(str_field(input, "id"))?;
+            Ok(json!({ "matches": pattern.matches(&id) }))
         }
         other => panic!("unknown op `{other}`: the core runner must learn it"),
     }

@@ -84,6 +84,21 @@ fn run(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
             let r = jose.call_verify_jwt(&mut *store, &s("token"), &input["keys"].to_string(), &rules, now).unwrap();
             wit(r.map(|v| json!({"header": parse(&v.header), "claims": parse(&v.claims), "key_thumbprint": v.key_thumbprint})))
         }
+        "identity.parse-workload-id" | "identity.parse-spiffe-id" => {
+            let ident = auth.a2a_auth_identity();
+            let r = if op == "identity.parse-spiffe-id" {
+                ident.call_parse_spiffe_id(&mut *store, &s("id")).unwrap()
+            } else {
+                ident.call_parse_workload_id(&mut *store, &s("id")).unwrap()
+            };
+            wit(r.map(|p| {
+                json!({"id": p.id, "scheme": p.scheme, "trust_domain": p.trust_domain, "path": p.path, "origin": p.origin})
+            }))
+        }
+        "identity.id-matches" => {
+            let r = auth.a2a_auth_identity().call_id_matches(&mut *store, &s("pattern"), &s("id")).unwrap();
+            wit(r.map(|m| json!({ "matches": m })))
+        }
         other => Err(format!("unknown-op: the component runner does not know `{other}`")),
     }
 }

@@ -194,3 +194,25 @@ export function signJws(header, payload, keyPair) {
 export function signJwt(claims, keyPair, header = {}) {
   return signJws(header, JSON.stringify(claims), keyPair);
 }
+
+function workloadId([id, scheme, trustDomain, path, origin]) {
+  return { id, scheme, trustDomain, path, origin };
+}
+
+/** Parses a SPIFFE ID or WIMSE identifier (canonical form only); returns its parts. */
+export function parseWorkloadId(id) {
+  return workloadId(call(() => raw.parseWorkloadId(id, false)));
+}
+
+/** Parses a SPIFFE ID only. */
+export function parseSpiffeId(id) {
+  return workloadId(call(() => raw.parseWorkloadId(id, true)));
+}
+
+/**
+ * Whether `id` matches `pattern`: an exact identifier, `<id>/*` (strictly below, whole
+ * segments, same origin) or `<scheme>://<trust-domain>/**` (the whole trust domain).
+ */
+export function idMatches(pattern, id) {
+  return call(() => raw.idMatches(pattern, id));
+}

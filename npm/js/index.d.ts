@@ -72,3 +72,8 @@ export function randomBytes(n: number): Uint8Array;
 export function init(input?: unknown): Promise<void>;
 /** Synchronous initialisation from bytes or a compiled module. */
 export function initSync(input: { module: BufferSource | WebAssembly.Module }): void;
+
+export interface WorkloadId { id: string; scheme: 'spiffe' | 'wimse'; trustDomain: string; path: string; origin: string }
+export function parseWorkloadId(id: string): WorkloadId;
+export function parseSpiffeId(id: string): WorkloadId;
+export function idMatches(pattern: string, id: string): boolean;

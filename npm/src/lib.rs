@@ -164,3 +164,22 @@ pub fn verify_jwt(
 pub fn sign_jws(header: &str, payload: &[u8], key: &KeyPair) -> Result<String, JsValue> {
     ffi::sign_jws(header, payload, &key.0).map_err(err)
 }
+
+/// Parses a workload identifier: `[id, scheme, trustDomain, path, origin]`. With
+/// `spiffe_only`, only SPIFFE IDs are accepted.
+#[wasm_bindgen(js_name = parseWorkloadId)]
+pub fn parse_workload_id(id: &str, spiffe_only: bool) -> Result<Vec<String>, JsValue> {
+    let p = if spiffe_only {
+        ffi::parse_spiffe_id(id)
+    } else {
+        ffi::parse_workload_id(id)
+    }
+    .map_err(err)?;
+    Ok(vec![p.id, p.scheme, p.trust_domain, p.path, p.origin])
+}
+
+/// Whether `id` matches the identifier pattern `pattern`.
+#[wasm_bindgen(js_name = idMatches)]
+pub fn id_matches(pattern: &str, id: &str) -> Result<bool, JsValue> {
+    ffi::id_matches(pattern, id).map_err(err)
+}

@@ -70,6 +70,14 @@ function run(lib, op, input) {
         });
         return { header: v.header, claims: v.claims, key_thumbprint: v.keyThumbprint };
       });
+    case 'identity.parse-workload-id':
+    case 'identity.parse-spiffe-id':
+      return outcome(lib, () => {
+        const p = op === 'identity.parse-spiffe-id' ? lib.parseSpiffeId(input.id) : lib.parseWorkloadId(input.id);
+        return { id: p.id, scheme: p.scheme, trust_domain: p.trustDomain, path: p.path, origin: p.origin };
+      });
+    case 'identity.id-matches':
+      return outcome(lib, () => ({ matches: lib.idMatches(input.pattern, input.id) }));
     default:
       return { error: `unknown-op: the npm runner does not know ${op}` };
   }

@@ -13,6 +13,7 @@ mod bindings {
 }
 
 use a2a_auth::ffi;
+use bindings::exports::a2a::auth::identity::{self, WorkloadId};
 use bindings::exports::a2a::auth::jose::{self, JwtRules, VerifiedJws, VerifiedJwt};
 use bindings::exports::a2a::auth::keys::{self, JwkThumbprint, KeyPairBorrow};
 use bindings::exports::a2a::auth::types::{Error as WitError, ErrorCode};
@@ -22,7 +23,7 @@ pub struct Component;
 
 /// The WIT `error-code` cases in the order of `a2a_auth::Error::ALL_CODES` (a test checks that
 /// each case's WIT name equals the core's code at the same position).
-const CODES: [ErrorCode; 21] = [
+const CODES: [ErrorCode; 22] = [
     ErrorCode::AlgNotAllowed,
     ErrorCode::ClaimInvalid,
     ErrorCode::ClaimMismatch,
@@ -30,6 +31,7 @@ const CODES: [ErrorCode; 21] = [
     ErrorCode::CritUnsupported,
     ErrorCode::DuplicateJsonMember,
     ErrorCode::InvalidArgument,
+    ErrorCode::InvalidIdentifier,
     ErrorCode::InvalidKey,
     ErrorCode::InvalidSignature,
     ErrorCode::JweUnsupported,
@@ -165,6 +167,30 @@ impl jose::Guest for Component {
         key: KeyPairBorrow<'_>,
     ) -> Result<String, WitError> {
         ffi::sign_jws(&header, &payload, &key.get::<KeyPair>().0).map_err(error)
+    }
+}
+
+fn workload_id(p: ffi::ParsedId) -> WorkloadId {
+    WorkloadId {
+        id: p.id,
+        scheme: p.scheme,
+        trust_domain: p.trust_domain,
+        path: p.path,
+        origin: p.origin,
+    }
+}
+
+impl identity::Guest for Component {
+    fn parse_workload_id(id: String) -> Result<WorkloadId, WitError> {
+        ffi::parse_workload_id(&id).map(workload_id).map_err(error)
+    }
+
+    fn parse_spiffe_id(id: String) -> Result<WorkloadId, WitError> {
+        ffi::parse_spiffe_id(&id).map(workload_id).map_err(error)
+    }
+
+    fn id_matches(pattern: String, id: String) -> Result<bool, WitError> {
+        ffi::id_matches(&pattern, &id).map_err(error)
     }
 }
 

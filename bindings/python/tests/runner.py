@@ -55,6 +55,14 @@ def run(op: str, i: dict[str, Any]) -> dict[str, Any]:
             )
             return {"header": v.header, "claims": v.claims, "key_thumbprint": v.key_thumbprint}
         return _outcome(vjwt)
+    if op in ("identity.parse-workload-id", "identity.parse-spiffe-id"):
+        def pid() -> dict[str, Any]:
+            parse = a2a_auth.parse_spiffe_id if op == "identity.parse-spiffe-id" else a2a_auth.parse_workload_id
+            p = parse(i["id"])
+            return {"id": p.id, "scheme": p.scheme, "trust_domain": p.trust_domain, "path": p.path, "origin": p.origin}
+        return _outcome(pid)
+    if op == "identity.id-matches":
+        return _outcome(lambda: {"matches": a2a_auth.id_matches(i["pattern"], i["id"])})
     return {"error": f"unknown-op: the Python runner does not know {op}"}
 
 

@@ -33,7 +33,11 @@ __all__ = [
     "VerifiedJwt",
     "calculate_jwk_thumbprint",
     "error_codes",
+    "WorkloadId",
+    "id_matches",
     "import_jwk",
+    "parse_spiffe_id",
+    "parse_workload_id",
     "jwk_thumbprint",
     "sign_jws",
     "sign_jwt",
@@ -219,3 +223,34 @@ def sign_jws(header: Optional[JsonLike], payload: BytesLike, key: KeyPair) -> st
 def sign_jwt(claims: Mapping[str, Any], key: KeyPair, header: Optional[JsonLike] = None) -> str:
     """Signs a claims mapping as a JWT (compact JSON payload)."""
     return sign_jws(header, json.dumps(claims, separators=(",", ":")), key)
+
+
+@dataclass(frozen=True)
+class WorkloadId:
+    """A canonical SPIFFE ID or WIMSE identifier and its parts."""
+
+    id: str
+    scheme: str
+    trust_domain: str
+    path: str
+    origin: str
+
+
+def _workload_id(p: Any) -> WorkloadId:
+    return WorkloadId(p.id, p.scheme, _c.field(p, "trust_domain"), p.path, p.origin)
+
+
+def parse_workload_id(id: str) -> WorkloadId:
+    """Parses a SPIFFE ID or WIMSE identifier (canonical form only)."""
+    return _workload_id(_c.call("identity", "parse-workload-id", id))
+
+
+def parse_spiffe_id(id: str) -> WorkloadId:
+    """Parses a SPIFFE ID only."""
+    return _workload_id(_c.call("identity", "parse-spiffe-id", id))
+
+
+def id_matches(pattern: str, id: str) -> bool:
+    """Whether ``id`` matches ``pattern``: an exact identifier, ``<id>/*`` (strictly below,
+    whole segments, same origin) or ``<scheme>://<trust-domain>/**`` (the whole trust domain)."""
+    return bool(_c.call("identity", "id-matches", pattern, id))

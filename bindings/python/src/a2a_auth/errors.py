@@ -45,6 +45,10 @@ class InvalidArgument(AuthError):
     code = "invalid-argument"
 
 
+class InvalidIdentifier(AuthError):
+    code = "invalid-identifier"
+
+
 class InvalidKey(AuthError):
     code = "invalid-key"
 
