@@ -3,7 +3,7 @@
 /** Every stable error code (the same in Rust, WIT, JS and Python). */
 export type ErrorCode =
   | 'alg-not-allowed' | 'claim-invalid' | 'claim-mismatch' | 'claim-missing'
-  | 'crit-unsupported' | 'duplicate-json-member' | 'invalid-argument' | 'invalid-key'
+  | 'crit-unsupported' | 'duplicate-json-member' | 'invalid-argument' | 'invalid-identifier' | 'invalid-key'
   | 'invalid-signature' | 'jwe-unsupported' | 'key-mismatch' | 'key-not-found'
   | 'limit-exceeded' | 'malformed-base64' | 'malformed-json' | 'malformed-token'
   | 'token-expired' | 'token-issued-in-future' | 'token-not-yet-valid' | 'token-too-old'
