@@ -221,6 +221,224 @@ fn main() {
     write(&dir, "identity", "parse-workload-id", &parse_id_cases());
     write(&dir, "identity", "parse-spiffe-id", &parse_spiffe_cases());
     write(&dir, "identity", "id-matches", &id_matches_cases());
+    write(&dir, "identity", "parse-bundle", &bundle_cases(&k));
+    write(&dir, "identity", "parse-bundle-map", &bundle_map_cases(&k));
+}
+
+/// specs/wimse-spiffe.md §6.8 (go-spiffe spiffebundle_valid_with_wit.json): one X.509 authority,
+/// two JWT and two WIT authorities, refresh 60, sequence 1.
+const GO_SPIFFE_BUNDLE: &str = r#"{"keys":[
+ {"use":"x509-svid","kty":"EC","crv":"P-384","x":"WjB-nSGSxIYiznb84xu5WGDZj80nL7W1c3zf48Why0ma7Y7mCBKzfQkrgDguI4j0","y":"Z-0_tDH_r8gtOtLLrIpuMwWHoe4vbVBFte1vj6Xt6WeE8lXwcCvLs_mcmvPqVK9j","x5c":["MIIBzDCCAVOgAwIBAgIJAJM4DhRH0vmuMAoGCCqGSM49BAMEMB4xCzAJBgNVBAYTAlVTMQ8wDQYDVQQKDAZTUElGRkUwHhcNMTgwNTEzMTkzMzQ3WhcNMjMwNTEyMTkzMzQ3WjAeMQswCQYDVQQGEwJVUzEPMA0GA1UECgwGU1BJRkZFMHYwEAYHKoZIzj0CAQYFK4EEACIDYgAEWjB+nSGSxIYiznb84xu5WGDZj80nL7W1c3zf48Why0ma7Y7mCBKzfQkrgDguI4j0Z+0/tDH/r8gtOtLLrIpuMwWHoe4vbVBFte1vj6Xt6WeE8lXwcCvLs/mcmvPqVK9jo10wWzAdBgNVHQ4EFgQUh6XzV6LwNazA+GTEVOdu07o5yOgwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAQYwGQYDVR0RBBIwEIYOc3BpZmZlOi8vbG9jYWwwCgYIKoZIzj0EAwQDZwAwZAIwE4Me13qMC9i6Fkx0h26y09QZIbuRqA9puLg9AeeAAyo5tBzRl1YL0KNEp02VKSYJAjBdeJvqjJ9wW55OGj1JQwDFD7kWeEB6oMlwPbI/5hEY3azJi16I0uN1JSYTSWGSqWc="]},
+ {"use":"jwt-svid","kty":"EC","kid":"IRsID4VIM3T11TsK43Ny1DgCD5UNWhva","crv":"P-256","x":"64Mm92hnvqSdLxl6XQVu32-3rydodal1S8JgGYg5AGk","y":"x5hVyA9Z4OgQxpvkhTXwNsZACk1jz1xyuTDr6JdH3R0"},
+ {"use":"jwt-svid","kty":"EC","kid":"qjwWkiMpkHzIxsSrAsLxSZ2WZ8AyMESx","crv":"P-256","x":"mLo0vBg7xWrcSOEhWpSmrcoVpZRBGoDDxwNJQugFzR4","y":"7Kb3afZVERcOBWHOTWwTJLTwWX4913TSxeoTU9A0hYQ"},
+ {"use":"wit-svid","kty":"EC","kid":"uNhqAaPI7NDn7IHOsa2ac1BF4O5qGxjZ","crv":"P-256","x":"pm3pJKQjBVx7x1h_dbNVCoHoXZuTwD5EAS2DjcUNsTY","y":"jAe4nHFq0Jtr4ugIz500GfjjMfCfupIoWcPnwVWnpJc"},
+ {"use":"wit-svid","kty":"EC","kid":"y3UHKFp0WqPpG7gVr3FKieiEzwH8fTMm","crv":"P-256","x":"SttM6EWWCPBRYDqGKIAqVbCcelCIJE9VBqj-uX4sgwE","y":"4jVOkUVM-lA9GYNU8_GX5Us5fjNR_f9Hcaj7PGkgZDo"}],
+ "spiffe_refresh_hint":60,"spiffe_sequence":1}"#;
+
+fn bundle_entry(k: &KeyPair, use_: &str) -> Value {
+    let mut jwk = public(k);
+    jwk["use"] = json!(use_);
+    jwk.as_object_mut().unwrap().remove("alg");
+    jwk
+}
+
+fn bundle_cases(k: &Keys) -> Vec<Case> {
+    use base64::Engine as _;
+    let doc: Value = serde_json::from_str(GO_SPIFFE_BUNDLE).unwrap();
+    let cert = doc["keys"][0]["x5c"][0].as_str().unwrap();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(cert)
+        .unwrap();
+    let x509_tp = b64::encode(&sha256(&der));
+    let info = |td: &str,
+                seq: Value,
+                hint: u64,
+                jwt: Value,
+                wit: Value,
+                x509: Value,
+                skipped: u64| {
+        json!({"trust_domain": td, "sequence": seq, "refresh_hint": hint, "jwt_kids": jwt, "wit_kids": wit, "x509_thumbprints": x509, "skipped": skipped})
+    };
+    let input =
+        |td: &str, bundle: &Value| json!({"trust_domain": td, "bundle": to_compact(bundle)});
+    let jwt_entry = bundle_entry(&k.es256, "jwt-svid");
+    let wit_entry = bundle_entry(&k.ed25519, "wit-svid");
+    let mut cases = vec![
+        ok(
+            "parse-bundle/go-spiffe-all-three-uses",
+            "specs/wimse-spiffe.md §6.8 (go-spiffe testdata): 1 X.509, 2 JWT, 2 WIT authorities, refresh 60, sequence 1",
+            json!({"trust_domain": "local", "bundle": GO_SPIFFE_BUNDLE}),
+            info(
+                "local",
+                json!(1),
+                60,
+                json!([
+                    "IRsID4VIM3T11TsK43Ny1DgCD5UNWhva",
+                    "qjwWkiMpkHzIxsSrAsLxSZ2WZ8AyMESx"
+                ]),
+                json!([
+                    "uNhqAaPI7NDn7IHOsa2ac1BF4O5qGxjZ",
+                    "y3UHKFp0WqPpG7gVr3FKieiEzwH8fTMm"
+                ]),
+                json!([x509_tp]),
+                0,
+            ),
+        ),
+        ok(
+            "parse-bundle/empty-keys-revokes-all",
+            "SPIFFE bundle §4.2: keys [] is valid and means every SVID of the trust domain is invalid",
+            input("example.org", &json!({"keys": []})),
+            info(
+                "example.org",
+                json!(null),
+                300,
+                json!([]),
+                json!([]),
+                json!([]),
+                0,
+            ),
+        ),
+        ok(
+            "parse-bundle/no-use-skipped",
+            "SPIFFE bundle §4.2: an entry without use is ignored",
+            input(
+                "example.org",
+                &json!({"keys": [public(&k.es256), jwt_entry]}),
+            ),
+            info(
+                "example.org",
+                json!(null),
+                300,
+                json!(["es256-1"]),
+                json!([]),
+                json!([]),
+                1,
+            ),
+        ),
+        ok(
+            "parse-bundle/unknown-use-skipped",
+            "SPIFFE bundle §4.2: an unknown use is ignored",
+            input(
+                "example.org",
+                &json!({"keys": [bundle_entry(&k.es256_other, "sig"), wit_entry]}),
+            ),
+            info(
+                "example.org",
+                json!(null),
+                300,
+                json!([]),
+                json!(["ed25519-1"]),
+                json!([]),
+                1,
+            ),
+        ),
+        ok(
+            "parse-bundle/unknown-kty-skipped",
+            "SPIFFE bundle §4.2: an unknown kty is ignored",
+            input(
+                "example.org",
+                &json!({"keys": [{"use": "jwt-svid", "kty": "XYZ", "kid": "k9"}], "spiffe_sequence": 7, "spiffe_refresh_hint": 30}),
+            ),
+            info(
+                "example.org",
+                json!(7),
+                30,
+                json!([]),
+                json!([]),
+                json!([]),
+                1,
+            ),
+        ),
+        ok(
+            "parse-bundle/x509-without-x5c-skipped",
+            "SPIFFE bundle §4.2.1: an x509-svid entry without x5c is ignored",
+            input(
+                "example.org",
+                &json!({"keys": [{"use": "x509-svid", "kty": "EC", "crv": "P-256", "x": public(&k.es256)["x"], "y": public(&k.es256)["y"]}]}),
+            ),
+            info(
+                "example.org",
+                json!(null),
+                300,
+                json!([]),
+                json!([]),
+                json!([]),
+                1,
+            ),
+        ),
+    ];
+    let mut no_kid = bundle_entry(&k.es256, "jwt-svid");
+    no_kid.as_object_mut().unwrap().remove("kid");
+    let mut wit_same_kid = bundle_entry(&k.ed25519, "wit-svid");
+    wit_same_kid["kid"] = json!("es256-1");
+    let bad = |id: &str, title: &str, inp: Value, code: &str| {
+        err(&format!("parse-bundle/{id}"), title, inp, code)
+    };
+    cases.extend([
+        bad("keys-missing", "SPIFFE bundle §4.1: keys must be present", input("example.org", &json!({"spiffe_sequence": 1})), "invalid-bundle"),
+        bad("keys-not-array", "SPIFFE bundle §4.1: keys is an array", input("example.org", &json!({"keys": {}})), "invalid-bundle"),
+        bad("jwt-svid-without-kid", "SPIFFE bundle §4.2.2: jwt-svid entries need a kid", input("example.org", &json!({"keys": [no_kid]})), "invalid-bundle"),
+        bad("kid-shared-by-jwt-and-wit", "WIT-SVID §6.1: a kid is unique across the bundle", input("example.org", &json!({"keys": [bundle_entry(&k.es256, "jwt-svid"), wit_same_kid]})), "invalid-bundle"),
+        bad("x509-with-kid", "SPIFFE bundle §4.2.1: x509-svid entries must not carry kid", input("example.org", &json!({"keys": [{"use": "x509-svid", "kty": "EC", "kid": "k", "x5c": [cert]}]})), "invalid-bundle"),
+        bad("x5c-not-base64", "SPIFFE bundle §4.2.1: x5c is base64 DER", input("example.org", &json!({"keys": [{"use": "x509-svid", "kty": "EC", "x5c": ["not base64!"]}]})), "invalid-bundle"),
+        bad("sequence-string", "SPIFFE bundle §4.1: spiffe_sequence is an integer", input("example.org", &json!({"keys": [], "spiffe_sequence": "1"})), "invalid-bundle"),
+        bad("refresh-hint-negative", "SPIFFE bundle §4.1: spiffe_refresh_hint is a non-negative integer", input("example.org", &json!({"keys": [], "spiffe_refresh_hint": -5})), "invalid-bundle"),
+        bad("trust-domain-uppercase", "attack A2: bundles are stored under canonical trust domain names", input("Example.org", &json!({"keys": []})), "invalid-identifier"),
+        bad("trust-domain-with-path", "SPIFFE bundle §4: a bundle is for a trust domain, not an identifier", input("example.org/ns", &json!({"keys": []})), "invalid-identifier"),
+        err("parse-bundle/duplicate-keys-member", "RFC 7517 §5 + strict JSON: duplicate keys members", json!({"trust_domain": "example.org", "bundle": r#"{"keys":[],"keys":[{"kty":"EC"}]}"#}), "duplicate-json-member"),
+    ]);
+    cases
+}
+
+fn bundle_map_cases(k: &Keys) -> Vec<Case> {
+    let one = to_compact(&json!({"keys": [bundle_entry(&k.es256, "jwt-svid")]}));
+    let bad = |id: &str, title: &str, map: String, code: &str| {
+        err(
+            &format!("parse-bundle-map/{id}"),
+            title,
+            json!({"map": map}),
+            code,
+        )
+    };
+    vec![
+        ok(
+            "parse-bundle-map/two-trust-domains",
+            "SPIFFE bundle §4.5: a bundle map holds one bundle per trust domain",
+            json!({"map": format!(r#"{{"trust_domains":{{"prod.example":{one},"dev.example":{{"keys":[]}}}}}}"#)}),
+            json!({"trust_domains": ["dev.example", "prod.example"]}),
+        ),
+        ok(
+            "parse-bundle-map/empty",
+            "SPIFFE bundle §4.5: trust_domains may be empty",
+            json!({"map": r#"{"trust_domains":{}}"#}),
+            json!({"trust_domains": []}),
+        ),
+        bad(
+            "duplicate-trust-domain",
+            "SPIFFE bundle §4.5: duplicate trust domains are rejected",
+            format!(r#"{{"trust_domains":{{"example.org":{one},"example.org":{{"keys":[]}}}}}}"#),
+            "duplicate-json-member",
+        ),
+        bad(
+            "trust-domains-missing",
+            "SPIFFE bundle §4.5: trust_domains must be present",
+            r#"{"bundles":{}}"#.into(),
+            "invalid-bundle",
+        ),
+        bad(
+            "bundle-invalid",
+            "SPIFFE bundle §4.5: the map is loaded whole; one invalid bundle fails it",
+            r#"{"trust_domains":{"a.example":{"keys":[]},"b.example":{"spiffe_sequence":1}}}"#
+                .into(),
+            "invalid-bundle",
+        ),
+        bad(
+            "trust-domain-not-canonical",
+            "attack A2: trust domain names are canonical",
+            r#"{"trust_domains":{"A.example":{"keys":[]}}}"#.into(),
+            "invalid-identifier",
+        ),
+    ]
 }
 
 fn parsed(scheme: &str, td: &str, path: &str) -> Value {

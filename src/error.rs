@@ -37,6 +37,9 @@ pub enum Error {
     /// An argument supplied by the caller (not by the peer) is unusable, for example a key seed
     /// of the wrong length or an empty allow-list. Names the argument.
     InvalidArgument(&'static str),
+    /// A SPIFFE trust bundle or bundle map breaks a rule that invalidates it as a whole (for
+    /// example a `jwt-svid` key without `kid`). Names the rule.
+    InvalidBundle(&'static str),
     /// A SPIFFE ID or WIMSE identifier (or a pattern over them) is not in canonical form.
     /// Names the rule that failed. Non-canonical identifiers are rejected, never repaired.
     InvalidIdentifier(&'static str),
@@ -151,6 +154,7 @@ impl Error {
         "crit-unsupported",
         "duplicate-json-member",
         "invalid-argument",
+        "invalid-bundle",
         "invalid-identifier",
         "invalid-key",
         "invalid-signature",
@@ -178,6 +182,7 @@ impl Error {
             Self::CritUnsupported => "crit-unsupported",
             Self::DuplicateJsonMember => "duplicate-json-member",
             Self::InvalidArgument(_) => "invalid-argument",
+            Self::InvalidBundle(_) => "invalid-bundle",
             Self::InvalidIdentifier(_) => "invalid-identifier",
             Self::InvalidKey(_) => "invalid-key",
             Self::InvalidSignature => "invalid-signature",
@@ -207,6 +212,7 @@ impl fmt::Display for Error {
             Self::CritUnsupported => f.write_str("crit names an unsupported extension"),
             Self::DuplicateJsonMember => f.write_str("json object has a duplicate member"),
             Self::InvalidArgument(a) => write!(f, "invalid argument `{a}`"),
+            Self::InvalidBundle(why) => write!(f, "invalid trust bundle: {why}"),
             Self::InvalidIdentifier(why) => write!(f, "invalid identifier: {why}"),
             Self::InvalidKey(p) => write!(f, "invalid key: {}", p.describe()),
             Self::InvalidSignature => f.write_str("signature is invalid"),
@@ -241,6 +247,7 @@ mod tests {
             Error::CritUnsupported,
             Error::DuplicateJsonMember,
             Error::InvalidArgument("seed"),
+            Error::InvalidBundle("keys"),
             Error::InvalidIdentifier("scheme"),
             Error::InvalidKey(KeyProblem::BadPoint),
             Error::InvalidSignature,

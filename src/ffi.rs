@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::crypto::{Algorithm, AlgorithmSet, Jwk, JwkSet, KeyPair};
 use crate::encoding::json;
 use crate::error::Error;
-use crate::identity::{IdPattern, WorkloadId};
+use crate::identity::{Bundle, IdPattern, TrustStore, WorkloadId};
 use crate::jose::{self, JwtValidation};
 use crate::limits::Limits;
 use crate::time::{Leeway, UnixTime};
@@ -278,6 +278,61 @@ pub fn parse_spiffe_id(text: &str) -> Result<ParsedId, Error> {
 /// rejected).
 pub fn id_matches(pattern: &str, id: &str) -> Result<bool, Error> {
     Ok(IdPattern::parse(pattern)?.matches(&WorkloadId::parse(id)?))
+}
+
+/// A parsed SPIFFE trust bundle, as bindings return it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleInfo {
+    /// The trust domain.
+    pub trust_domain: String,
+    /// `spiffe_sequence`.
+    pub sequence: Option<u64>,
+    /// `spiffe_refresh_hint`, or the 300 s default.
+    pub refresh_hint: u64,
+    /// `kid`s of the JWT-SVID authorities.
+    pub jwt_kids: Vec<String>,
+    /// `kid`s of the WIT-SVID authorities.
+    pub wit_kids: Vec<String>,
+    /// base64url SHA-256 of each X.509 authority (DER).
+    pub x509_thumbprints: Vec<String>,
+    /// Entries ignored (unknown `use`/`kty`, unusable keys).
+    pub skipped: u32,
+}
+
+fn kids(keys: &[Jwk]) -> Vec<String> {
+    keys.iter()
+        .filter_map(|k| k.kid().map(str::to_owned))
+        .collect()
+}
+
+/// Parses the bundle of `trust_domain` ([`Bundle::parse`]).
+///
+/// # Errors
+/// As [`Bundle::parse`].
+pub fn parse_bundle(trust_domain: &str, text: &str) -> Result<BundleInfo, Error> {
+    let b = Bundle::parse(trust_domain, text, &LIMITS)?;
+    Ok(BundleInfo {
+        trust_domain: b.trust_domain().to_owned(),
+        sequence: b.sequence(),
+        refresh_hint: b.refresh_hint(),
+        jwt_kids: kids(b.jwt_authorities()),
+        wit_kids: kids(b.wit_authorities()),
+        x509_thumbprints: b.x509_thumbprints(),
+        skipped: u32::try_from(b.skipped()).unwrap_or(u32::MAX),
+    })
+}
+
+/// Parses a SPIFFE bundle map; returns its trust domains, sorted ([`TrustStore::from_bundle_map`]).
+///
+/// # Errors
+/// As [`TrustStore::from_bundle_map`].
+pub fn parse_bundle_map(text: &str) -> Result<Vec<String>, Error> {
+    let store = TrustStore::from_bundle_map(text, &LIMITS)?;
+    Ok(store
+        .trust_domains()
+        .into_iter()
+        .map(str::to_owned)
+        .collect())
 }
 
 #[cfg(test)]

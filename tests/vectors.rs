@@ -15,7 +15,7 @@
 
 use a2a_auth::crypto::{Algorithm, AlgorithmSet, Jwk, JwkSet, KeyPair};
 use a2a_auth::encoding::base64url;
-use a2a_auth::identity::{IdPattern, WorkloadId};
+use a2a_auth::identity::{Bundle, IdPattern, TrustStore, WorkloadId};
 use a2a_auth::jose::{JwtValidation, parse_jws, sign_jws, verify_jwt};
 use a2a_auth::{Error, Leeway, Limits, UnixTime};
 use a2a_auth_conformance::hex;
@@ -112,6 +112,31 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
             let pattern = IdPattern::parse(str_field(input, "pattern"))?;
             let id = WorkloadId::parse(str_field(input, "id"))?;
             Ok(json!({ "matches": pattern.matches(&id) }))
+        }
+        "identity.parse-bundle" => {
+            let b = Bundle::parse(
+                str_field(input, "trust_domain"),
+                str_field(input, "bundle"),
+                &L,
+            )?;
+            let kids = |keys: &[Jwk]| {
+                keys.iter()
+                    .map(|k| k.kid().unwrap().to_owned())
+                    .collect::<Vec<_>>()
+            };
+            Ok(json!({
+                "trust_domain": b.trust_domain(),
+                "sequence": b.sequence(),
+                "refresh_hint": b.refresh_hint(),
+                "jwt_kids": kids(b.jwt_authorities()),
+                "wit_kids": kids(b.wit_authorities()),
+                "x509_thumbprints": b.x509_thumbprints(),
+                "skipped": b.skipped(),
+            }))
+        }
+        "identity.parse-bundle-map" => {
+            let store = TrustStore::from_bundle_map(str_field(input, "map"), &L)?;
+            Ok(json!({ "trust_domains": store.trust_domains() }))
         }
         other => panic!("unknown op `{other}`: the core runner must learn it"),
     }

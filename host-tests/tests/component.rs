@@ -99,6 +99,17 @@ fn run(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
             let r = auth.a2a_auth_identity().call_id_matches(&mut *store, &s("pattern"), &s("id")).unwrap();
             wit(r.map(|m| json!({ "matches": m })))
         }
+        "identity.parse-bundle" => {
+            let r = auth.a2a_auth_identity().call_parse_bundle(&mut *store, &s("trust_domain"), &s("bundle")).unwrap();
+            wit(r.map(|b| {
+                json!({"trust_domain": b.trust_domain, "sequence": b.sequence, "refresh_hint": b.refresh_hint,
+                    "jwt_kids": b.jwt_kids, "wit_kids": b.wit_kids, "x509_thumbprints": b.x509_thumbprints, "skipped": b.skipped})
+            }))
+        }
+        "identity.parse-bundle-map" => {
+            let r = auth.a2a_auth_identity().call_parse_bundle_map(&mut *store, &s("map")).unwrap();
+            wit(r.map(|tds| json!({ "trust_domains": tds })))
+        }
         other => Err(format!("unknown-op: the component runner does not know `{other}`")),
     }
 }

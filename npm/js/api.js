@@ -216,3 +216,27 @@ export function parseSpiffeId(id) {
 export function idMatches(pattern, id) {
   return call(() => raw.idMatches(pattern, id));
 }
+
+/**
+ * Parses a SPIFFE trust bundle (object or JSON text) for `trustDomain`. Returns
+ * { trustDomain, sequence, refreshHint, jwtKids, witKids, x509Thumbprints, skipped }.
+ */
+export function parseBundle(trustDomain, bundle) {
+  const b = call(() => raw.parseBundle(trustDomain, asText(bundle)));
+  const out = {
+    trustDomain: b.trustDomain,
+    sequence: b.sequence ?? null,
+    refreshHint: b.refreshHint,
+    jwtKids: b.jwtKids,
+    witKids: b.witKids,
+    x509Thumbprints: b.x509Thumbprints,
+    skipped: b.skipped,
+  };
+  b.free();
+  return out;
+}
+
+/** Parses a SPIFFE bundle map (JSON text; an object cannot express duplicate trust domains). */
+export function parseBundleMap(map) {
+  return call(() => raw.parseBundleMap(asText(map)));
+}

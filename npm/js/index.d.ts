@@ -3,7 +3,7 @@
 /** Every stable error code (the same in Rust, WIT, JS and Python). */
 export type ErrorCode =
   | 'alg-not-allowed' | 'claim-invalid' | 'claim-mismatch' | 'claim-missing'
-  | 'crit-unsupported' | 'duplicate-json-member' | 'invalid-argument' | 'invalid-identifier' | 'invalid-key'
+  | 'crit-unsupported' | 'duplicate-json-member' | 'invalid-argument' | 'invalid-bundle' | 'invalid-identifier' | 'invalid-key'
   | 'invalid-signature' | 'jwe-unsupported' | 'key-mismatch' | 'key-not-found'
   | 'limit-exceeded' | 'malformed-base64' | 'malformed-json' | 'malformed-token'
   | 'token-expired' | 'token-issued-in-future' | 'token-not-yet-valid' | 'token-too-old'
@@ -77,3 +77,9 @@ export interface WorkloadId { id: string; scheme: 'spiffe' | 'wimse'; trustDomai
 export function parseWorkloadId(id: string): WorkloadId;
 export function parseSpiffeId(id: string): WorkloadId;
 export function idMatches(pattern: string, id: string): boolean;
+export interface BundleInfo {
+  trustDomain: string; sequence: number | null; refreshHint: number;
+  jwtKids: string[]; witKids: string[]; x509Thumbprints: string[]; skipped: number;
+}
+export function parseBundle(trustDomain: string, bundle: JwkSet | string): BundleInfo;
+export function parseBundleMap(map: string): string[];

@@ -183,3 +183,50 @@ pub fn parse_workload_id(id: &str, spiffe_only: bool) -> Result<Vec<String>, JsV
 pub fn id_matches(pattern: &str, id: &str) -> Result<bool, JsValue> {
     ffi::id_matches(pattern, id).map_err(err)
 }
+
+/// A parsed SPIFFE trust bundle.
+#[wasm_bindgen(getter_with_clone)]
+pub struct BundleInfo {
+    /// The trust domain.
+    #[wasm_bindgen(js_name = trustDomain)]
+    pub trust_domain: String,
+    /// `spiffe_sequence` (absent when the bundle has none).
+    pub sequence: Option<f64>,
+    /// `spiffe_refresh_hint` in seconds (300 when absent).
+    #[wasm_bindgen(js_name = refreshHint)]
+    pub refresh_hint: f64,
+    /// `kid`s of the JWT-SVID authorities.
+    #[wasm_bindgen(js_name = jwtKids)]
+    pub jwt_kids: Vec<String>,
+    /// `kid`s of the WIT-SVID authorities.
+    #[wasm_bindgen(js_name = witKids)]
+    pub wit_kids: Vec<String>,
+    /// base64url SHA-256 of each X.509 authority (DER).
+    #[wasm_bindgen(js_name = x509Thumbprints)]
+    pub x509_thumbprints: Vec<String>,
+    /// Entries ignored.
+    pub skipped: u32,
+}
+
+/// Parses the bundle document (JSON text) of `trust_domain`.
+#[wasm_bindgen(js_name = parseBundle)]
+pub fn parse_bundle(trust_domain: &str, bundle: &str) -> Result<BundleInfo, JsValue> {
+    let b = ffi::parse_bundle(trust_domain, bundle).map_err(err)?;
+    // JavaScript numbers: sequences and hints beyond 2^53 lose precision, as JSON would.
+    #[expect(clippy::cast_precision_loss, reason = "exposed as JavaScript numbers")]
+    Ok(BundleInfo {
+        trust_domain: b.trust_domain,
+        sequence: b.sequence.map(|s| s as f64),
+        refresh_hint: b.refresh_hint as f64,
+        jwt_kids: b.jwt_kids,
+        wit_kids: b.wit_kids,
+        x509_thumbprints: b.x509_thumbprints,
+        skipped: b.skipped,
+    })
+}
+
+/// Parses a SPIFFE bundle map (JSON text); returns its trust domains.
+#[wasm_bindgen(js_name = parseBundleMap)]
+pub fn parse_bundle_map(map: &str) -> Result<Vec<String>, JsValue> {
+    ffi::parse_bundle_map(map).map_err(err)
+}

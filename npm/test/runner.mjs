@@ -78,6 +78,14 @@ function run(lib, op, input) {
       });
     case 'identity.id-matches':
       return outcome(lib, () => ({ matches: lib.idMatches(input.pattern, input.id) }));
+    case 'identity.parse-bundle':
+      return outcome(lib, () => {
+        const b = lib.parseBundle(input.trust_domain, input.bundle);
+        return { trust_domain: b.trustDomain, sequence: b.sequence, refresh_hint: b.refreshHint, jwt_kids: b.jwtKids,
+          wit_kids: b.witKids, x509_thumbprints: b.x509Thumbprints, skipped: b.skipped };
+      });
+    case 'identity.parse-bundle-map':
+      return outcome(lib, () => ({ trust_domains: lib.parseBundleMap(input.map) }));
     default:
       return { error: `unknown-op: the npm runner does not know ${op}` };
   }

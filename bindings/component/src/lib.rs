@@ -13,7 +13,7 @@ mod bindings {
 }
 
 use a2a_auth::ffi;
-use bindings::exports::a2a::auth::identity::{self, WorkloadId};
+use bindings::exports::a2a::auth::identity::{self, BundleInfo, WorkloadId};
 use bindings::exports::a2a::auth::jose::{self, JwtRules, VerifiedJws, VerifiedJwt};
 use bindings::exports::a2a::auth::keys::{self, JwkThumbprint, KeyPairBorrow};
 use bindings::exports::a2a::auth::types::{Error as WitError, ErrorCode};
@@ -23,7 +23,7 @@ pub struct Component;
 
 /// The WIT `error-code` cases in the order of `a2a_auth::Error::ALL_CODES` (a test checks that
 /// each case's WIT name equals the core's code at the same position).
-const CODES: [ErrorCode; 22] = [
+const CODES: [ErrorCode; 23] = [
     ErrorCode::AlgNotAllowed,
     ErrorCode::ClaimInvalid,
     ErrorCode::ClaimMismatch,
@@ -31,6 +31,7 @@ const CODES: [ErrorCode; 22] = [
     ErrorCode::CritUnsupported,
     ErrorCode::DuplicateJsonMember,
     ErrorCode::InvalidArgument,
+    ErrorCode::InvalidBundle,
     ErrorCode::InvalidIdentifier,
     ErrorCode::InvalidKey,
     ErrorCode::InvalidSignature,
@@ -191,6 +192,23 @@ impl identity::Guest for Component {
 
     fn id_matches(pattern: String, id: String) -> Result<bool, WitError> {
         ffi::id_matches(&pattern, &id).map_err(error)
+    }
+
+    fn parse_bundle(trust_domain: String, bundle: String) -> Result<BundleInfo, WitError> {
+        let b = ffi::parse_bundle(&trust_domain, &bundle).map_err(error)?;
+        Ok(BundleInfo {
+            trust_domain: b.trust_domain,
+            sequence: b.sequence,
+            refresh_hint: b.refresh_hint,
+            jwt_kids: b.jwt_kids,
+            wit_kids: b.wit_kids,
+            x509_thumbprints: b.x509_thumbprints,
+            skipped: b.skipped,
+        })
+    }
+
+    fn parse_bundle_map(bundle_map: String) -> Result<Vec<String>, WitError> {
+        ffi::parse_bundle_map(&bundle_map).map_err(error)
     }
 }
 

@@ -63,6 +63,14 @@ def run(op: str, i: dict[str, Any]) -> dict[str, Any]:
         return _outcome(pid)
     if op == "identity.id-matches":
         return _outcome(lambda: {"matches": a2a_auth.id_matches(i["pattern"], i["id"])})
+    if op == "identity.parse-bundle":
+        def pb() -> dict[str, Any]:
+            b = a2a_auth.parse_bundle(i["trust_domain"], i["bundle"])
+            return {"trust_domain": b.trust_domain, "sequence": b.sequence, "refresh_hint": b.refresh_hint, "jwt_kids": b.jwt_kids,
+                    "wit_kids": b.wit_kids, "x509_thumbprints": b.x509_thumbprints, "skipped": b.skipped}
+        return _outcome(pb)
+    if op == "identity.parse-bundle-map":
+        return _outcome(lambda: {"trust_domains": a2a_auth.parse_bundle_map(i["map"])})
     return {"error": f"unknown-op: the Python runner does not know {op}"}
 
 

@@ -33,7 +33,10 @@ __all__ = [
     "VerifiedJwt",
     "calculate_jwk_thumbprint",
     "error_codes",
+    "BundleInfo",
     "WorkloadId",
+    "parse_bundle",
+    "parse_bundle_map",
     "id_matches",
     "import_jwk",
     "parse_spiffe_id",
@@ -254,3 +257,30 @@ def id_matches(pattern: str, id: str) -> bool:
     """Whether ``id`` matches ``pattern``: an exact identifier, ``<id>/*`` (strictly below,
     whole segments, same origin) or ``<scheme>://<trust-domain>/**`` (the whole trust domain)."""
     return bool(_c.call("identity", "id-matches", pattern, id))
+
+
+@dataclass(frozen=True)
+class BundleInfo:
+    """A parsed SPIFFE trust bundle."""
+
+    trust_domain: str
+    sequence: Optional[int]
+    refresh_hint: int
+    jwt_kids: list[str]
+    wit_kids: list[str]
+    x509_thumbprints: list[str]
+    skipped: int
+
+
+def parse_bundle(trust_domain: str, bundle: JsonLike) -> BundleInfo:
+    """Parses the SPIFFE trust bundle (dict or JSON text) of ``trust_domain``."""
+    b = _c.call("identity", "parse-bundle", trust_domain, _text(bundle))
+    return BundleInfo(
+        _c.field(b, "trust_domain"), b.sequence, _c.field(b, "refresh_hint"), list(_c.field(b, "jwt_kids")),
+        list(_c.field(b, "wit_kids")), list(_c.field(b, "x509_thumbprints")), b.skipped,
+    )
+
+
+def parse_bundle_map(bundle_map: str) -> list[str]:
+    """Parses a SPIFFE bundle map (JSON text); returns its trust domains, sorted."""
+    return list(_c.call("identity", "parse-bundle-map", bundle_map))

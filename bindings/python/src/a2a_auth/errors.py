@@ -45,6 +45,10 @@ class InvalidArgument(AuthError):
     code = "invalid-argument"
 
 
+class InvalidBundle(AuthError):
+    code = "invalid-bundle"
+
+
 class InvalidIdentifier(AuthError):
     code = "invalid-identifier"
 

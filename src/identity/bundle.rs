@@ -1,0 +1,303 @@
+//! SPIFFE trust bundles (SPIFFE_Trust_Domain_and_Bundle.md §4, WIT-SVID.md §6.1) and bundle
+//! maps (§4.5), held per trust domain in a [`TrustStore`].
+//!
+//! Decisions: entries with a missing or unknown `kty`/`use`, or key material this library cannot
+//! use, are skipped and counted (§4.2); a `jwt-svid` or `wit-svid` entry without `kid`, a `kid`
+//! used twice among them, an `x509-svid` entry carrying a `kid`, or malformed `x5c` base64
+//! invalidates the whole bundle (go-spiffe refuses these too). Only `x5c[0]` is used. X.509 roots
+//! are kept as DER; certificate parsing comes with X.509-SVID verification.
+
+use base64::Engine as _;
+use serde_json::Value;
+
+use super::WorkloadId;
+use crate::crypto::{Jwk, sha256};
+use crate::encoding::base64url;
+use crate::encoding::json::{self, Object};
+use crate::error::{Error, Limit};
+use crate::limits::Limits;
+
+/// The refresh interval consumers use when a bundle has no `spiffe_refresh_hint` (5 minutes).
+pub const DEFAULT_REFRESH_HINT: u64 = 300;
+
+/// One trust domain's bundle.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    trust_domain: String,
+    jwt_authorities: Vec<Jwk>,
+    wit_authorities: Vec<Jwk>,
+    x509_authorities: Vec<Vec<u8>>,
+    sequence: Option<u64>,
+    refresh_hint: Option<u64>,
+    skipped: usize,
+}
+
+fn invalid(why: &'static str) -> Error {
+    Error::InvalidBundle(why)
+}
+
+fn validate_trust_domain(name: &str) -> Result<(), Error> {
+    // A trust domain name follows the SPIFFE ID trust-domain rules.
+    WorkloadId::parse_spiffe(&format!("spiffe://{name}"))
+        .ok()
+        .filter(|id| id.path().is_empty())
+        .map(|_| ())
+        .ok_or(Error::InvalidIdentifier(
+            "trust domain name is not canonical",
+        ))
+}
+
+fn optional_u64(obj: &Object, name: &str) -> Result<Option<u64>, Error> {
+    match obj.get(name) {
+        None => Ok(None),
+        Some(v) => v.as_u64().map(Some).ok_or(invalid(
+            "spiffe_sequence and spiffe_refresh_hint are unsigned integers",
+        )),
+    }
+}
+
+impl Bundle {
+    /// Parses the bundle document of `trust_domain`.
+    ///
+    /// # Errors
+    /// JSON errors; `invalid-identifier` for a non-canonical trust domain name; `invalid-bundle`
+    /// when `keys` is missing or not an array, or for the entry rules in the module
+    /// documentation; `limit-exceeded` (`max_keys`).
+    pub fn parse(trust_domain: &str, text: &str, limits: &Limits) -> Result<Self, Error> {
+        Self::from_object(
+            trust_domain,
+            &json::parse_object(text.as_bytes(), limits)?,
+            limits,
+        )
+    }
+
+    fn from_object(trust_domain: &str, obj: &Object, limits: &Limits) -> Result<Self, Error> {
+        validate_trust_domain(trust_domain)?;
+        let Some(Value::Array(entries)) = obj.get("keys") else {
+            return Err(invalid("keys must be present and an array"));
+        };
+        if entries.len() > limits.max_keys {
+            return Err(Error::LimitExceeded(Limit::Keys));
+        }
+        let mut bundle = Self {
+            trust_domain: trust_domain.to_owned(),
+            jwt_authorities: Vec::new(),
+            wit_authorities: Vec::new(),
+            x509_authorities: Vec::new(),
+            sequence: optional_u64(obj, "spiffe_sequence")?,
+            refresh_hint: optional_u64(obj, "spiffe_refresh_hint")?,
+            skipped: 0,
+        };
+        let mut kids: Vec<String> = Vec::new();
+        for entry in entries {
+            let Some(entry) = entry.as_object() else {
+                bundle.skipped = bundle.skipped.saturating_add(1);
+                continue;
+            };
+            let use_ = entry.get("use").and_then(Value::as_str);
+            match use_ {
+                Some("x509-svid") => {
+                    if entry.contains_key("kid") {
+                        return Err(invalid("x509-svid entries must not carry kid"));
+                    }
+                    // §4.2.1: x5c holds the CA certificate as standard base64 DER; use x5c[0].
+                    match entry
+                        .get("x5c")
+                        .and_then(Value::as_array)
+                        .and_then(|c| c.first())
+                    {
+                        Some(Value::String(cert)) => {
+                            let der = base64::engine::general_purpose::STANDARD
+                                .decode(cert)
+                                .map_err(|_| invalid("x5c is not base64"))?;
+                            bundle.x509_authorities.push(der);
+                        }
+                        Some(_) => return Err(invalid("x5c entries are strings")),
+                        None => bundle.skipped = bundle.skipped.saturating_add(1),
+                    }
+                }
+                Some(u @ ("jwt-svid" | "wit-svid")) => {
+                    // §4.2.2 / WIT-SVID §6.1: kid is required and unique across the bundle.
+                    let Some(Value::String(kid)) = entry.get("kid") else {
+                        return Err(invalid("jwt-svid and wit-svid entries need a kid"));
+                    };
+                    if kids.contains(kid) {
+                        return Err(invalid("kid used twice in one bundle"));
+                    }
+                    kids.push(kid.clone());
+                    // The `use` member names the SVID kind, not JOSE's `sig`: read the key without it.
+                    let mut key = entry.clone();
+                    key.remove("use");
+                    match Jwk::from_object(&key) {
+                        Ok(jwk) if u == "jwt-svid" => bundle.jwt_authorities.push(jwk),
+                        Ok(jwk) => bundle.wit_authorities.push(jwk),
+                        Err(_) => bundle.skipped = bundle.skipped.saturating_add(1),
+                    }
+                }
+                // §4.2: a missing or unknown use means the entry is ignored.
+                _ => bundle.skipped = bundle.skipped.saturating_add(1),
+            }
+        }
+        Ok(bundle)
+    }
+
+    /// The trust domain this bundle is for.
+    pub fn trust_domain(&self) -> &str {
+        &self.trust_domain
+    }
+
+    /// Keys for verifying JWT-SVIDs.
+    pub fn jwt_authorities(&self) -> &[Jwk] {
+        &self.jwt_authorities
+    }
+
+    /// Keys for verifying Workload Identity Tokens (WIT-SVIDs).
+    pub fn wit_authorities(&self) -> &[Jwk] {
+        &self.wit_authorities
+    }
+
+    /// X.509 CA certificates (DER) for X.509-SVIDs.
+    pub fn x509_authorities(&self) -> &[Vec<u8>] {
+        &self.x509_authorities
+    }
+
+    /// base64url SHA-256 of each X.509 authority's DER (the `x5t#S256` form).
+    pub fn x509_thumbprints(&self) -> Vec<String> {
+        self.x509_authorities
+            .iter()
+            .map(|der| base64url::encode(&sha256(der)))
+            .collect()
+    }
+
+    /// `spiffe_sequence`, if present.
+    pub fn sequence(&self) -> Option<u64> {
+        self.sequence
+    }
+
+    /// `spiffe_refresh_hint` in seconds, or [`DEFAULT_REFRESH_HINT`].
+    pub fn refresh_hint(&self) -> u64 {
+        self.refresh_hint.unwrap_or(DEFAULT_REFRESH_HINT)
+    }
+
+    /// How many entries were ignored (unknown `use` or `kty`, unusable key material).
+    pub fn skipped(&self) -> usize {
+        self.skipped
+    }
+
+    /// Whether the bundle has no usable authority at all: then every SVID of the trust domain
+    /// is invalid (§4.2: `keys: []` revokes everything).
+    pub fn is_empty(&self) -> bool {
+        self.jwt_authorities.is_empty()
+            && self.wit_authorities.is_empty()
+            && self.x509_authorities.is_empty()
+    }
+}
+
+/// Bundles by trust domain. Bundles of different trust domains are never merged.
+#[derive(Debug, Clone, Default)]
+pub struct TrustStore {
+    bundles: Vec<Bundle>,
+}
+
+impl TrustStore {
+    /// Parses a SPIFFE bundle map `{"trust_domains": {"<td>": <bundle>, ...}}` (§4.5), loaded
+    /// as a whole. Duplicate trust domains are rejected by the strict JSON parser.
+    ///
+    /// # Errors
+    /// `duplicate-json-member` for a repeated trust domain; `invalid-bundle` when
+    /// `trust_domains` is missing or not an object, or a bundle is invalid;
+    /// `invalid-identifier` for a non-canonical trust domain name; `limit-exceeded`.
+    pub fn from_bundle_map(text: &str, limits: &Limits) -> Result<Self, Error> {
+        let obj = json::parse_object(text.as_bytes(), limits)?;
+        let Some(Value::Object(map)) = obj.get("trust_domains") else {
+            return Err(invalid("trust_domains must be present and an object"));
+        };
+        if map.len() > limits.max_keys {
+            return Err(Error::LimitExceeded(Limit::Keys));
+        }
+        let mut store = Self::default();
+        for (td, bundle) in map {
+            let bundle = bundle
+                .as_object()
+                .ok_or(invalid("each bundle is a JSON object"))?;
+            store.bundles.push(Bundle::from_object(td, bundle, limits)?);
+        }
+        Ok(store)
+    }
+
+    /// Adds or replaces the bundle of its trust domain. A bundle whose `spiffe_sequence` is
+    /// lower than the stored one's is ignored (SPIFFE Federation §5.1: keep the latest); returns
+    /// whether the store changed.
+    pub fn insert(&mut self, bundle: Bundle) -> bool {
+        match self
+            .bundles
+            .iter_mut()
+            .find(|b| b.trust_domain == bundle.trust_domain)
+        {
+            Some(existing) => {
+                if let (Some(old), Some(new)) = (existing.sequence, bundle.sequence)
+                    && new < old
+                {
+                    return false;
+                }
+                *existing = bundle;
+                true
+            }
+            None => {
+                self.bundles.push(bundle);
+                true
+            }
+        }
+    }
+
+    /// The bundle for a trust domain.
+    pub fn bundle(&self, trust_domain: &str) -> Option<&Bundle> {
+        self.bundles.iter().find(|b| b.trust_domain == trust_domain)
+    }
+
+    /// The bundle for the trust domain of `id`: keys come only from the identity's own trust
+    /// domain, never from the token that names it.
+    pub fn bundle_for(&self, id: &WorkloadId) -> Option<&Bundle> {
+        self.bundle(id.trust_domain())
+    }
+
+    /// The trust domains present, sorted.
+    pub fn trust_domains(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .bundles
+            .iter()
+            .map(|b| b.trust_domain.as_str())
+            .collect();
+        names.sort_unstable();
+        names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const L: Limits = Limits::DEFAULT;
+
+    #[test]
+    fn sequence_orders_updates() {
+        let b = |seq: u64| {
+            Bundle::parse(
+                "example.org",
+                &format!(r#"{{"keys":[],"spiffe_sequence":{seq}}}"#),
+                &L,
+            )
+            .unwrap()
+        };
+        let mut store = TrustStore::default();
+        assert!(store.insert(b(2)));
+        assert!(!store.insert(b(1)));
+        assert_eq!(store.bundle("example.org").unwrap().sequence(), Some(2));
+        assert!(store.insert(b(3)));
+        assert!(store.bundle("example.org").unwrap().is_empty());
+        assert_eq!(
+            store.bundle("example.org").unwrap().refresh_hint(),
+            DEFAULT_REFRESH_HINT
+        );
+    }
+}
