@@ -223,6 +223,211 @@ fn main() {
     write(&dir, "identity", "id-matches", &id_matches_cases());
     write(&dir, "identity", "parse-bundle", &bundle_cases(&k));
     write(&dir, "identity", "parse-bundle-map", &bundle_map_cases(&k));
+    write(
+        &dir,
+        "identity",
+        "verify-workload-identity-token",
+        &verify_wit_cases(&k),
+    );
+    write(
+        &dir,
+        "identity",
+        "issue-workload-identity-token",
+        &issue_wit_cases(&k),
+    );
+}
+
+const SPEC_WIT: &str = "eyJhbGciOiJFUzI1NiIsImtpZCI6Ikp1bmUgNSIsInR5cCI6IndpdCtqd3QifQ.eyJjbmYiOnsiandrIjp7ImFsZyI6IkVkRFNBIiwiY3J2IjoiRWQyNTUxOSIsImt0eSI6Ik9LUCIsIngiOiIxQ1hYdmZsTl9MVlZzSXNZWHNVdkIwM0ptbEdXZUNIcVFWdW91Q0Y5MmJnIn19LCJleHAiOjE3NDU1MTI1MTAsImlhdCI6MTc0NTUwODkxMCwianRpIjoieC1fMUNUTDJjY2EzQ1NFNGN3Yl9sIiwic3ViIjoid2ltc2U6Ly9leGFtcGxlLmNvbS9zcGVjaWZpYy13b3JrbG9hZCJ9.6KraSQUxWdl9dxFQ3Fj6dPY0Vi88OkwFwZpAIOhLeq6AbXAnLLQgOp8U9UDGcBuYF3KiNv6oKQD1ZWAzrMZOJw";
+const SUBJECT: &str = "spiffe://example.org/ns/prod/sa/api";
+
+fn cnf_jwk(k: &KeyPair) -> Value {
+    let mut jwk = public(k);
+    jwk.as_object_mut().unwrap().remove("kid");
+    jwk
+}
+
+fn wit_claims(k: &Keys) -> Value {
+    json!({"sub": SUBJECT, "iat": NOW, "exp": NOW + 3600, "jti": "wit-1", "cnf": {"jwk": cnf_jwk(&k.ed25519)}})
+}
+
+fn trust_store(k: &Keys) -> String {
+    to_compact(&json!({"trust_domains": {
+        "example.org": {"keys": [bundle_entry(&k.es256, "wit-svid")]},
+        "other.org": {"keys": [bundle_entry(&k.es256_other, "wit-svid")]},
+    }}))
+}
+
+fn verify_wit_cases(k: &Keys) -> Vec<Case> {
+    let spec_store = to_compact(&json!({"trust_domains": {"example.com": {"keys": [
+        {"use": "wit-svid", "kty": "EC", "kid": "June 5", "crv": "P-256", "x": "kXqnA2Op7hgd4zRMbw0iFcc_hDxUxhojxOFVGjE2gks", "y": "n__VndPMR021-59UAs0b9qDTFT-EZtT6xSNs_xFskLo"}]}}}));
+    let store = trust_store(k);
+    let input = |token: &str, store: &str, now: u64| json!({"token": token, "trust_store": store, "now": now});
+    let claims = wit_claims(k);
+    let header = json!({"typ": "wit+jwt"});
+    let good = sign(header.clone(), &claims, &k.es256);
+    let mut cases = vec![
+        ok(
+            "verify-wit/workload-creds-example",
+            "draft-ietf-wimse-workload-creds example (specs/wimse-spiffe.md §6.2), ES256 identity server key June 5",
+            input(SPEC_WIT, &spec_store, 1_745_509_800),
+            json!({"subject": "wimse://example.com/specific-workload", "trust_domain": "example.com",
+                "cnf_jwk": {"alg": "EdDSA", "crv": "Ed25519", "kty": "OKP", "x": "1CXXvflN_LVVsIsYXsUvB03JmlGWeCHqQVuouCF92bg"},
+                "proof_alg": "EdDSA", "issuer_key_thumbprint": "-PTiuiMwpW_0dv_Y5tpXxsmMU-XmSZwUNdKRS79oyYk",
+                "claims": {"cnf": {"jwk": {"alg": "EdDSA", "crv": "Ed25519", "kty": "OKP", "x": "1CXXvflN_LVVsIsYXsUvB03JmlGWeCHqQVuouCF92bg"}}, "exp": 1_745_512_510, "iat": 1_745_508_910, "jti": "x-_1CTL2cca3CSE4cwb_l", "sub": "wimse://example.com/specific-workload"}}),
+        ),
+        ok(
+            "verify-wit/generated-spiffe-subject",
+            "generated: ES256 identity server, Ed25519 workload key, SPIFFE subject",
+            input(&good, &store, NOW + 10),
+            json!({"subject": SUBJECT, "trust_domain": "example.org", "cnf_jwk": cnf_jwk(&k.ed25519), "proof_alg": "Ed25519",
+                "issuer_key_thumbprint": thumb(&k.es256), "claims": claims}),
+        ),
+    ];
+    let with = |patch: Value| {
+        let mut c = obj(claims.clone());
+        for (key, v) in obj(patch) {
+            if v.is_null() {
+                c.remove(&key);
+            } else {
+                c.insert(key, v);
+            }
+        }
+        Value::Object(c)
+    };
+    let s = |c: &Value| sign(header.clone(), c, &k.es256);
+    let mut cnf_private = cnf_jwk(&k.ed25519);
+    cnf_private["d"] =
+        json!(obj(serde_json::from_str(&k.ed25519.to_private_jwk_json()).unwrap())["d"].clone());
+    let mut cnf_no_alg = cnf_jwk(&k.ed25519);
+    cnf_no_alg.as_object_mut().unwrap().remove("alg");
+    let mut cnf_none = cnf_jwk(&k.ed25519);
+    cnf_none["alg"] = json!("none");
+    let mut cnf_wrong_alg = cnf_jwk(&k.ed25519);
+    cnf_wrong_alg["alg"] = json!("ES256");
+    let cnf_oct = json!({"kty": "oct", "alg": "HS256", "k": b64::encode(&[7u8; 32])});
+    let mut cnf_off_curve = cnf_jwk(&k.es256);
+    cnf_off_curve["y"] = cnf_off_curve["x"].clone();
+    let no_kid_key = KeyPair::from_seed(Algorithm::Es256, &seed("es256-1", 32)).unwrap();
+    let two_keys = to_compact(
+        &json!({"trust_domains": {"example.org": {"keys": [bundle_entry(&k.es256, "wit-svid"), bundle_entry(&k.es256_other, "wit-svid")]}}}),
+    );
+    let jwt_only = to_compact(
+        &json!({"trust_domains": {"example.org": {"keys": [bundle_entry(&k.es256, "jwt-svid")]}}}),
+    );
+    let revoked = to_compact(&json!({"trust_domains": {"example.org": {"keys": []}}}));
+    let impostor = KeyPair::from_seed(Algorithm::Es256, &seed("es256-2", 32))
+        .unwrap()
+        .with_kid("es256-1");
+    let hs = KeyPair::from_seed(Algorithm::Hs256, &seed("hs256-1", 32))
+        .unwrap()
+        .with_kid("es256-1");
+    let t_bad = |id: &str, title: &str, token: String, store: &str, code: &str| {
+        err(
+            &format!("verify-wit/{id}"),
+            title,
+            json!({"token": token, "trust_store": store, "now": NOW + 10}),
+            code,
+        )
+    };
+    let header_raw = |h: Value| to_compact(&h).into_bytes();
+    let body = to_compact(&claims).into_bytes();
+    cases.extend([
+        t_bad("typ-missing", "§2.4 step 3: typ wit+jwt is required", sign(json!({}), &claims, &k.es256), &store, "typ-mismatch"),
+        t_bad("typ-jwt", "§2.4 step 3: typ JWT is not wit+jwt", sign(json!({"typ": "JWT"}), &claims, &k.es256), &store, "typ-mismatch"),
+        t_bad("typ-wpt", "attack: a WPT presented as a WIT (typ confusion)", sign(json!({"typ": "wpt+jwt"}), &claims, &k.es256), &store, "typ-mismatch"),
+        t_bad("alg-hs256", "§2.4 step 4: symmetric algorithms are never accepted for WITs", sign_raw(&header_raw(json!({"alg": "HS256", "kid": "es256-1", "typ": "wit+jwt"})), &body, &hs), &store, "alg-not-allowed"),
+        t_bad("alg-none", "§2.4 step 4: alg none", format!("{}.{}.AA", b64::encode(&header_raw(json!({"alg": "none", "typ": "wit+jwt"}))), b64::encode(&body)), &store, "alg-not-allowed"),
+        t_bad("crit", "§2.4 step 2: crit is not understood", sign_raw(&header_raw(json!({"alg": "ES256", "crit": ["exp"], "exp": 1, "kid": "es256-1", "typ": "wit+jwt"})), &body, &k.es256), &store, "crit-unsupported"),
+        t_bad("sub-missing", "§2.1: sub is required", s(&with(json!({"sub": null}))), &store, "claim-missing"),
+        t_bad("sub-number", "§2.1: sub is a string", s(&with(json!({"sub": 7}))), &store, "claim-invalid"),
+        t_bad("sub-non-canonical", "§2.4 step 5 / attack A3: sub is parsed strictly", s(&with(json!({"sub": "spiffe://example.org/ns/prod/../admin"}))), &store, "invalid-identifier"),
+        t_bad("sub-untrusted-trust-domain", "§2.3: the trust domain in sub must have trust anchors", s(&with(json!({"sub": "spiffe://unknown.org/x"}))), &store, "unknown-trust-domain"),
+        t_bad("issuer-of-other-trust-domain", "§2.3 issuer/origin binding: example.org's key cannot assert an other.org identity", s(&with(json!({"sub": "spiffe://other.org/x"}))), &store, "key-not-found"),
+        t_bad("kid-unknown", "§2.4 step 6: the kid names no anchor key", sign(json!({"typ": "wit+jwt", "kid": "nope"}), &claims, &k.es256), &store, "key-not-found"),
+        t_bad("no-kid-two-keys", "§2.4 step 6: without kid, policy must leave exactly one candidate", sign(header.clone(), &claims, &no_kid_key), &two_keys, "key-not-found"),
+        t_bad("jwt-svid-key-only", "WIT-SVID §6.1: only wit-svid authorities sign WITs (a jwt-svid key does not)", good.clone(), &jwt_only, "key-not-found"),
+        t_bad("bundle-revoked", "SPIFFE bundle §4.2: keys [] invalidates every SVID of the trust domain", good.clone(), &revoked, "key-not-found"),
+        t_bad("wrong-key-same-kid", "§2.4 step 7: signed by another key claiming the anchor's kid", sign(header.clone(), &claims, &impostor), &store, "invalid-signature"),
+        t_bad("tampered-sub", "§2.4 step 7: sub changed after signing", replace_segment(&good, 1, &b64::encode(to_compact(&with(json!({"sub": "spiffe://example.org/ns/prod/sa/admin"}))).as_bytes())), &store, "invalid-signature"),
+        t_bad("header-jwk-injection", "§2.3: keys never come from the token (embedded jwk)", a2a_auth::jose::sign_jws(&obj(json!({"typ": "wit+jwt", "kid": "es256-1", "jwk": public(&k.es256_other)})), &body, &k.es256_other).unwrap(), &store, "invalid-signature"),
+        t_bad("header-jku-injection", "§2.3: keys never come from the token (jku)", a2a_auth::jose::sign_jws(&obj(json!({"typ": "wit+jwt", "kid": "es256-1", "jku": "https://attacker.example/jwks"})), &body, &k.es256_other).unwrap(), &store, "invalid-signature"),
+        err("verify-wit/expired", "§2.4 step 8: exp passed (plus 60 s leeway)", json!({"token": good.clone(), "trust_store": store.clone(), "now": NOW + 3600 + 60}), "token-expired"),
+        t_bad("exp-missing", "§2.1: exp is required", s(&with(json!({"exp": null}))), &store, "claim-missing"),
+        t_bad("nbf-future", "§2.1 / WIT-SVID: nbf is honoured", s(&with(json!({"nbf": NOW + 1000}))), &store, "token-not-yet-valid"),
+        t_bad("lifetime-too-long", "§2.4 step 9: exp - iat above the 24 h maximum", s(&with(json!({"exp": NOW + 25 * 3600}))), &store, "claim-invalid"),
+        t_bad("cnf-missing", "§2.1: cnf is required", s(&with(json!({"cnf": null}))), &store, "claim-missing"),
+        t_bad("cnf-not-object", "RFC 7800 §3.1: cnf is an object", s(&with(json!({"cnf": "key"}))), &store, "claim-invalid"),
+        t_bad("cnf-without-jwk", "§2.1: cnf.jwk is required", s(&with(json!({"cnf": {"jkt": thumb(&k.ed25519)}}))), &store, "claim-invalid"),
+        t_bad("cnf-private-key", "§2.4 step 10: cnf.jwk must be public (d present)", s(&with(json!({"cnf": {"jwk": cnf_private}}))), &store, "claim-invalid"),
+        t_bad("cnf-no-alg", "§2.1: cnf.jwk.alg is required", s(&with(json!({"cnf": {"jwk": cnf_no_alg}}))), &store, "claim-invalid"),
+        t_bad("cnf-alg-none", "§2.1: cnf.jwk.alg must not be none", s(&with(json!({"cnf": {"jwk": cnf_none}}))), &store, "alg-not-allowed"),
+        t_bad("cnf-symmetric", "§2.1 / §2.4 step 10: cnf.jwk must be a public asymmetric key (an oct key carries its secret k)", s(&with(json!({"cnf": {"jwk": cnf_oct}}))), &store, "claim-invalid"),
+        t_bad("cnf-alg-key-mismatch", "§2.4 step 10: cnf.jwk kty/crv must fit its alg (Ed25519 key, ES256)", s(&with(json!({"cnf": {"jwk": cnf_wrong_alg}}))), &store, "key-mismatch"),
+        t_bad("cnf-off-curve", "RFC 8725 §3.4: the confirmation key must be a valid point", s(&with(json!({"cnf": {"jwk": cnf_off_curve}}))), &store, "claim-invalid"),
+        t_bad("jwe", "§2.4 step 1: an encrypted token is not a WIT", format!("{}.AA.AA.AA.AA", segment(&good, 0)), &store, "jwe-unsupported"),
+    ]);
+    cases
+}
+
+fn issue_wit_cases(k: &Keys) -> Vec<Case> {
+    let private = |kp: &KeyPair| serde_json::from_str::<Value>(&kp.to_private_jwk_json()).unwrap();
+    let input = |subject: &str, cnf: Value, lifetime: u64, issuer_key: Value| json!({"issuer_key": issuer_key, "subject": subject, "cnf_jwk": cnf, "now": NOW, "lifetime": lifetime, "jti": "wit-1"});
+    // The expected token is what the identity server must produce: the claims of wit_claims(),
+    // sorted, signed deterministically (RFC 6979) with the es256-1 key.
+    let token = sign(json!({"typ": "wit+jwt"}), &wit_claims(k), &k.es256);
+    let mut no_alg = cnf_jwk(&k.ed25519);
+    no_alg.as_object_mut().unwrap().remove("alg");
+    let bad = |id: &str, title: &str, i: Value, code: &str| {
+        err(&format!("issue-wit/{id}"), title, i, code)
+    };
+    vec![
+        ok(
+            "issue-wit/es256-issuer-ed25519-workload",
+            "draft-ietf-wimse-workload-creds §3: typ wit+jwt, sub, iat, exp, jti, cnf.jwk with alg; deterministic ES256",
+            input(SUBJECT, cnf_jwk(&k.ed25519), 3600, private(&k.es256)),
+            json!({"token": token}),
+        ),
+        bad(
+            "cnf-without-alg",
+            "§2.1: cnf.jwk.alg is required",
+            input(SUBJECT, no_alg, 3600, private(&k.es256)),
+            "invalid-argument",
+        ),
+        bad(
+            "cnf-symmetric",
+            "§2.1: the confirmation key is asymmetric",
+            input(
+                SUBJECT,
+                json!({"kty": "oct", "alg": "HS256", "k": b64::encode(&[7u8; 32])}),
+                3600,
+                private(&k.es256),
+            ),
+            "invalid-argument",
+        ),
+        bad(
+            "subject-non-canonical",
+            "§1: identity servers emit canonical identifiers only",
+            input(
+                "spiffe://Example.org/x",
+                cnf_jwk(&k.ed25519),
+                3600,
+                private(&k.es256),
+            ),
+            "invalid-identifier",
+        ),
+        bad(
+            "lifetime-zero",
+            "generated: a WIT needs a positive lifetime",
+            input(SUBJECT, cnf_jwk(&k.ed25519), 0, private(&k.es256)),
+            "invalid-argument",
+        ),
+        bad(
+            "hmac-issuer-key",
+            "§2.1: WITs are signed with an asymmetric algorithm",
+            input(SUBJECT, cnf_jwk(&k.ed25519), 3600, private(&k.hs256)),
+            "alg-not-allowed",
+        ),
+    ]
 }
 
 /// specs/wimse-spiffe.md §6.8 (go-spiffe spiffebundle_valid_with_wit.json): one X.509 authority,

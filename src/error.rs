@@ -78,6 +78,8 @@ pub enum Error {
     /// The JWS `typ` header is absent or is not the explicit type this token kind requires
     /// (RFC 8725 §3.11).
     TypMismatch,
+    /// The identifier's trust domain has no trust anchors in the verifier's trust store.
+    UnknownTrustDomain,
 }
 
 /// What is wrong with a key, for [`Error::InvalidKey`].
@@ -170,6 +172,7 @@ impl Error {
         "token-not-yet-valid",
         "token-too-old",
         "typ-mismatch",
+        "unknown-trust-domain",
     ];
 
     /// The stable kebab-case code of this error, the same in every host and in the vectors.
@@ -198,6 +201,7 @@ impl Error {
             Self::TokenNotYetValid => "token-not-yet-valid",
             Self::TokenTooOld => "token-too-old",
             Self::TypMismatch => "typ-mismatch",
+            Self::UnknownTrustDomain => "unknown-trust-domain",
         }
     }
 }
@@ -228,6 +232,7 @@ impl fmt::Display for Error {
             Self::TokenNotYetValid => f.write_str("token not yet valid"),
             Self::TokenTooOld => f.write_str("token too old"),
             Self::TypMismatch => f.write_str("token type (typ) not accepted"),
+            Self::UnknownTrustDomain => f.write_str("trust domain has no trust anchors here"),
         }
     }
 }
@@ -263,6 +268,7 @@ mod tests {
             Error::TokenNotYetValid,
             Error::TokenTooOld,
             Error::TypMismatch,
+            Error::UnknownTrustDomain,
         ]
     }
 

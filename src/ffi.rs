@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::crypto::{Algorithm, AlgorithmSet, Jwk, JwkSet, KeyPair};
 use crate::encoding::json;
 use crate::error::Error;
-use crate::identity::{Bundle, IdPattern, TrustStore, WorkloadId};
+use crate::identity::{self, Bundle, IdPattern, TrustStore, WitClaims, WitValidation, WorkloadId};
 use crate::jose::{self, JwtValidation};
 use crate::limits::Limits;
 use crate::time::{Leeway, UnixTime};
@@ -333,6 +333,79 @@ pub fn parse_bundle_map(text: &str) -> Result<Vec<String>, Error> {
         .into_iter()
         .map(str::to_owned)
         .collect())
+}
+
+/// A verified Workload Identity Token, as bindings return it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedWit {
+    /// The workload identifier (`sub`).
+    pub subject: String,
+    /// Its trust domain.
+    pub trust_domain: String,
+    /// `cnf.jwk` (compact JSON): the key every proof must verify under.
+    pub cnf_jwk: String,
+    /// `cnf.jwk.alg`: the algorithm every proof must use.
+    pub proof_alg: String,
+    /// RFC 7638 thumbprint of the identity server key that signed the WIT.
+    pub issuer_key_thumbprint: String,
+    /// All claims (compact JSON).
+    pub claims: String,
+}
+
+/// Verifies a WIT against a trust store given as a SPIFFE bundle map (JSON text)
+/// ([`identity::verify_workload_identity_token`]).
+///
+/// # Errors
+/// As [`TrustStore::from_bundle_map`] and [`identity::verify_workload_identity_token`].
+pub fn verify_workload_identity_token(
+    token: &str,
+    trust_store: &str,
+    now: u64,
+    max_lifetime: Option<u64>,
+) -> Result<VerifiedWit, Error> {
+    let store = TrustStore::from_bundle_map(trust_store, &LIMITS)?;
+    let mut validation = WitValidation::default();
+    if let Some(max) = max_lifetime {
+        validation.max_lifetime = max;
+    }
+    let v = identity::verify_workload_identity_token(token, &store, &validation, UnixTime(now))?;
+    Ok(VerifiedWit {
+        subject: v.subject.as_str().to_owned(),
+        trust_domain: v.subject.trust_domain().to_owned(),
+        cnf_jwk: v.confirmation_key.to_json(),
+        proof_alg: v.proof_alg.jws_name().to_owned(),
+        issuer_key_thumbprint: v.issuer_key_thumbprint,
+        claims: json::to_compact(&Value::Object(v.claims)),
+    })
+}
+
+/// Issues a WIT ([`identity::issue_workload_identity_token`]); `cnf_jwk` is the workload's
+/// public JWK with `alg` (JSON text).
+///
+/// # Errors
+/// `invalid-identifier` for `subject`; key errors for `cnf_jwk`; as
+/// [`identity::issue_workload_identity_token`].
+#[allow(clippy::too_many_arguments)]
+pub fn issue_workload_identity_token(
+    issuer_key: &KeyPair,
+    subject: &str,
+    cnf_jwk: &str,
+    now: u64,
+    lifetime: u64,
+    jti: &str,
+    issuer: Option<&str>,
+) -> Result<String, Error> {
+    let subject = WorkloadId::parse(subject)?;
+    let cnf = Jwk::from_json(cnf_jwk, &LIMITS)?;
+    let claims = WitClaims {
+        subject: &subject,
+        confirmation_key: &cnf,
+        issued_at: UnixTime(now),
+        lifetime,
+        jti,
+        issuer,
+    };
+    identity::issue_workload_identity_token(issuer_key, &claims)
 }
 
 #[cfg(test)]

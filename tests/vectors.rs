@@ -15,7 +15,10 @@
 
 use a2a_auth::crypto::{Algorithm, AlgorithmSet, Jwk, JwkSet, KeyPair};
 use a2a_auth::encoding::base64url;
-use a2a_auth::identity::{Bundle, IdPattern, TrustStore, WorkloadId};
+use a2a_auth::identity::{
+    Bundle, IdPattern, TrustStore, WitClaims, WitValidation, WorkloadId,
+    issue_workload_identity_token, verify_workload_identity_token,
+};
 use a2a_auth::jose::{JwtValidation, parse_jws, sign_jws, verify_jwt};
 use a2a_auth::{Error, Leeway, Limits, UnixTime};
 use a2a_auth_conformance::hex;
@@ -137,6 +140,42 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
         "identity.parse-bundle-map" => {
             let store = TrustStore::from_bundle_map(str_field(input, "map"), &L)?;
             Ok(json!({ "trust_domains": store.trust_domains() }))
+        }
+        "identity.verify-workload-identity-token" => {
+            let store = TrustStore::from_bundle_map(str_field(input, "trust_store"), &L)?;
+            let mut validation = WitValidation::default();
+            if let Some(max) = input["max_lifetime"].as_u64() {
+                validation.max_lifetime = max;
+            }
+            let now = UnixTime(input["now"].as_u64().expect("needs now"));
+            let v = verify_workload_identity_token(
+                str_field(input, "token"),
+                &store,
+                &validation,
+                now,
+            )?;
+            Ok(json!({
+                "subject": v.subject.as_str(),
+                "trust_domain": v.subject.trust_domain(),
+                "cnf_jwk": v.confirmation_key.to_object(),
+                "proof_alg": v.proof_alg.jws_name(),
+                "issuer_key_thumbprint": v.issuer_key_thumbprint,
+                "claims": v.claims,
+            }))
+        }
+        "identity.issue-workload-identity-token" => {
+            let issuer = KeyPair::from_jwk(&input["issuer_key"].to_string(), None, &L)?;
+            let subject = WorkloadId::parse(str_field(input, "subject"))?;
+            let cnf = Jwk::from_json(&input["cnf_jwk"].to_string(), &L)?;
+            let claims = WitClaims {
+                subject: &subject,
+                confirmation_key: &cnf,
+                issued_at: UnixTime(input["now"].as_u64().expect("needs now")),
+                lifetime: input["lifetime"].as_u64().expect("needs lifetime"),
+                jti: str_field(input, "jti"),
+                issuer: input["issuer"].as_str(),
+            };
+            Ok(json!({ "token": issue_workload_identity_token(&issuer, &claims)? }))
         }
         other => panic!("unknown op `{other}`: the core runner must learn it"),
     }

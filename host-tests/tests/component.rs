@@ -110,6 +110,38 @@ fn run(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
             let r = auth.a2a_auth_identity().call_parse_bundle_map(&mut *store, &s("map")).unwrap();
             wit(r.map(|tds| json!({ "trust_domains": tds })))
         }
+        "identity.verify-workload-identity-token" => {
+            let now = input["now"].as_u64().expect("needs now");
+            let r = auth
+                .a2a_auth_identity()
+                .call_verify_workload_identity_token(&mut *store, &s("token"), &s("trust_store"), now, input["max_lifetime"].as_u64())
+                .unwrap();
+            wit(r.map(|v| {
+                json!({"subject": v.subject, "trust_domain": v.trust_domain, "cnf_jwk": parse(&v.cnf_jwk), "proof_alg": v.proof_alg,
+                    "issuer_key_thumbprint": v.issuer_key_thumbprint, "claims": parse(&v.claims)})
+            }))
+        }
+        "identity.issue-workload-identity-token" => {
+            let pair = match keys.key_pair().call_from_jwk(&mut *store, &input["issuer_key"].to_string(), None).unwrap() {
+                Ok(p) => p,
+                Err(e) => return Err(code(e.code)),
+            };
+            let r = auth
+                .a2a_auth_identity()
+                .call_issue_workload_identity_token(
+                    &mut *store,
+                    pair,
+                    &s("subject"),
+                    &input["cnf_jwk"].to_string(),
+                    input["now"].as_u64().expect("needs now"),
+                    input["lifetime"].as_u64().expect("needs lifetime"),
+                    &s("jti"),
+                    input["issuer"].as_str(),
+                )
+                .unwrap();
+            pair.resource_drop(&mut *store).unwrap();
+            wit(r.map(|t| json!({ "token": t })))
+        }
         other => Err(format!("unknown-op: the component runner does not know `{other}`")),
     }
 }

@@ -240,3 +240,28 @@ export function parseBundle(trustDomain, bundle) {
 export function parseBundleMap(map) {
   return call(() => raw.parseBundleMap(asText(map)));
 }
+
+/**
+ * Verifies a Workload Identity Token against a trust store (SPIFFE bundle map, object or JSON
+ * text). Options: now (default the current time), maxLifetime (seconds, default 24 h). Returns
+ * { subject, trustDomain, cnfJwk, proofAlg, issuerKeyThumbprint, claims }. The identity is
+ * authenticated only once a proof under cnfJwk verifies too.
+ */
+export function verifyWorkloadIdentityToken(token, trustStore, { now, maxLifetime } = {}) {
+  const [subject, trustDomain, cnfJwk, proofAlg, issuerKeyThumbprint, claims] = call(() =>
+    raw.verifyWorkloadIdentityToken(token, asText(trustStore), now ?? nowSeconds(), opt(maxLifetime)),
+  );
+  return { subject, trustDomain, cnfJwk: JSON.parse(cnfJwk), proofAlg, issuerKeyThumbprint, claims: JSON.parse(claims) };
+}
+
+/**
+ * Issues a Workload Identity Token (identity-server side). Options: subject, cnfJwk (the
+ * workload's public JWK with alg), lifetime (seconds), jti (default random), issuer, now.
+ */
+export function issueWorkloadIdentityToken(issuerKey, { subject, cnfJwk, lifetime = 3600, jti, issuer, now } = {}) {
+  if (!(issuerKey instanceof KeyPair)) throw new TypeError('issuerKey must be a KeyPair');
+  const id = jti ?? Array.from(randomBytes(16), (b) => b.toString(16).padStart(2, '0')).join('');
+  return call(() =>
+    raw.issueWorkloadIdentityToken(issuerKey._inner, subject, asText(cnfJwk), now ?? nowSeconds(), lifetime, id, opt(issuer)),
+  );
+}

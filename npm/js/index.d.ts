@@ -7,7 +7,7 @@ export type ErrorCode =
   | 'invalid-signature' | 'jwe-unsupported' | 'key-mismatch' | 'key-not-found'
   | 'limit-exceeded' | 'malformed-base64' | 'malformed-json' | 'malformed-token'
   | 'token-expired' | 'token-issued-in-future' | 'token-not-yet-valid' | 'token-too-old'
-  | 'typ-mismatch';
+  | 'typ-mismatch' | 'unknown-trust-domain';
 
 /** JWS algorithm names accepted by this library. */
 export type Algorithm = 'ES256' | 'ES384' | 'EdDSA' | 'Ed25519' | 'RS256' | 'PS256' | 'PS512' | 'HS256';
@@ -83,3 +83,11 @@ export interface BundleInfo {
 }
 export function parseBundle(trustDomain: string, bundle: JwkSet | string): BundleInfo;
 export function parseBundleMap(map: string): string[];
+export interface VerifiedWit {
+  subject: string; trustDomain: string; cnfJwk: Jwk; proofAlg: Algorithm; issuerKeyThumbprint: string;
+  claims: Record<string, unknown>;
+}
+export function verifyWorkloadIdentityToken(token: string, trustStore: Record<string, unknown> | string,
+  options?: { now?: number; maxLifetime?: number }): VerifiedWit;
+export function issueWorkloadIdentityToken(issuerKey: KeyPair, options: { subject: string; cnfJwk: Jwk | string;
+  lifetime?: number; jti?: string; issuer?: string; now?: number }): string;

@@ -230,3 +230,65 @@ pub fn parse_bundle(trust_domain: &str, bundle: &str) -> Result<BundleInfo, JsVa
 pub fn parse_bundle_map(map: &str) -> Result<Vec<String>, JsValue> {
     ffi::parse_bundle_map(map).map_err(err)
 }
+
+fn whole_seconds(value: f64, name: &'static str) -> Result<u64, JsValue> {
+    if !(0.0..=9_007_199_254_740_991.0).contains(&value) || value.fract() != 0.0 {
+        return Err(err(a2a_auth::Error::InvalidArgument(name)));
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "range checked above"
+    )]
+    Ok(value as u64)
+}
+
+/// Verifies a WIT against a trust store (SPIFFE bundle map, JSON text):
+/// `[subject, trustDomain, cnfJwk, proofAlg, issuerKeyThumbprint, claims]`.
+#[wasm_bindgen(js_name = verifyWorkloadIdentityToken)]
+pub fn verify_workload_identity_token(
+    token: &str,
+    trust_store: &str,
+    now: f64,
+    max_lifetime: Option<f64>,
+) -> Result<Vec<String>, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    let max = max_lifetime
+        .map(|m| whole_seconds(m, "maxLifetime"))
+        .transpose()?;
+    let v = ffi::verify_workload_identity_token(token, trust_store, now, max).map_err(err)?;
+    Ok(vec![
+        v.subject,
+        v.trust_domain,
+        v.cnf_jwk,
+        v.proof_alg,
+        v.issuer_key_thumbprint,
+        v.claims,
+    ])
+}
+
+/// Issues a WIT for `subject` binding `cnf_jwk` (JSON text).
+#[wasm_bindgen(js_name = issueWorkloadIdentityToken)]
+#[allow(clippy::too_many_arguments)]
+pub fn issue_workload_identity_token(
+    issuer_key: &KeyPair,
+    subject: &str,
+    cnf_jwk: &str,
+    now: f64,
+    lifetime: f64,
+    jti: &str,
+    issuer: Option<String>,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    let lifetime = whole_seconds(lifetime, "lifetime")?;
+    ffi::issue_workload_identity_token(
+        &issuer_key.0,
+        subject,
+        cnf_jwk,
+        now,
+        lifetime,
+        jti,
+        issuer.as_deref(),
+    )
+    .map_err(err)
+}

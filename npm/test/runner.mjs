@@ -86,6 +86,20 @@ function run(lib, op, input) {
       });
     case 'identity.parse-bundle-map':
       return outcome(lib, () => ({ trust_domains: lib.parseBundleMap(input.map) }));
+    case 'identity.verify-workload-identity-token':
+      return outcome(lib, () => {
+        const v = lib.verifyWorkloadIdentityToken(input.token, input.trust_store, { now: input.now, maxLifetime: input.max_lifetime });
+        return { subject: v.subject, trust_domain: v.trustDomain, cnf_jwk: v.cnfJwk, proof_alg: v.proofAlg,
+          issuer_key_thumbprint: v.issuerKeyThumbprint, claims: v.claims };
+      });
+    case 'identity.issue-workload-identity-token':
+      return outcome(lib, () => {
+        const key = lib.KeyPair.fromJwk(input.issuer_key);
+        const token = lib.issueWorkloadIdentityToken(key, { subject: input.subject, cnfJwk: input.cnf_jwk, lifetime: input.lifetime,
+          jti: input.jti, issuer: input.issuer, now: input.now });
+        key.free();
+        return { token };
+      });
     default:
       return { error: `unknown-op: the npm runner does not know ${op}` };
   }

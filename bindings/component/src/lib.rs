@@ -13,7 +13,7 @@ mod bindings {
 }
 
 use a2a_auth::ffi;
-use bindings::exports::a2a::auth::identity::{self, BundleInfo, WorkloadId};
+use bindings::exports::a2a::auth::identity::{self, BundleInfo, VerifiedWit, WorkloadId};
 use bindings::exports::a2a::auth::jose::{self, JwtRules, VerifiedJws, VerifiedJwt};
 use bindings::exports::a2a::auth::keys::{self, JwkThumbprint, KeyPairBorrow};
 use bindings::exports::a2a::auth::types::{Error as WitError, ErrorCode};
@@ -23,7 +23,7 @@ pub struct Component;
 
 /// The WIT `error-code` cases in the order of `a2a_auth::Error::ALL_CODES` (a test checks that
 /// each case's WIT name equals the core's code at the same position).
-const CODES: [ErrorCode; 23] = [
+const CODES: [ErrorCode; 24] = [
     ErrorCode::AlgNotAllowed,
     ErrorCode::ClaimInvalid,
     ErrorCode::ClaimMismatch,
@@ -47,6 +47,7 @@ const CODES: [ErrorCode; 23] = [
     ErrorCode::TokenNotYetValid,
     ErrorCode::TokenTooOld,
     ErrorCode::TypMismatch,
+    ErrorCode::UnknownTrustDomain,
 ];
 
 fn error(e: a2a_auth::Error) -> WitError {
@@ -209,6 +210,46 @@ impl identity::Guest for Component {
 
     fn parse_bundle_map(bundle_map: String) -> Result<Vec<String>, WitError> {
         ffi::parse_bundle_map(&bundle_map).map_err(error)
+    }
+
+    fn verify_workload_identity_token(
+        token: String,
+        trust_store: String,
+        now: u64,
+        max_lifetime: Option<u64>,
+    ) -> Result<VerifiedWit, WitError> {
+        let v = ffi::verify_workload_identity_token(&token, &trust_store, now, max_lifetime)
+            .map_err(error)?;
+        Ok(VerifiedWit {
+            subject: v.subject,
+            trust_domain: v.trust_domain,
+            cnf_jwk: v.cnf_jwk,
+            proof_alg: v.proof_alg,
+            issuer_key_thumbprint: v.issuer_key_thumbprint,
+            claims: v.claims,
+        })
+    }
+
+    fn issue_workload_identity_token(
+        issuer_key: KeyPairBorrow<'_>,
+        subject: String,
+        cnf_jwk: String,
+        now: u64,
+        lifetime: u64,
+        jti: String,
+        issuer: Option<String>,
+    ) -> Result<String, WitError> {
+        let key = &issuer_key.get::<KeyPair>().0;
+        ffi::issue_workload_identity_token(
+            key,
+            &subject,
+            &cnf_jwk,
+            now,
+            lifetime,
+            &jti,
+            issuer.as_deref(),
+        )
+        .map_err(error)
     }
 }
 

@@ -71,6 +71,16 @@ def run(op: str, i: dict[str, Any]) -> dict[str, Any]:
         return _outcome(pb)
     if op == "identity.parse-bundle-map":
         return _outcome(lambda: {"trust_domains": a2a_auth.parse_bundle_map(i["map"])})
+    if op == "identity.verify-workload-identity-token":
+        def vwit() -> dict[str, Any]:
+            v = a2a_auth.verify_workload_identity_token(i["token"], i["trust_store"], now=i["now"], max_lifetime=i.get("max_lifetime"))
+            return {"subject": v.subject, "trust_domain": v.trust_domain, "cnf_jwk": v.cnf_jwk, "proof_alg": v.proof_alg,
+                    "issuer_key_thumbprint": v.issuer_key_thumbprint, "claims": v.claims}
+        return _outcome(vwit)
+    if op == "identity.issue-workload-identity-token":
+        return _outcome(lambda: {"token": a2a_auth.issue_workload_identity_token(
+            a2a_auth.KeyPair.from_jwk(i["issuer_key"]), subject=i["subject"], cnf_jwk=i["cnf_jwk"], lifetime=i["lifetime"],
+            jti=i["jti"], issuer=i.get("issuer"), now=i["now"])})
     return {"error": f"unknown-op: the Python runner does not know {op}"}
 
 

@@ -34,6 +34,9 @@ __all__ = [
     "calculate_jwk_thumbprint",
     "error_codes",
     "BundleInfo",
+    "VerifiedWit",
+    "issue_workload_identity_token",
+    "verify_workload_identity_token",
     "WorkloadId",
     "parse_bundle",
     "parse_bundle_map",
@@ -284,3 +287,40 @@ def parse_bundle(trust_domain: str, bundle: JsonLike) -> BundleInfo:
 def parse_bundle_map(bundle_map: str) -> list[str]:
     """Parses a SPIFFE bundle map (JSON text); returns its trust domains, sorted."""
     return list(_c.call("identity", "parse-bundle-map", bundle_map))
+
+
+@dataclass(frozen=True)
+class VerifiedWit:
+    """A verified Workload Identity Token. The identity is authenticated only once a proof under
+    ``cnf_jwk`` verifies too."""
+
+    subject: str
+    trust_domain: str
+    cnf_jwk: dict[str, Any]
+    proof_alg: str
+    issuer_key_thumbprint: str
+    claims: dict[str, Any]
+
+
+def verify_workload_identity_token(
+    token: str, trust_store: JsonLike, *, now: Optional[int] = None, max_lifetime: Optional[int] = None
+) -> VerifiedWit:
+    """Verifies a WIT against a trust store (SPIFFE bundle map, dict or JSON text)."""
+    when = int(time.time()) if now is None else now
+    v = _c.call("identity", "verify-workload-identity-token", token, _text(trust_store), when, max_lifetime)
+    return VerifiedWit(
+        v.subject, _c.field(v, "trust_domain"), json.loads(_c.field(v, "cnf_jwk")), _c.field(v, "proof_alg"),
+        _c.field(v, "issuer_key_thumbprint"), json.loads(v.claims),
+    )
+
+
+def issue_workload_identity_token(
+    issuer_key: KeyPair, *, subject: str, cnf_jwk: JsonLike, lifetime: int = 3600,
+    jti: Optional[str] = None, issuer: Optional[str] = None, now: Optional[int] = None,
+) -> str:
+    """Issues a WIT (identity-server side); ``jti`` defaults to 16 random bytes in hex."""
+    when = int(time.time()) if now is None else now
+    return _c.call(
+        "identity", "issue-workload-identity-token", issuer_key._handle, subject, _text(cnf_jwk), when, lifetime,
+        jti if jti is not None else os.urandom(16).hex(), issuer,
+    )

@@ -109,6 +109,10 @@ class TypMismatch(AuthError):
     code = "typ-mismatch"
 
 
+class UnknownTrustDomain(AuthError):
+    code = "unknown-trust-domain"
+
+
 #: code -> exception class
 ERRORS: dict[str, type[AuthError]] = {cls.code: cls for cls in AuthError.__subclasses__()}
 
