@@ -366,7 +366,64 @@ fn verify_wit_cases(k: &Keys) -> Vec<Case> {
         t_bad("cnf-off-curve", "RFC 8725 §3.4: the confirmation key must be a valid point", s(&with(json!({"cnf": {"jwk": cnf_off_curve}}))), &store, "claim-invalid"),
         t_bad("jwe", "§2.4 step 1: an encrypted token is not a WIT", format!("{}.AA.AA.AA.AA", segment(&good, 0)), &store, "jwe-unsupported"),
     ]);
+    // WIMSE mode accepts what the WIT-SVID profile refuses below (contrast cases).
+    let single = to_compact(
+        &json!({"trust_domains": {"example.org": {"keys": [bundle_entry(&k.es256, "wit-svid")]}}}),
+    );
+    let no_kid = sign(header.clone(), &claims, &no_kid_key);
+    let wimse_ok = json!({"subject": SUBJECT, "trust_domain": "example.org", "cnf_jwk": cnf_jwk(&k.ed25519), "proof_alg": "Ed25519",
+        "issuer_key_thumbprint": thumb(&k.es256), "claims": claims});
+    cases.push(ok(
+        "verify-wit/no-kid-single-key",
+        "§2.4 step 6: without kid, a single candidate key is unambiguous (WIMSE)",
+        input(&no_kid, &single, NOW + 10),
+        wimse_ok.clone(),
+    ));
+    let app_typ = sign(json!({"typ": "application/wit+jwt"}), &claims, &k.es256);
+    cases.push(ok(
+        "verify-wit/typ-media-type",
+        "RFC 7515 §4.1.9: application/wit+jwt names wit+jwt (WIMSE)",
+        input(&app_typ, &store, NOW + 10),
+        wimse_ok,
+    ));
+    // The SPIFFE WIT-SVID profile (specs §2.6).
+    let svid = |token: &str, store: &str, now: u64| json!({"token": token, "trust_store": store, "now": now, "profile": "wit-svid"});
+    let svid_claims = json!({"sub": SUBJECT, "iat": NOW, "exp": NOW + 3600, "jti": "svid-1", "cnf": {"jwk": cnf_jwk(&k.es256_other)}});
+    let svid_token = sign(header.clone(), &svid_claims, &k.es256);
+    cases.push(ok("verify-wit-svid/valid", "WIT-SVID.md §3: kid, typ wit+jwt, SPIFFE sub, ES256 header and cnf algorithms, no aud",
+        svid(&svid_token, &store, NOW + 10),
+        json!({"subject": SUBJECT, "trust_domain": "example.org", "cnf_jwk": cnf_jwk(&k.es256_other), "proof_alg": "ES256",
+            "issuer_key_thumbprint": thumb(&k.es256), "claims": svid_claims})));
+    let appendix_store = to_compact(&json!({"trust_domains": {"example.com": {"keys": [
+        {"use": "wit-svid", "kty": "EC", "crv": "P-256", "kid": "lQSi3hZFnda2D-XJkj1zl7foJouiwI4nrAyhy4jZiJg", "x": public(&k.es256)["x"], "y": public(&k.es256)["y"]}]}}}));
+    let appendix = "eyJhbGciOiJFUzI1NiIsImtpZCI6ImxRU2kzaFpGbmRhMkQtWEprajF6bDdmb0pvdWl3STRuckF5aHk0alppSmciLCJ0eXAiOiJ3aXQrand0In0.eyJjbmYiOnsiandrIjp7ImFsZyI6IkVTMjU2IiwiY3J2IjoiUC0yNTYiLCJrdHkiOiJFQyIsIngiOiJyelA3bUxDS0FIV21zTTZYMEV3VklTQ19oSTN1amN1OTVmZlVreWVER0dvIiwieSI6InVPcmZEbGp0WDltM2pZLWhzeWhMSllheHRHa3pEdjVlNWttQ2U1OFo5N2cifX0sImV4cCI6MTc2NTQ1NjUwMywiaWF0IjoxNzY1NDUyOTAzLCJqdGkiOiIxeWoxOVY0TWNPQXpNY0ZpN3F2c2dfQWdDeGxyWTVFX3g1MDl3bEtLUXRjIiwic3ViIjoic3BpZmZlOi8vZXhhbXBsZS5jb20vbXktd29ya2xvYWQifQ.sfhEvZNdY_kWrICF08lX0u__rn39YnTavnW-VPBS20zgowDh6-X43v5eOUKZbjZf06yLBQM-Mry5w1g1QFsCkg";
+    let svid_bad = |id: &str, title: &str, i: Value, code: &str| {
+        err(&format!("verify-wit-svid/{id}"), title, i, code)
+    };
+    let ed_issuer = KeyPair::from_seed(Algorithm::Ed25519, &seed("ed25519-1", 32))
+        .unwrap()
+        .with_kid("ed25519-1");
+    let ed_store = to_compact(
+        &json!({"trust_domains": {"example.org": {"keys": [bundle_entry(&ed_issuer, "wit-svid")]}}}),
+    );
+    cases.extend([
+        svid_bad("appendix-a-unpublished-key", "WIT-SVID.md Appendix A: every profile check passes; the issuer key was never published, so the signature cannot verify",
+            svid(appendix, &appendix_store, 1_765_453_000), "invalid-signature"),
+        svid_bad("wimse-wit-is-not-a-wit-svid", "specs §6.7 cross-check: the §6.2 WIMSE WIT has a wimse:// sub (and an EdDSA cnf)",
+            svid(SPEC_WIT, &spec_store, 1_745_509_800), "invalid-identifier"),
+        svid_bad("typ-media-type", "WIT-SVID.md §3: typ is exactly wit+jwt", svid(&sign(json!({"typ": "application/wit+jwt"}), &svid_claims, &k.es256), &store, NOW + 10), "typ-mismatch"),
+        svid_bad("kid-missing", "WIT-SVID.md §3: kid is required, even with one key", svid(&sign(header.clone(), &svid_claims, &no_kid_key), &single, NOW + 10), "key-not-found"),
+        svid_bad("header-alg-eddsa", "WIT-SVID.md §3: EdDSA/Ed25519 are not on the WIT-SVID algorithm list", svid(&sign(header.clone(), &svid_claims, &ed_issuer), &ed_store, NOW + 10), "alg-not-allowed"),
+        svid_bad("cnf-alg-ed25519", "WIT-SVID.md §3: cnf.jwk.alg from the same list", svid(&sign(header.clone(), &claims, &k.es256), &store, NOW + 10), "alg-not-allowed"),
+        svid_bad("aud-present", "WIT-SVID.md §3: aud must not be included", svid(&sign(header.clone(), &with_svid_aud(&svid_claims), &k.es256), &store, NOW + 10), "claim-invalid"),
+    ]);
     cases
+}
+
+fn with_svid_aud(claims: &Value) -> Value {
+    let mut c = claims.clone();
+    c["aud"] = json!("https://tools.example.com");
+    c
 }
 
 fn issue_wit_cases(k: &Keys) -> Vec<Case> {

@@ -13,7 +13,9 @@ use serde_json::Value;
 use crate::crypto::{Algorithm, AlgorithmSet, Jwk, JwkSet, KeyPair};
 use crate::encoding::json;
 use crate::error::Error;
-use crate::identity::{self, Bundle, IdPattern, TrustStore, WitClaims, WitValidation, WorkloadId};
+use crate::identity::{
+    self, Bundle, IdPattern, TrustStore, WitClaims, WitProfile, WitValidation, WorkloadId,
+};
 use crate::jose::{self, JwtValidation};
 use crate::limits::Limits;
 use crate::time::{Leeway, UnixTime};
@@ -353,7 +355,8 @@ pub struct VerifiedWit {
 }
 
 /// Verifies a WIT against a trust store given as a SPIFFE bundle map (JSON text)
-/// ([`identity::verify_workload_identity_token`]).
+/// ([`identity::verify_workload_identity_token`]); `wit_svid` applies the SPIFFE WIT-SVID
+/// profile.
 ///
 /// # Errors
 /// As [`TrustStore::from_bundle_map`] and [`identity::verify_workload_identity_token`].
@@ -362,9 +365,13 @@ pub fn verify_workload_identity_token(
     trust_store: &str,
     now: u64,
     max_lifetime: Option<u64>,
+    wit_svid: bool,
 ) -> Result<VerifiedWit, Error> {
     let store = TrustStore::from_bundle_map(trust_store, &LIMITS)?;
     let mut validation = WitValidation::default();
+    if wit_svid {
+        validation.profile = WitProfile::WitSvid;
+    }
     if let Some(max) = max_lifetime {
         validation.max_lifetime = max;
     }

@@ -16,7 +16,7 @@
 use a2a_auth::crypto::{Algorithm, AlgorithmSet, Jwk, JwkSet, KeyPair};
 use a2a_auth::encoding::base64url;
 use a2a_auth::identity::{
-    Bundle, IdPattern, TrustStore, WitClaims, WitValidation, WorkloadId,
+    Bundle, IdPattern, TrustStore, WitClaims, WitProfile, WitValidation, WorkloadId,
     issue_workload_identity_token, verify_workload_identity_token,
 };
 use a2a_auth::jose::{JwtValidation, parse_jws, sign_jws, verify_jwt};
@@ -146,6 +146,9 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
             let mut validation = WitValidation::default();
             if let Some(max) = input["max_lifetime"].as_u64() {
                 validation.max_lifetime = max;
+            }
+            if input["profile"] == "wit-svid" {
+                validation.profile = WitProfile::WitSvid;
             }
             let now = UnixTime(input["now"].as_u64().expect("needs now"));
             let v = verify_workload_identity_token(

@@ -114,7 +114,14 @@ fn run(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
             let now = input["now"].as_u64().expect("needs now");
             let r = auth
                 .a2a_auth_identity()
-                .call_verify_workload_identity_token(&mut *store, &s("token"), &s("trust_store"), now, input["max_lifetime"].as_u64())
+                .call_verify_workload_identity_token(
+                    &mut *store,
+                    &s("token"),
+                    &s("trust_store"),
+                    now,
+                    input["max_lifetime"].as_u64(),
+                    input["profile"] == "wit-svid",
+                )
                 .unwrap();
             wit(r.map(|v| {
                 json!({"subject": v.subject, "trust_domain": v.trust_domain, "cnf_jwk": parse(&v.cnf_jwk), "proof_alg": v.proof_alg,

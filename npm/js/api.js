@@ -243,13 +243,15 @@ export function parseBundleMap(map) {
 
 /**
  * Verifies a Workload Identity Token against a trust store (SPIFFE bundle map, object or JSON
- * text). Options: now (default the current time), maxLifetime (seconds, default 24 h). Returns
+ * text). Options: now (default the current time), maxLifetime (seconds, default 24 h),
+ * profile ('wimse' default, or 'wit-svid' for the SPIFFE WIT-SVID rules). Returns
  * { subject, trustDomain, cnfJwk, proofAlg, issuerKeyThumbprint, claims }. The identity is
  * authenticated only once a proof under cnfJwk verifies too.
  */
-export function verifyWorkloadIdentityToken(token, trustStore, { now, maxLifetime } = {}) {
+export function verifyWorkloadIdentityToken(token, trustStore, { now, maxLifetime, profile = 'wimse' } = {}) {
+  if (profile !== 'wimse' && profile !== 'wit-svid') throw new TypeError("profile is 'wimse' or 'wit-svid'");
   const [subject, trustDomain, cnfJwk, proofAlg, issuerKeyThumbprint, claims] = call(() =>
-    raw.verifyWorkloadIdentityToken(token, asText(trustStore), now ?? nowSeconds(), opt(maxLifetime)),
+    raw.verifyWorkloadIdentityToken(token, asText(trustStore), now ?? nowSeconds(), opt(maxLifetime), profile === 'wit-svid'),
   );
   return { subject, trustDomain, cnfJwk: JSON.parse(cnfJwk), proofAlg, issuerKeyThumbprint, claims: JSON.parse(claims) };
 }

@@ -88,6 +88,6 @@ export interface VerifiedWit {
   claims: Record<string, unknown>;
 }
 export function verifyWorkloadIdentityToken(token: string, trustStore: Record<string, unknown> | string,
-  options?: { now?: number; maxLifetime?: number }): VerifiedWit;
+  options?: { now?: number; maxLifetime?: number; profile?: 'wimse' | 'wit-svid' }): VerifiedWit;
 export function issueWorkloadIdentityToken(issuerKey: KeyPair, options: { subject: string; cnfJwk: Jwk | string;
   lifetime?: number; jti?: string; issuer?: string; now?: number }): string;

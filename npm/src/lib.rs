@@ -243,7 +243,8 @@ fn whole_seconds(value: f64, name: &'static str) -> Result<u64, JsValue> {
     Ok(value as u64)
 }
 
-/// Verifies a WIT against a trust store (SPIFFE bundle map, JSON text):
+/// Verifies a WIT against a trust store (SPIFFE bundle map, JSON text), with the WIT-SVID
+/// profile when `wit_svid`:
 /// `[subject, trustDomain, cnfJwk, proofAlg, issuerKeyThumbprint, claims]`.
 #[wasm_bindgen(js_name = verifyWorkloadIdentityToken)]
 pub fn verify_workload_identity_token(
@@ -251,12 +252,14 @@ pub fn verify_workload_identity_token(
     trust_store: &str,
     now: f64,
     max_lifetime: Option<f64>,
+    wit_svid: bool,
 ) -> Result<Vec<String>, JsValue> {
     let now = whole_seconds(now, "now")?;
     let max = max_lifetime
         .map(|m| whole_seconds(m, "maxLifetime"))
         .transpose()?;
-    let v = ffi::verify_workload_identity_token(token, trust_store, now, max).map_err(err)?;
+    let v =
+        ffi::verify_workload_identity_token(token, trust_store, now, max, wit_svid).map_err(err)?;
     Ok(vec![
         v.subject,
         v.trust_domain,

@@ -88,7 +88,7 @@ function run(lib, op, input) {
       return outcome(lib, () => ({ trust_domains: lib.parseBundleMap(input.map) }));
     case 'identity.verify-workload-identity-token':
       return outcome(lib, () => {
-        const v = lib.verifyWorkloadIdentityToken(input.token, input.trust_store, { now: input.now, maxLifetime: input.max_lifetime });
+        const v = lib.verifyWorkloadIdentityToken(input.token, input.trust_store, { now: input.now, maxLifetime: input.max_lifetime, profile: input.profile });
         return { subject: v.subject, trust_domain: v.trustDomain, cnf_jwk: v.cnfJwk, proof_alg: v.proofAlg,
           issuer_key_thumbprint: v.issuerKeyThumbprint, claims: v.claims };
       });

@@ -12,6 +12,6 @@ mod workload_identity_token;
 pub use bundle::{Bundle, DEFAULT_REFRESH_HINT, TrustStore};
 pub use id::{IdPattern, Scheme, WorkloadId};
 pub use workload_identity_token::{
-    DEFAULT_MAX_WIT_LIFETIME, VerifiedWorkloadIdentityToken, WIT_TYP, WitClaims, WitValidation,
-    issue_workload_identity_token, verify_workload_identity_token,
+    DEFAULT_MAX_WIT_LIFETIME, VerifiedWorkloadIdentityToken, WIT_TYP, WitClaims, WitProfile,
+    WitValidation, issue_workload_identity_token, verify_workload_identity_token,
 };

@@ -7,7 +7,9 @@
 //! is never a bearer credential: the identity counts as authenticated only after a proof of
 //! possession under `cnf.jwk` (WPT or HTTP signature) verifies too.
 //!
-//! Not yet here: the WIT-SVID profile option (issue 6, item 3).
+//! [`WitProfile::WitSvid`] adds the SPIFFE WIT-SVID profile (WIT-SVID.md, specs §2.6): `typ`
+//! exactly `wit+jwt`, `kid` required, `sub` a SPIFFE ID, no `aud`, and the header and `cnf.jwk`
+//! algorithms from its list (of which this library implements ES256, ES384, RS256, PS256, PS512).
 
 use serde_json::Value;
 
@@ -24,9 +26,29 @@ pub const WIT_TYP: &str = "wit+jwt";
 /// Default maximum lifetime (`exp - iat`), 24 hours (§2.4 step 9).
 pub const DEFAULT_MAX_WIT_LIFETIME: u64 = 24 * 60 * 60;
 
+/// Which WIT rules apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WitProfile {
+    /// The WIMSE WIT (workload-creds).
+    #[default]
+    Wimse,
+    /// The SPIFFE WIT-SVID profile (stricter; see the module documentation).
+    WitSvid,
+}
+
+/// WIT-SVID §3: RS256/384/512, ES256/384/512, PS256/384/512; those this library implements.
+const WIT_SVID_ALGORITHMS: AlgorithmSet = AlgorithmSet::EMPTY
+    .with(Algorithm::Es256)
+    .with(Algorithm::Es384)
+    .with(Algorithm::Rs256)
+    .with(Algorithm::Ps256)
+    .with(Algorithm::Ps512);
+
 /// How WITs are checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WitValidation {
+    /// WIMSE WIT or the SPIFFE WIT-SVID profile.
+    pub profile: WitProfile,
     /// Algorithms accepted for the identity server's signature (asymmetric only; HMAC is
     /// refused whatever this says).
     pub algorithms: AlgorithmSet,
@@ -41,6 +63,7 @@ pub struct WitValidation {
 impl Default for WitValidation {
     fn default() -> Self {
         Self {
+            profile: WitProfile::Wimse,
             algorithms: AlgorithmSet::ASYMMETRIC,
             max_lifetime: DEFAULT_MAX_WIT_LIFETIME,
             leeway: Leeway::DEFAULT,
@@ -68,7 +91,7 @@ pub struct VerifiedWorkloadIdentityToken {
 /// Members that make a JWK private (RFC 7518 §6.2.2, §6.3.2, §6.4, RFC 8037 §2).
 const PRIVATE_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "k"];
 
-fn confirmation_key(claims: &Object) -> Result<(Jwk, Algorithm), Error> {
+fn confirmation_key(claims: &Object, allowed: AlgorithmSet) -> Result<(Jwk, Algorithm), Error> {
     // §2.4 step 10 / RFC 7800 §3.2: cnf is an object holding a public jwk with alg.
     let cnf = match claims.get("cnf") {
         None => return Err(Error::ClaimMissing("cnf")),
@@ -86,7 +109,7 @@ fn confirmation_key(claims: &Object) -> Result<(Jwk, Algorithm), Error> {
     };
     // Asymmetric signature algorithms only; never `none` or HMAC.
     let alg = Algorithm::from_jws_name(alg)
-        .filter(|a| AlgorithmSet::ASYMMETRIC.contains(*a))
+        .filter(|a| allowed.contains(*a))
         .ok_or(Error::AlgorithmNotAllowed)?;
     let key = Jwk::from_object(jwk).map_err(|_| Error::ClaimInvalid("cnf"))?;
     key.check_alg(alg)?;
@@ -113,27 +136,40 @@ pub fn verify_workload_identity_token(
     now: UnixTime,
 ) -> Result<VerifiedWorkloadIdentityToken, Error> {
     let limits = &validation.limits;
+    let svid = validation.profile == WitProfile::WitSvid;
     // Steps 1–2: compact JWS, strict header, crit refused.
     let jws = jose::parse_jws(token, limits)?;
-    // Step 3: explicit type.
-    if !jws
-        .header()
-        .typ()
-        .is_some_and(|t| jose::typ_matches(t, WIT_TYP))
-    {
+    // Step 3: explicit type (WIT-SVID §3: exactly `wit+jwt`).
+    let typ_ok = match jws.header().typ() {
+        Some(t) if svid => t == WIT_TYP,
+        Some(t) => jose::typ_matches(t, WIT_TYP),
+        None => false,
+    };
+    if !typ_ok {
         return Err(Error::TypMismatch);
     }
     // Step 4: the header alg is an allowed asymmetric signature algorithm.
-    let allowed = AlgorithmSet::ASYMMETRIC
+    let profile_algs = if svid {
+        WIT_SVID_ALGORITHMS
+    } else {
+        AlgorithmSet::ASYMMETRIC
+    };
+    let allowed = profile_algs
         .iter()
         .filter(|a| validation.algorithms.contains(*a))
         .collect::<AlgorithmSet>();
     jws.allowed_alg(allowed)?;
+    // WIT-SVID §3: kid is required.
+    if svid && jws.header().kid().is_none_or(str::is_empty) {
+        return Err(Error::KeyNotFound);
+    }
     // Step 5: `sub` (read before the signature only to select the trust anchors) is a canonical
     // identifier whose trust domain we trust.
     let unverified = json::parse_object(jws.unverified_payload(), limits)?;
     let subject = match unverified.get("sub") {
         None => return Err(Error::ClaimMissing("sub")),
+        // WIT-SVID §3: sub is a SPIFFE ID.
+        Some(Value::String(s)) if svid => WorkloadId::parse_spiffe(s)?,
         Some(Value::String(s)) => WorkloadId::parse(s)?,
         Some(_) => return Err(Error::ClaimInvalid("sub")),
     };
@@ -173,8 +209,12 @@ pub fn verify_workload_identity_token(
     if exp - start > validation.max_lifetime as f64 {
         return Err(Error::ClaimInvalid("exp"));
     }
-    // Step 10: the confirmation key.
-    let (confirmation_key, proof_alg) = confirmation_key(&claims)?;
+    // Step 11: WIT-SVID §3: aud must not be present (audience scoping belongs in the proof).
+    if svid && claims.contains_key("aud") {
+        return Err(Error::ClaimInvalid("aud"));
+    }
+    // Step 10: the confirmation key (WIT-SVID: its alg from the profile's list).
+    let (confirmation_key, proof_alg) = confirmation_key(&claims, profile_algs)?;
     Ok(VerifiedWorkloadIdentityToken {
         subject,
         confirmation_key,

@@ -217,9 +217,11 @@ impl identity::Guest for Component {
         trust_store: String,
         now: u64,
         max_lifetime: Option<u64>,
+        wit_svid: bool,
     ) -> Result<VerifiedWit, WitError> {
-        let v = ffi::verify_workload_identity_token(&token, &trust_store, now, max_lifetime)
-            .map_err(error)?;
+        let v =
+            ffi::verify_workload_identity_token(&token, &trust_store, now, max_lifetime, wit_svid)
+                .map_err(error)?;
         Ok(VerifiedWit {
             subject: v.subject,
             trust_domain: v.trust_domain,

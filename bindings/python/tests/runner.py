@@ -73,7 +73,8 @@ def run(op: str, i: dict[str, Any]) -> dict[str, Any]:
         return _outcome(lambda: {"trust_domains": a2a_auth.parse_bundle_map(i["map"])})
     if op == "identity.verify-workload-identity-token":
         def vwit() -> dict[str, Any]:
-            v = a2a_auth.verify_workload_identity_token(i["token"], i["trust_store"], now=i["now"], max_lifetime=i.get("max_lifetime"))
+            v = a2a_auth.verify_workload_identity_token(
+                i["token"], i["trust_store"], now=i["now"], max_lifetime=i.get("max_lifetime"), profile=i.get("profile", "wimse"))
             return {"subject": v.subject, "trust_domain": v.trust_domain, "cnf_jwk": v.cnf_jwk, "proof_alg": v.proof_alg,
                     "issuer_key_thumbprint": v.issuer_key_thumbprint, "claims": v.claims}
         return _outcome(vwit)

@@ -303,11 +303,15 @@ class VerifiedWit:
 
 
 def verify_workload_identity_token(
-    token: str, trust_store: JsonLike, *, now: Optional[int] = None, max_lifetime: Optional[int] = None
+    token: str, trust_store: JsonLike, *, now: Optional[int] = None, max_lifetime: Optional[int] = None,
+    profile: str = "wimse",
 ) -> VerifiedWit:
-    """Verifies a WIT against a trust store (SPIFFE bundle map, dict or JSON text)."""
+    """Verifies a WIT against a trust store (SPIFFE bundle map, dict or JSON text). ``profile``
+    is ``"wimse"`` or ``"wit-svid"`` (the SPIFFE WIT-SVID rules)."""
+    if profile not in ("wimse", "wit-svid"):
+        raise ValueError("profile is 'wimse' or 'wit-svid'")
     when = int(time.time()) if now is None else now
-    v = _c.call("identity", "verify-workload-identity-token", token, _text(trust_store), when, max_lifetime)
+    v = _c.call("identity", "verify-workload-identity-token", token, _text(trust_store), when, max_lifetime, profile == "wit-svid")
     return VerifiedWit(
         v.subject, _c.field(v, "trust_domain"), json.loads(_c.field(v, "cnf_jwk")), _c.field(v, "proof_alg"),
         _c.field(v, "issuer_key_thumbprint"), json.loads(v.claims),
