@@ -235,6 +235,7 @@ fn main() {
         "issue-workload-identity-token",
         &issue_wit_cases(&k),
     );
+    write(&dir, "identity", "verify-jwt-svid", &jwt_svid_cases(&k));
 }
 
 const SPEC_WIT: &str = "eyJhbGciOiJFUzI1NiIsImtpZCI6Ikp1bmUgNSIsInR5cCI6IndpdCtqd3QifQ.eyJjbmYiOnsiandrIjp7ImFsZyI6IkVkRFNBIiwiY3J2IjoiRWQyNTUxOSIsImt0eSI6Ik9LUCIsIngiOiIxQ1hYdmZsTl9MVlZzSXNZWHNVdkIwM0ptbEdXZUNIcVFWdW91Q0Y5MmJnIn19LCJleHAiOjE3NDU1MTI1MTAsImlhdCI6MTc0NTUwODkxMCwianRpIjoieC1fMUNUTDJjY2EzQ1NFNGN3Yl9sIiwic3ViIjoid2ltc2U6Ly9leGFtcGxlLmNvbS9zcGVjaWZpYy13b3JrbG9hZCJ9.6KraSQUxWdl9dxFQ3Fj6dPY0Vi88OkwFwZpAIOhLeq6AbXAnLLQgOp8U9UDGcBuYF3KiNv6oKQD1ZWAzrMZOJw";
@@ -2294,4 +2295,212 @@ fn verify_jwt_cases(k: &Keys) -> Vec<Case> {
         "invalid-signature",
     );
     cases
+}
+
+/// SPIFFE JWT-SVID.md (specs/wimse-spiffe.md §5.1), generated with the es256-1 key as the
+/// jwt-svid authority of example.org.
+fn jwt_svid_cases(k: &Keys) -> Vec<Case> {
+    const AUDIENCE: &str = "https://tools.example.com";
+    let store = to_compact(&json!({"trust_domains": {
+        "example.org": {"keys": [bundle_entry(&k.es256, "jwt-svid")]},
+        "other.org": {"keys": [bundle_entry(&k.es256_other, "jwt-svid")]},
+    }}));
+    let wit_only = to_compact(
+        &json!({"trust_domains": {"example.org": {"keys": [bundle_entry(&k.es256, "wit-svid")]}}}),
+    );
+    let claims = json!({"sub": SUBJECT, "aud": [AUDIENCE], "exp": NOW + 300, "iat": NOW});
+    let input = |token: &str, store: &str, now: u64| json!({"token": token, "trust_store": store, "audience": AUDIENCE, "now": now});
+    let verified = |c: &Value| json!({"subject": SUBJECT, "trust_domain": "example.org", "issuer_key_thumbprint": thumb(&k.es256), "claims": c});
+    let with = |patch: Value| {
+        let mut c = obj(claims.clone());
+        for (key, v) in obj(patch) {
+            if v.is_null() {
+                c.remove(&key);
+            } else {
+                c.insert(key, v);
+            }
+        }
+        Value::Object(c)
+    };
+    let no_kid_key = KeyPair::from_seed(Algorithm::Es256, &seed("es256-1", 32)).unwrap();
+    let ed = KeyPair::from_seed(Algorithm::EdDsa, &seed("ed25519-1", 32))
+        .unwrap()
+        .with_kid("es256-1");
+    let impostor = KeyPair::from_seed(Algorithm::Es256, &seed("es256-2", 32))
+        .unwrap()
+        .with_kid("es256-1");
+    let good = sign(json!({"typ": "JWT"}), &claims, &k.es256);
+    let single_aud = with(json!({"aud": AUDIENCE}));
+    let bad = |id: &str, title: &str, token: String, store: &str, now: u64, code: &str| {
+        err(
+            &format!("verify-jwt-svid/{id}"),
+            title,
+            input(&token, store, now),
+            code,
+        )
+    };
+    vec![
+        ok(
+            "verify-jwt-svid/typ-jwt",
+            "JWT-SVID.md §2-3: typ JWT, kid, SPIFFE sub, aud contains the audience, exp",
+            input(&good, &store, NOW + 10),
+            verified(&claims),
+        ),
+        ok(
+            "verify-jwt-svid/typ-jose-single-aud",
+            "JWT-SVID.md §2.3: typ JOSE; aud as a single string",
+            input(
+                &sign(json!({"typ": "JOSE"}), &single_aud, &k.es256),
+                &store,
+                NOW + 10,
+            ),
+            verified(&single_aud),
+        ),
+        ok(
+            "verify-jwt-svid/no-typ",
+            "JWT-SVID.md §2.3: typ is optional",
+            input(&sign(json!({}), &claims, &k.es256), &store, NOW + 10),
+            verified(&claims),
+        ),
+        bad(
+            "typ-wit",
+            "specs §5.1: a wit+jwt token is not a JWT-SVID",
+            sign(json!({"typ": "wit+jwt"}), &claims, &k.es256),
+            &store,
+            NOW + 10,
+            "typ-mismatch",
+        ),
+        bad(
+            "typ-at-jwt",
+            "JWT-SVID.md §2.3: typ is JWT or JOSE only",
+            sign(json!({"typ": "at+jwt"}), &claims, &k.es256),
+            &store,
+            NOW + 10,
+            "typ-mismatch",
+        ),
+        bad(
+            "extra-header-jwk",
+            "JWT-SVID.md §2: only alg, kid and typ are allowed in the header",
+            sign(
+                json!({"typ": "JWT", "jwk": public(&k.es256)}),
+                &claims,
+                &k.es256,
+            ),
+            &store,
+            NOW + 10,
+            "malformed-token",
+        ),
+        bad(
+            "alg-eddsa",
+            "JWT-SVID.md §2.1: EdDSA is not on the JWT-SVID list",
+            sign(json!({"typ": "JWT"}), &claims, &ed),
+            &store,
+            NOW + 10,
+            "alg-not-allowed",
+        ),
+        bad(
+            "kid-missing",
+            "specs §5.1 (go-spiffe, SPIRE): kid is required",
+            sign(json!({"typ": "JWT"}), &claims, &no_kid_key),
+            &store,
+            NOW + 10,
+            "key-not-found",
+        ),
+        bad(
+            "sub-missing",
+            "JWT-SVID.md §3.1: sub is required",
+            sign(json!({"typ": "JWT"}), &with(json!({"sub": null})), &k.es256),
+            &store,
+            NOW + 10,
+            "claim-missing",
+        ),
+        bad(
+            "sub-wimse",
+            "JWT-SVID.md §3.1: sub is a SPIFFE ID",
+            sign(
+                json!({"typ": "JWT"}),
+                &with(json!({"sub": "wimse://example.org/x"})),
+                &k.es256,
+            ),
+            &store,
+            NOW + 10,
+            "invalid-identifier",
+        ),
+        bad(
+            "sub-unknown-trust-domain",
+            "JWT-SVID.md §4: the key comes from the bundle of sub's trust domain",
+            sign(
+                json!({"typ": "JWT"}),
+                &with(json!({"sub": "spiffe://unknown.org/x"})),
+                &k.es256,
+            ),
+            &store,
+            NOW + 10,
+            "unknown-trust-domain",
+        ),
+        bad(
+            "key-of-other-trust-domain",
+            "JWT-SVID.md §4: example.org's key cannot assert an other.org identity",
+            sign(
+                json!({"typ": "JWT"}),
+                &with(json!({"sub": "spiffe://other.org/x"})),
+                &k.es256,
+            ),
+            &store,
+            NOW + 10,
+            "key-not-found",
+        ),
+        bad(
+            "wit-svid-key-only",
+            "WIT-SVID §6.1: only jwt-svid authorities sign JWT-SVIDs",
+            good.clone(),
+            &wit_only,
+            NOW + 10,
+            "key-not-found",
+        ),
+        bad(
+            "wrong-key-same-kid",
+            "RFC 7519 §7.2: signature by another key claiming the kid",
+            sign(json!({"typ": "JWT"}), &claims, &impostor),
+            &store,
+            NOW + 10,
+            "invalid-signature",
+        ),
+        bad(
+            "aud-missing",
+            "JWT-SVID.md §3.2: aud is required",
+            sign(json!({"typ": "JWT"}), &with(json!({"aud": null})), &k.es256),
+            &store,
+            NOW + 10,
+            "claim-missing",
+        ),
+        bad(
+            "aud-other",
+            "JWT-SVID.md §3.2: aud must contain this verifier's audience",
+            sign(
+                json!({"typ": "JWT"}),
+                &with(json!({"aud": ["https://billing.example.com"]})),
+                &k.es256,
+            ),
+            &store,
+            NOW + 10,
+            "claim-mismatch",
+        ),
+        bad(
+            "exp-missing",
+            "JWT-SVID.md §3.3: exp is required",
+            sign(json!({"typ": "JWT"}), &with(json!({"exp": null})), &k.es256),
+            &store,
+            NOW + 10,
+            "claim-missing",
+        ),
+        bad(
+            "expired",
+            "JWT-SVID.md §3.3: exp passed (60 s leeway)",
+            good,
+            &store,
+            NOW + 300 + 60,
+            "token-expired",
+        ),
+    ]
 }

@@ -65,7 +65,8 @@ pub enum Error {
     /// or a value that is not an object.
     MalformedJson,
     /// A token is not a JWS in compact serialization (wrong number of segments, characters
-    /// outside the base64url alphabet, empty signature).
+    /// outside the base64url alphabet, empty signature), or carries a header member its token
+    /// kind forbids (JWT-SVID: anything but `alg`, `kid`, `typ`).
     MalformedToken,
     /// The token's `exp` is in the past (beyond the leeway).
     TokenExpired,

@@ -415,6 +415,40 @@ pub fn issue_workload_identity_token(
     identity::issue_workload_identity_token(issuer_key, &claims)
 }
 
+/// A verified JWT-SVID, as bindings return it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedJwtSvid {
+    /// The SPIFFE ID (`sub`).
+    pub subject: String,
+    /// Its trust domain.
+    pub trust_domain: String,
+    /// RFC 7638 thumbprint of the signing key.
+    pub issuer_key_thumbprint: String,
+    /// All claims (compact JSON).
+    pub claims: String,
+}
+
+/// Verifies a JWT-SVID for `audience` against a trust store given as a SPIFFE bundle map
+/// ([`identity::verify_jwt_svid`]), with the default 60 s leeway.
+///
+/// # Errors
+/// As [`TrustStore::from_bundle_map`] and [`identity::verify_jwt_svid`].
+pub fn verify_jwt_svid(
+    token: &str,
+    trust_store: &str,
+    audience: &str,
+    now: u64,
+) -> Result<VerifiedJwtSvid, Error> {
+    let store = TrustStore::from_bundle_map(trust_store, &LIMITS)?;
+    let v = identity::verify_jwt_svid(token, &store, audience, Leeway::DEFAULT, UnixTime(now))?;
+    Ok(VerifiedJwtSvid {
+        subject: v.subject.as_str().to_owned(),
+        trust_domain: v.subject.trust_domain().to_owned(),
+        issuer_key_thumbprint: v.issuer_key_thumbprint,
+        claims: json::to_compact(&Value::Object(v.claims)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

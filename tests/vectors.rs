@@ -17,7 +17,7 @@ use a2a_auth::crypto::{Algorithm, AlgorithmSet, Jwk, JwkSet, KeyPair};
 use a2a_auth::encoding::base64url;
 use a2a_auth::identity::{
     Bundle, IdPattern, TrustStore, WitClaims, WitProfile, WitValidation, WorkloadId,
-    issue_workload_identity_token, verify_workload_identity_token,
+    issue_workload_identity_token, verify_jwt_svid, verify_workload_identity_token,
 };
 use a2a_auth::jose::{JwtValidation, parse_jws, sign_jws, verify_jwt};
 use a2a_auth::{Error, Leeway, Limits, UnixTime};
@@ -179,6 +179,23 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
                 issuer: input["issuer"].as_str(),
             };
             Ok(json!({ "token": issue_workload_identity_token(&issuer, &claims)? }))
+        }
+        "identity.verify-jwt-svid" => {
+            let store = TrustStore::from_bundle_map(str_field(input, "trust_store"), &L)?;
+            let now = UnixTime(input["now"].as_u64().expect("needs now"));
+            let v = verify_jwt_svid(
+                str_field(input, "token"),
+                &store,
+                str_field(input, "audience"),
+                Leeway::DEFAULT,
+                now,
+            )?;
+            Ok(json!({
+                "subject": v.subject.as_str(),
+                "trust_domain": v.subject.trust_domain(),
+                "issuer_key_thumbprint": v.issuer_key_thumbprint,
+                "claims": v.claims,
+            }))
         }
         other => panic!("unknown op `{other}`: the core runner must learn it"),
     }

@@ -149,6 +149,16 @@ fn run(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
             pair.resource_drop(&mut *store).unwrap();
             wit(r.map(|t| json!({ "token": t })))
         }
+        "identity.verify-jwt-svid" => {
+            let now = input["now"].as_u64().expect("needs now");
+            let r = auth
+                .a2a_auth_identity()
+                .call_verify_jwt_svid(&mut *store, &s("token"), &s("trust_store"), &s("audience"), now)
+                .unwrap();
+            wit(r.map(|v| {
+                json!({"subject": v.subject, "trust_domain": v.trust_domain, "issuer_key_thumbprint": v.issuer_key_thumbprint, "claims": parse(&v.claims)})
+            }))
+        }
         other => Err(format!("unknown-op: the component runner does not know `{other}`")),
     }
 }

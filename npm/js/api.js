@@ -267,3 +267,14 @@ export function issueWorkloadIdentityToken(issuerKey, { subject, cnfJwk, lifetim
     raw.issueWorkloadIdentityToken(issuerKey._inner, subject, asText(cnfJwk), now ?? nowSeconds(), lifetime, id, opt(issuer)),
   );
 }
+
+/**
+ * Verifies a JWT-SVID (a SPIFFE bearer token) for `audience` against a trust store (SPIFFE
+ * bundle map). Options: now. Returns { subject, trustDomain, issuerKeyThumbprint, claims }.
+ */
+export function verifyJwtSvid(token, trustStore, audience, { now } = {}) {
+  const [subject, trustDomain, issuerKeyThumbprint, claims] = call(() =>
+    raw.verifyJwtSvid(token, asText(trustStore), audience, now ?? nowSeconds()),
+  );
+  return { subject, trustDomain, issuerKeyThumbprint, claims: JSON.parse(claims) };
+}

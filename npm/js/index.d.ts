@@ -91,3 +91,6 @@ export function verifyWorkloadIdentityToken(token: string, trustStore: Record<st
   options?: { now?: number; maxLifetime?: number; profile?: 'wimse' | 'wit-svid' }): VerifiedWit;
 export function issueWorkloadIdentityToken(issuerKey: KeyPair, options: { subject: string; cnfJwk: Jwk | string;
   lifetime?: number; jti?: string; issuer?: string; now?: number }): string;
+export interface VerifiedJwtSvid { subject: string; trustDomain: string; issuerKeyThumbprint: string; claims: Record<string, unknown> }
+export function verifyJwtSvid(token: string, trustStore: Record<string, unknown> | string, audience: string,
+  options?: { now?: number }): VerifiedJwtSvid;

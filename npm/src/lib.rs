@@ -295,3 +295,21 @@ pub fn issue_workload_identity_token(
     )
     .map_err(err)
 }
+
+/// Verifies a JWT-SVID for `audience`: `[subject, trustDomain, issuerKeyThumbprint, claims]`.
+#[wasm_bindgen(js_name = verifyJwtSvid)]
+pub fn verify_jwt_svid(
+    token: &str,
+    trust_store: &str,
+    audience: &str,
+    now: f64,
+) -> Result<Vec<String>, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    let v = ffi::verify_jwt_svid(token, trust_store, audience, now).map_err(err)?;
+    Ok(vec![
+        v.subject,
+        v.trust_domain,
+        v.issuer_key_thumbprint,
+        v.claims,
+    ])
+}

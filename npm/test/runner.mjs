@@ -100,6 +100,11 @@ function run(lib, op, input) {
         key.free();
         return { token };
       });
+    case 'identity.verify-jwt-svid':
+      return outcome(lib, () => {
+        const v = lib.verifyJwtSvid(input.token, input.trust_store, input.audience, { now: input.now });
+        return { subject: v.subject, trust_domain: v.trustDomain, issuer_key_thumbprint: v.issuerKeyThumbprint, claims: v.claims };
+      });
     default:
       return { error: `unknown-op: the npm runner does not know ${op}` };
   }

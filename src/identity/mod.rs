@@ -7,10 +7,12 @@
 
 mod bundle;
 mod id;
+mod jwt_svid;
 mod workload_identity_token;
 
 pub use bundle::{Bundle, DEFAULT_REFRESH_HINT, TrustStore};
 pub use id::{IdPattern, Scheme, WorkloadId};
+pub use jwt_svid::{VerifiedJwtSvid, verify_jwt_svid};
 pub use workload_identity_token::{
     DEFAULT_MAX_WIT_LIFETIME, VerifiedWorkloadIdentityToken, WIT_TYP, WitClaims, WitProfile,
     WitValidation, issue_workload_identity_token, verify_workload_identity_token,

@@ -13,7 +13,9 @@ mod bindings {
 }
 
 use a2a_auth::ffi;
-use bindings::exports::a2a::auth::identity::{self, BundleInfo, VerifiedWit, WorkloadId};
+use bindings::exports::a2a::auth::identity::{
+    self, BundleInfo, VerifiedJwtSvid, VerifiedWit, WorkloadId,
+};
 use bindings::exports::a2a::auth::jose::{self, JwtRules, VerifiedJws, VerifiedJwt};
 use bindings::exports::a2a::auth::keys::{self, JwkThumbprint, KeyPairBorrow};
 use bindings::exports::a2a::auth::types::{Error as WitError, ErrorCode};
@@ -183,6 +185,21 @@ fn workload_id(p: ffi::ParsedId) -> WorkloadId {
 }
 
 impl identity::Guest for Component {
+    fn verify_jwt_svid(
+        token: String,
+        trust_store: String,
+        audience: String,
+        now: u64,
+    ) -> Result<VerifiedJwtSvid, WitError> {
+        let v = ffi::verify_jwt_svid(&token, &trust_store, &audience, now).map_err(error)?;
+        Ok(VerifiedJwtSvid {
+            subject: v.subject,
+            trust_domain: v.trust_domain,
+            issuer_key_thumbprint: v.issuer_key_thumbprint,
+            claims: v.claims,
+        })
+    }
+
     fn parse_workload_id(id: String) -> Result<WorkloadId, WitError> {
         ffi::parse_workload_id(&id).map(workload_id).map_err(error)
     }

@@ -82,6 +82,11 @@ def run(op: str, i: dict[str, Any]) -> dict[str, Any]:
         return _outcome(lambda: {"token": a2a_auth.issue_workload_identity_token(
             a2a_auth.KeyPair.from_jwk(i["issuer_key"]), subject=i["subject"], cnf_jwk=i["cnf_jwk"], lifetime=i["lifetime"],
             jti=i["jti"], issuer=i.get("issuer"), now=i["now"])})
+    if op == "identity.verify-jwt-svid":
+        def vsvid() -> dict[str, Any]:
+            v = a2a_auth.verify_jwt_svid(i["token"], i["trust_store"], i["audience"], now=i["now"])
+            return {"subject": v.subject, "trust_domain": v.trust_domain, "issuer_key_thumbprint": v.issuer_key_thumbprint, "claims": v.claims}
+        return _outcome(vsvid)
     return {"error": f"unknown-op: the Python runner does not know {op}"}
 
 

@@ -34,7 +34,9 @@ __all__ = [
     "calculate_jwk_thumbprint",
     "error_codes",
     "BundleInfo",
+    "VerifiedJwtSvid",
     "VerifiedWit",
+    "verify_jwt_svid",
     "issue_workload_identity_token",
     "verify_workload_identity_token",
     "WorkloadId",
@@ -328,3 +330,20 @@ def issue_workload_identity_token(
         "identity", "issue-workload-identity-token", issuer_key._handle, subject, _text(cnf_jwk), when, lifetime,
         jti if jti is not None else os.urandom(16).hex(), issuer,
     )
+
+
+@dataclass(frozen=True)
+class VerifiedJwtSvid:
+    """A verified JWT-SVID (a SPIFFE bearer token)."""
+
+    subject: str
+    trust_domain: str
+    issuer_key_thumbprint: str
+    claims: dict[str, Any]
+
+
+def verify_jwt_svid(token: str, trust_store: JsonLike, audience: str, *, now: Optional[int] = None) -> VerifiedJwtSvid:
+    """Verifies a JWT-SVID for ``audience`` against a trust store (SPIFFE bundle map)."""
+    when = int(time.time()) if now is None else now
+    v = _c.call("identity", "verify-jwt-svid", token, _text(trust_store), audience, when)
+    return VerifiedJwtSvid(v.subject, _c.field(v, "trust_domain"), _c.field(v, "issuer_key_thumbprint"), json.loads(v.claims))
