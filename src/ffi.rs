@@ -46,7 +46,7 @@ pub fn algorithms<S: AsRef<str>>(names: &[S]) -> Result<AlgorithmSet, Error> {
 pub fn key_set(text: &str) -> Result<JwkSet, Error> {
     let obj = json::parse_object(text.as_bytes(), &LIMITS)?;
     if obj.contains_key("keys") {
-        JwkSet::from_json(text, &LIMITS)
+        JwkSet::from_object(&obj, &LIMITS)
     } else {
         Ok(JwkSet::from_keys(vec![Jwk::from_object(&obj)?]))
     }

@@ -408,7 +408,14 @@ impl JwkSet {
     /// JSON errors as [`json::parse_object`]; `malformed-json` when `keys` is not an array;
     /// `limit-exceeded` (`max_keys`) when the set has more entries than allowed.
     pub fn from_json(text: &str, limits: &Limits) -> Result<Self, Error> {
-        let obj = json::parse_object(text.as_bytes(), limits)?;
+        Self::from_object(&json::parse_object(text.as_bytes(), limits)?, limits)
+    }
+
+    /// A JWK Set from an already parsed JSON object (see [`JwkSet::from_json`]).
+    ///
+    /// # Errors
+    /// `malformed-json` when `keys` is not an array; `limit-exceeded` (`max_keys`).
+    pub fn from_object(obj: &Object, limits: &Limits) -> Result<Self, Error> {
         let Some(Value::Array(entries)) = obj.get("keys") else {
             return Err(Error::MalformedJson);
         };

@@ -261,6 +261,30 @@ impl TrustStore {
         self.bundle(id.trust_domain())
     }
 
+    /// Reads `sub` from a not-yet-verified JWT payload and returns it with its trust domain's
+    /// bundle: the step that selects trust anchors *before* the signature check (WIMSE
+    /// workload-creds §5.1.4, JWT-SVID §4). `spiffe_only` restricts `sub` to SPIFFE IDs.
+    ///
+    /// # Errors
+    /// JSON errors; `claim-missing` / `claim-invalid` / `invalid-identifier` for `sub`;
+    /// `unknown-trust-domain` when no bundle is held for its trust domain.
+    pub(crate) fn subject_bundle(
+        &self,
+        unverified_payload: &[u8],
+        spiffe_only: bool,
+        limits: &Limits,
+    ) -> Result<(WorkloadId, &Bundle), Error> {
+        let claims = json::parse_object(unverified_payload, limits)?;
+        let subject = match claims.get("sub") {
+            None => return Err(Error::ClaimMissing("sub")),
+            Some(Value::String(s)) if spiffe_only => WorkloadId::parse_spiffe(s)?,
+            Some(Value::String(s)) => WorkloadId::parse(s)?,
+            Some(_) => return Err(Error::ClaimInvalid("sub")),
+        };
+        let bundle = self.bundle_for(&subject).ok_or(Error::UnknownTrustDomain)?;
+        Ok((subject, bundle))
+    }
+
     /// The trust domains present, sorted.
     pub fn trust_domains(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self

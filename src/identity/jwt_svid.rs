@@ -6,8 +6,6 @@
 //! authorities hold the key; `aud` required and containing the verifier's audience; `exp`
 //! required.
 
-use serde_json::Value;
-
 use super::{TrustStore, WorkloadId};
 use crate::crypto::{Algorithm, AlgorithmSet, JwkSet};
 use crate::encoding::json::{self, Object};
@@ -78,15 +76,7 @@ pub fn verify_jwt_svid(
     if jws.header().kid().is_none_or(str::is_empty) {
         return Err(Error::KeyNotFound);
     }
-    let unverified = json::parse_object(jws.unverified_payload(), &limits)?;
-    let subject = match unverified.get("sub") {
-        None => return Err(Error::ClaimMissing("sub")),
-        Some(Value::String(s)) => WorkloadId::parse_spiffe(s)?,
-        Some(_) => return Err(Error::ClaimInvalid("sub")),
-    };
-    let bundle = store
-        .bundle_for(&subject)
-        .ok_or(Error::UnknownTrustDomain)?;
+    let (subject, bundle) = store.subject_bundle(jws.unverified_payload(), true, &limits)?;
     let keys = JwkSet::from_keys(bundle.jwt_authorities().to_vec());
     let allowed = AlgorithmSet::EMPTY.with(alg);
     let verified = jws.verify(&keys, allowed, &limits)?;

@@ -165,17 +165,8 @@ pub fn verify_workload_identity_token(
     }
     // Step 5: `sub` (read before the signature only to select the trust anchors) is a canonical
     // identifier whose trust domain we trust.
-    let unverified = json::parse_object(jws.unverified_payload(), limits)?;
-    let subject = match unverified.get("sub") {
-        None => return Err(Error::ClaimMissing("sub")),
-        // WIT-SVID §3: sub is a SPIFFE ID.
-        Some(Value::String(s)) if svid => WorkloadId::parse_spiffe(s)?,
-        Some(Value::String(s)) => WorkloadId::parse(s)?,
-        Some(_) => return Err(Error::ClaimInvalid("sub")),
-    };
-    let bundle = store
-        .bundle_for(&subject)
-        .ok_or(Error::UnknownTrustDomain)?;
+    // (WIT-SVID §3: sub is a SPIFFE ID.)
+    let (subject, bundle) = store.subject_bundle(jws.unverified_payload(), svid, limits)?;
     // Step 6: the key by kid, or the only candidate.
     let keys = JwkSet::from_keys(bundle.wit_authorities().to_vec());
     if jws.header().kid().is_none() && keys.keys().len() > 1 {
