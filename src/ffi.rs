@@ -98,6 +98,17 @@ pub fn verify_signature(
     Jwk::from_json(jwk, &LIMITS)?.verify(algorithm(alg)?, message, signature)
 }
 
+/// How many random bytes a host draws for a key pair of `alg` ([`Algorithm::seed_len`]).
+///
+/// # Errors
+/// `alg-not-allowed` for unknown names and verify-only algorithms.
+pub fn seed_length(alg: &str) -> Result<u32, Error> {
+    algorithm(alg)?
+        .seed_len()
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or(Error::AlgorithmNotAllowed)
+}
+
 /// A key pair from caller-drawn seed bytes ([`KeyPair::from_seed`]), with an optional `kid`.
 ///
 /// # Errors

@@ -105,7 +105,7 @@ export class KeyPair {
 
 /** A new key pair for `alg`, from crypto.getRandomValues. */
 export function generateKeyPair(alg, { kid } = {}) {
-  const size = alg === 'ES384' ? 48 : 32;
+  const size = call(() => raw.seedLength(alg));
   // An ECDSA seed outside [1, n-1] (probability < 2^-32) is redrawn.
   for (let attempt = 0; ; attempt++) {
     try {

@@ -20,6 +20,12 @@ pub fn error_codes() -> Vec<String> {
         .collect()
 }
 
+/// How many random bytes to draw for `KeyPair.fromSeed` with `alg`.
+#[wasm_bindgen(js_name = seedLength)]
+pub fn seed_length(alg: &str) -> Result<u32, JsValue> {
+    ffi::seed_length(alg).map_err(err)
+}
+
 /// A private key with its algorithm.
 #[wasm_bindgen]
 pub struct KeyPair(a2a_auth::crypto::KeyPair);

@@ -93,6 +93,16 @@ impl Algorithm {
         !matches!(self, Self::Rs256 | Self::Ps256 | Self::Ps512)
     }
 
+    /// How many random bytes [`KeyPair::from_seed`] takes for this algorithm (for HS256, the
+    /// recommended size; longer keys are accepted). `None` for verify-only algorithms.
+    pub const fn seed_len(self) -> Option<usize> {
+        match self {
+            Self::Es256 | Self::EdDsa | Self::Ed25519 | Self::Hs256 => Some(32),
+            Self::Es384 => Some(48),
+            Self::Rs256 | Self::Ps256 | Self::Ps512 => None,
+        }
+    }
+
     /// The JWK `kty` (and `crv`, when the type has curves) a key for this algorithm must have.
     pub const fn key_type(self) -> (&'static str, Option<&'static str>) {
         match self {
@@ -194,6 +204,16 @@ mod tests {
                 AlgorithmSet::from_jws_names([none]),
                 Err(Error::AlgorithmNotAllowed)
             );
+        }
+    }
+
+    #[test]
+    fn seed_lengths_are_what_key_pairs_accept() {
+        for alg in Algorithm::ALL {
+            match alg.seed_len() {
+                Some(n) => assert!(KeyPair::from_seed(alg, &vec![7u8; n]).is_ok(), "{alg:?}"),
+                None => assert!(!alg.can_sign()),
+            }
         }
     }
 

@@ -112,6 +112,10 @@ impl keys::Guest for Component {
         })
     }
 
+    fn seed_length(alg: String) -> Result<u32, WitError> {
+        ffi::seed_length(&alg).map_err(error)
+    }
+
     fn import_jwk(jwk: String) -> Result<String, WitError> {
         ffi::import_jwk(&jwk).map_err(error)
     }

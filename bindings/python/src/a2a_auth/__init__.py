@@ -91,7 +91,7 @@ class KeyPair:
     @classmethod
     def generate(cls, alg: str, kid: Optional[str] = None) -> "KeyPair":
         """A new key pair from ``os.urandom``."""
-        size = 48 if alg == "ES384" else 32
+        size = _c.call("keys", "seed-length", alg)
         for attempt in range(5):
             try:
                 return cls.from_seed(alg, os.urandom(size), kid)
