@@ -272,7 +272,10 @@ fn trust_store(k: &Keys) -> String {
 }
 
 fn verify_wit_cases(k: &Keys) -> Vec<Case> {
-    let spec_store = to_compact(&json!({"trust_domains": {"example.com": {"keys": [
+    let spec_anchor = json!({"keys": [
+        {"use": "wit-svid", "kty": "EC", "kid": "June 5", "crv": "P-256", "x": "kXqnA2Op7hgd4zRMbw0iFcc_hDxUxhojxOFVGjE2gks", "y": "n__VndPMR021-59UAs0b9qDTFT-EZtT6xSNs_xFskLo"}]});
+    let spec_store_spiffe_key = to_compact(&json!({"trust_domains": {"example.com": spec_anchor}}));
+    let spec_store = to_compact(&json!({"trust_domains": {"wimse://example.com": {"keys": [
         {"use": "wit-svid", "kty": "EC", "kid": "June 5", "crv": "P-256", "x": "kXqnA2Op7hgd4zRMbw0iFcc_hDxUxhojxOFVGjE2gks", "y": "n__VndPMR021-59UAs0b9qDTFT-EZtT6xSNs_xFskLo"}]}}}));
     let store = trust_store(k);
     let input = |token: &str, store: &str, now: u64| json!({"token": token, "trust_store": store, "now": now});
@@ -368,6 +371,14 @@ fn verify_wit_cases(k: &Keys) -> Vec<Case> {
         t_bad("cnf-symmetric", "§2.1 / §2.4 step 10: cnf.jwk must be a public asymmetric key (an oct key carries its secret k)", s(&with(json!({"cnf": {"jwk": cnf_oct}}))), &store, "claim-invalid"),
         t_bad("cnf-alg-key-mismatch", "§2.4 step 10: cnf.jwk kty/crv must fit its alg (Ed25519 key, ES256)", s(&with(json!({"cnf": {"jwk": cnf_wrong_alg}}))), &store, "key-mismatch"),
         t_bad("cnf-off-curve", "RFC 8725 §3.4: the confirmation key must be a valid point", s(&with(json!({"cnf": {"jwk": cnf_off_curve}}))), &store, "claim-invalid"),
+        err("verify-wit/workload-creds-example-spiffe-anchor", "§7.B1 cross-scheme: the §6.2 key held for the SPIFFE trust domain example.com cannot vouch for wimse://example.com/...",
+            input(SPEC_WIT, &spec_store_spiffe_key, 1_745_509_800), "unknown-trust-domain"),
+        t_bad("cross-scheme-spiffe-anchor-wimse-sub", "§7.B1 cross-scheme: an issuer trusted for spiffe://example.org signs wimse://example.org/...",
+            s(&with(json!({"sub": "wimse://example.org/ns/prod/sa/api"}))), &store, "unknown-trust-domain"),
+        t_bad("cross-scheme-wimse-anchor-spiffe-sub", "§7.B1 cross-scheme: an issuer trusted for wimse://example.org signs spiffe://example.org/...",
+            good.clone(), &to_compact(&json!({"trust_domains": {"wimse://example.org": {"keys": [bundle_entry(&k.es256, "wit-svid")]}}})), "unknown-trust-domain"),
+        t_bad("cross-authority", "§7.B1 cross-authority: an issuer trusted for wimse://dev.example signs wimse://prod.example/...",
+            s(&with(json!({"sub": "wimse://prod.example/service/pay"}))), &to_compact(&json!({"trust_domains": {"wimse://dev.example": {"keys": [bundle_entry(&k.es256, "wit-svid")]}, "wimse://prod.example": {"keys": [bundle_entry(&k.es256_other, "wit-svid")]}}})), "key-not-found"),
         t_bad("jwe", "§2.4 step 1: an encrypted token is not a WIT", format!("{}.AA.AA.AA.AA", segment(&good, 0)), &store, "jwe-unsupported"),
     ]);
     // WIMSE mode accepts what the WIT-SVID profile refuses below (contrast cases).
@@ -668,6 +679,12 @@ fn bundle_map_cases(k: &Keys) -> Vec<Case> {
             json!({"trust_domains": ["dev.example", "prod.example"]}),
         ),
         ok(
+            "parse-bundle-map/spiffe-and-wimse-origins",
+            "§7.B1: anchors are keyed by (scheme, trust domain); example.org and wimse://example.org are distinct",
+            json!({"map": format!(r#"{{"trust_domains":{{"example.org":{one},"wimse://example.org":{{"keys":[]}}}}}}"#)}),
+            json!({"trust_domains": ["example.org", "wimse://example.org"]}),
+        ),
+        ok(
             "parse-bundle-map/empty",
             "SPIFFE bundle §4.5: trust_domains may be empty",
             json!({"map": r#"{"trust_domains":{}}"#}),
@@ -696,6 +713,18 @@ fn bundle_map_cases(k: &Keys) -> Vec<Case> {
             "trust-domain-not-canonical",
             "attack A2: trust domain names are canonical",
             r#"{"trust_domains":{"A.example":{"keys":[]}}}"#.into(),
+            "invalid-identifier",
+        ),
+        bad(
+            "wimse-trust-domain-not-canonical",
+            "attack A2/A10: a WIMSE trust domain key is canonical too (no uppercase, no port)",
+            r#"{"trust_domains":{"wimse://example.com:443":{"keys":[]}}}"#.into(),
+            "invalid-identifier",
+        ),
+        bad(
+            "spiffe-scheme-prefix",
+            "SPIFFE bundle §4.5: SPIFFE trust domains are bare names, never spiffe://...",
+            r#"{"trust_domains":{"spiffe://example.org":{"keys":[]}}}"#.into(),
             "invalid-identifier",
         ),
     ]

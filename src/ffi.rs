@@ -325,7 +325,7 @@ fn kids(keys: &[Jwk]) -> Vec<String> {
 pub fn parse_bundle(trust_domain: &str, text: &str) -> Result<BundleInfo, Error> {
     let b = Bundle::parse(trust_domain, text, &LIMITS)?;
     Ok(BundleInfo {
-        trust_domain: b.trust_domain().to_owned(),
+        trust_domain: b.key(),
         sequence: b.sequence(),
         refresh_hint: b.refresh_hint(),
         jwt_kids: kids(b.jwt_authorities()),
@@ -341,11 +341,7 @@ pub fn parse_bundle(trust_domain: &str, text: &str) -> Result<BundleInfo, Error>
 /// As [`TrustStore::from_bundle_map`].
 pub fn parse_bundle_map(text: &str) -> Result<Vec<String>, Error> {
     let store = TrustStore::from_bundle_map(text, &LIMITS)?;
-    Ok(store
-        .trust_domains()
-        .into_iter()
-        .map(str::to_owned)
-        .collect())
+    Ok(store.trust_domains())
 }
 
 /// A verified Workload Identity Token, as bindings return it.

@@ -128,7 +128,7 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
                     .collect::<Vec<_>>()
             };
             Ok(json!({
-                "trust_domain": b.trust_domain(),
+                "trust_domain": b.key(),
                 "sequence": b.sequence(),
                 "refresh_hint": b.refresh_hint(),
                 "jwt_kids": kids(b.jwt_authorities()),

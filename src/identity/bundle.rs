@@ -5,12 +5,17 @@
 //! use, are skipped and counted (§4.2); a `jwt-svid` or `wit-svid` entry without `kid`, a `kid`
 //! used twice among them, an `x509-svid` entry carrying a `kid`, or malformed `x5c` base64
 //! invalidates the whole bundle (go-spiffe refuses these too). Only `x5c[0]` is used. X.509 roots
-//! are kept as DER; certificate parsing comes with X.509-SVID verification.
+//! are kept as DER and parsed when an X.509-SVID is verified.
+//!
+//! Trust anchors are keyed by **(scheme, trust domain)**, never by trust domain alone
+//! (specs/wimse-spiffe.md §7.B1): a bare name such as `example.org` is a SPIFFE trust domain (the
+//! SPIFFE bundle map format), and `wimse://example.com` names a WIMSE trust domain. Keys trusted
+//! for `spiffe://example.org` can therefore never vouch for `wimse://example.org/...`.
 
 use base64::Engine as _;
 use serde_json::Value;
 
-use super::WorkloadId;
+use super::{Scheme, WorkloadId};
 use crate::crypto::{Jwk, sha256};
 use crate::encoding::base64url;
 use crate::encoding::json::{self, Object};
@@ -23,6 +28,7 @@ pub const DEFAULT_REFRESH_HINT: u64 = 300;
 /// One trust domain's bundle.
 #[derive(Debug, Clone)]
 pub struct Bundle {
+    scheme: Scheme,
     trust_domain: String,
     jwt_authorities: Vec<Jwk>,
     wit_authorities: Vec<Jwk>,
@@ -36,15 +42,24 @@ fn invalid(why: &'static str) -> Error {
     Error::InvalidBundle(why)
 }
 
-fn validate_trust_domain(name: &str) -> Result<(), Error> {
-    // A trust domain name follows the SPIFFE ID trust-domain rules.
-    WorkloadId::parse_spiffe(&format!("spiffe://{name}"))
-        .ok()
-        .filter(|id| id.path().is_empty())
-        .map(|_| ())
-        .ok_or(Error::InvalidIdentifier(
-            "trust domain name is not canonical",
-        ))
+/// Splits a trust store key into (scheme, trust domain): `example.org` is SPIFFE,
+/// `wimse://example.com` is WIMSE. The name must be canonical for its scheme.
+fn parse_trust_domain_key(key: &str) -> Result<(Scheme, &str), Error> {
+    let not_canonical = Error::InvalidIdentifier("trust domain name is not canonical");
+    let (scheme, name) = match key.strip_prefix("wimse://") {
+        Some(name) => (Scheme::Wimse, name),
+        None => (Scheme::Spiffe, key),
+    };
+    // The name follows the identifier rules of its scheme: parse a probe identifier built from
+    // it and require the parser to give the same trust domain back.
+    let probe = match scheme {
+        Scheme::Spiffe => WorkloadId::parse_spiffe(&format!("spiffe://{name}")),
+        Scheme::Wimse => WorkloadId::parse_wimse(&format!("wimse://{name}/probe")),
+    };
+    match probe {
+        Ok(id) if id.trust_domain() == name => Ok((scheme, name)),
+        _ => Err(not_canonical),
+    }
 }
 
 fn optional_u64(obj: &Object, name: &str) -> Result<Option<u64>, Error> {
@@ -57,7 +72,8 @@ fn optional_u64(obj: &Object, name: &str) -> Result<Option<u64>, Error> {
 }
 
 impl Bundle {
-    /// Parses the bundle document of `trust_domain`.
+    /// Parses the bundle document of `trust_domain`: a bare name (`example.org`) for a SPIFFE
+    /// trust domain, `wimse://<name>` for a WIMSE one.
     ///
     /// # Errors
     /// JSON errors; `invalid-identifier` for a non-canonical trust domain name; `invalid-bundle`
@@ -72,7 +88,7 @@ impl Bundle {
     }
 
     fn from_object(trust_domain: &str, obj: &Object, limits: &Limits) -> Result<Self, Error> {
-        validate_trust_domain(trust_domain)?;
+        let (scheme, trust_domain) = parse_trust_domain_key(trust_domain)?;
         let Some(Value::Array(entries)) = obj.get("keys") else {
             return Err(invalid("keys must be present and an array"));
         };
@@ -80,6 +96,7 @@ impl Bundle {
             return Err(Error::LimitExceeded(Limit::Keys));
         }
         let mut bundle = Self {
+            scheme,
             trust_domain: trust_domain.to_owned(),
             jwt_authorities: Vec::new(),
             wit_authorities: Vec::new(),
@@ -141,9 +158,26 @@ impl Bundle {
         Ok(bundle)
     }
 
-    /// The trust domain this bundle is for.
+    /// The trust domain name this bundle is for.
     pub fn trust_domain(&self) -> &str {
         &self.trust_domain
+    }
+
+    /// The identifier scheme whose trust domain this is.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// The trust store key: the bare name for SPIFFE, `wimse://<name>` for WIMSE.
+    pub fn key(&self) -> String {
+        match self.scheme {
+            Scheme::Spiffe => self.trust_domain.clone(),
+            Scheme::Wimse => format!("wimse://{}", self.trust_domain),
+        }
+    }
+
+    fn is_for(&self, scheme: Scheme, trust_domain: &str) -> bool {
+        self.scheme == scheme && self.trust_domain == trust_domain
     }
 
     /// Keys for verifying JWT-SVIDs.
@@ -232,7 +266,7 @@ impl TrustStore {
         match self
             .bundles
             .iter_mut()
-            .find(|b| b.trust_domain == bundle.trust_domain)
+            .find(|b| b.is_for(bundle.scheme, &bundle.trust_domain))
         {
             Some(existing) => {
                 if let (Some(old), Some(new)) = (existing.sequence, bundle.sequence)
@@ -250,15 +284,19 @@ impl TrustStore {
         }
     }
 
-    /// The bundle for a trust domain.
-    pub fn bundle(&self, trust_domain: &str) -> Option<&Bundle> {
-        self.bundles.iter().find(|b| b.trust_domain == trust_domain)
+    /// The bundle for a trust store key (`example.org` for SPIFFE, `wimse://example.com` for
+    /// WIMSE).
+    pub fn bundle(&self, key: &str) -> Option<&Bundle> {
+        let (scheme, name) = parse_trust_domain_key(key).ok()?;
+        self.bundles.iter().find(|b| b.is_for(scheme, name))
     }
 
-    /// The bundle for the trust domain of `id`: keys come only from the identity's own trust
-    /// domain, never from the token that names it.
+    /// The bundle for the scheme and trust domain of `id`: keys come only from the identity's
+    /// own trust domain, never from the token that names it.
     pub fn bundle_for(&self, id: &WorkloadId) -> Option<&Bundle> {
-        self.bundle(id.trust_domain())
+        self.bundles
+            .iter()
+            .find(|b| b.is_for(id.scheme(), id.trust_domain()))
     }
 
     /// Reads `sub` from a not-yet-verified JWT payload and returns it with its trust domain's
@@ -285,13 +323,9 @@ impl TrustStore {
         Ok((subject, bundle))
     }
 
-    /// The trust domains present, sorted.
-    pub fn trust_domains(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self
-            .bundles
-            .iter()
-            .map(|b| b.trust_domain.as_str())
-            .collect();
+    /// The trust store keys present (see [`Bundle::key`]), sorted.
+    pub fn trust_domains(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.bundles.iter().map(Bundle::key).collect();
         names.sort_unstable();
         names
     }
