@@ -21,6 +21,12 @@ pub enum Error {
     /// The JWS `alg` (or a requested signing algorithm) is not in the caller's allow-list, is
     /// `none` in any casing, or is not an algorithm this library implements.
     AlgorithmNotAllowed,
+    /// Attestation evidence was refused by the issuer's policy: wrong attester, failed
+    /// selectors, stale, or bound to another key. The detail names the rule, never a value.
+    AttestationRejected(&'static str),
+    /// A certificate breaks an X.509-SVID rule (URI SAN count, leaf is a CA, key usage,
+    /// unsupported critical extension, name constraints).
+    CertificateRejected(&'static str),
     /// A claim is present but has the wrong JSON type or an invalid value (for example a
     /// NumericDate given as a string, or `aud` as a number). Names the claim.
     ClaimInvalid(&'static str),
@@ -61,6 +67,8 @@ pub enum Error {
     /// Text that must be unpadded base64url (RFC 4648 §5) is not: padding, `+`, `/`, whitespace,
     /// or non-zero trailing bits.
     MalformedBase64,
+    /// Not a DER X.509 certificate, or PEM text that is not a sequence of `CERTIFICATE` blocks.
+    MalformedCertificate,
     /// Bytes that must be a JSON object are not: invalid JSON, invalid UTF-8, a lone surrogate,
     /// or a value that is not an object.
     MalformedJson,
@@ -68,11 +76,11 @@ pub enum Error {
     /// outside the base64url alphabet, empty signature), or carries a header member its token
     /// kind forbids (JWT-SVID: anything but `alg`, `kid`, `typ`).
     MalformedToken,
-    /// The token's `exp` is in the past (beyond the leeway).
+    /// The token's `exp` (a certificate's `notAfter`) is in the past (beyond the leeway).
     TokenExpired,
     /// The token's `iat` is in the future (beyond the leeway).
     TokenIssuedInFuture,
-    /// The token's `nbf` is in the future (beyond the leeway).
+    /// The token's `nbf` (a certificate's `notBefore`) is in the future (beyond the leeway).
     TokenNotYetValid,
     /// The token is older than the verifier's maximum age (measured from `iat`).
     TokenTooOld,
@@ -81,6 +89,9 @@ pub enum Error {
     TypMismatch,
     /// The identifier's trust domain has no trust anchors in the verifier's trust store.
     UnknownTrustDomain,
+    /// No valid certification path from the certificate to the X.509 authorities of the trust
+    /// domain in its SPIFFE ID.
+    UntrustedChain(&'static str),
 }
 
 /// What is wrong with a key, for [`Error::InvalidKey`].
@@ -117,6 +128,10 @@ pub enum Limit {
     Keys,
     /// [`crate::Limits::max_signature_checks`].
     SignatureChecks,
+    /// [`crate::Limits::max_certificate_bytes`].
+    CertificateBytes,
+    /// [`crate::Limits::max_chain_length`].
+    ChainLength,
 }
 
 impl Limit {
@@ -128,6 +143,8 @@ impl Limit {
             Self::JsonDepth => "max_json_depth",
             Self::Keys => "max_keys",
             Self::SignatureChecks => "max_signature_checks",
+            Self::CertificateBytes => "max_certificate_bytes",
+            Self::ChainLength => "max_chain_length",
         }
     }
 }
@@ -151,6 +168,8 @@ impl Error {
     /// cases (a test compares them).
     pub const ALL_CODES: &'static [&'static str] = &[
         "alg-not-allowed",
+        "attestation-rejected",
+        "certificate-rejected",
         "claim-invalid",
         "claim-mismatch",
         "claim-missing",
@@ -166,6 +185,7 @@ impl Error {
         "key-not-found",
         "limit-exceeded",
         "malformed-base64",
+        "malformed-certificate",
         "malformed-json",
         "malformed-token",
         "token-expired",
@@ -174,12 +194,15 @@ impl Error {
         "token-too-old",
         "typ-mismatch",
         "unknown-trust-domain",
+        "untrusted-chain",
     ];
 
     /// The stable kebab-case code of this error, the same in every host and in the vectors.
     pub const fn code(&self) -> &'static str {
         match self {
             Self::AlgorithmNotAllowed => "alg-not-allowed",
+            Self::AttestationRejected(_) => "attestation-rejected",
+            Self::CertificateRejected(_) => "certificate-rejected",
             Self::ClaimInvalid(_) => "claim-invalid",
             Self::ClaimMismatch(_) => "claim-mismatch",
             Self::ClaimMissing(_) => "claim-missing",
@@ -195,6 +218,7 @@ impl Error {
             Self::KeyNotFound => "key-not-found",
             Self::LimitExceeded(_) => "limit-exceeded",
             Self::MalformedBase64 => "malformed-base64",
+            Self::MalformedCertificate => "malformed-certificate",
             Self::MalformedJson => "malformed-json",
             Self::MalformedToken => "malformed-token",
             Self::TokenExpired => "token-expired",
@@ -203,6 +227,7 @@ impl Error {
             Self::TokenTooOld => "token-too-old",
             Self::TypMismatch => "typ-mismatch",
             Self::UnknownTrustDomain => "unknown-trust-domain",
+            Self::UntrustedChain(_) => "untrusted-chain",
         }
     }
 }
@@ -211,6 +236,8 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::AlgorithmNotAllowed => f.write_str("algorithm not allowed"),
+            Self::AttestationRejected(why) => write!(f, "attestation evidence rejected: {why}"),
+            Self::CertificateRejected(why) => write!(f, "certificate rejected: {why}"),
             Self::ClaimInvalid(c) => write!(f, "claim `{c}` has an invalid value"),
             Self::ClaimMismatch(c) => write!(f, "claim `{c}` does not match the expected value"),
             Self::ClaimMissing(c) => write!(f, "required claim `{c}` is missing"),
@@ -226,6 +253,7 @@ impl fmt::Display for Error {
             Self::KeyNotFound => f.write_str("no matching key"),
             Self::LimitExceeded(l) => write!(f, "limit `{}` exceeded", l.name()),
             Self::MalformedBase64 => f.write_str("malformed base64url"),
+            Self::MalformedCertificate => f.write_str("malformed certificate"),
             Self::MalformedJson => f.write_str("malformed json"),
             Self::MalformedToken => f.write_str("not a compact jws"),
             Self::TokenExpired => f.write_str("token expired"),
@@ -234,6 +262,7 @@ impl fmt::Display for Error {
             Self::TokenTooOld => f.write_str("token too old"),
             Self::TypMismatch => f.write_str("token type (typ) not accepted"),
             Self::UnknownTrustDomain => f.write_str("trust domain has no trust anchors here"),
+            Self::UntrustedChain(why) => write!(f, "untrusted certificate chain: {why}"),
         }
     }
 }
@@ -247,6 +276,8 @@ mod tests {
     fn one_of_each() -> Vec<Error> {
         vec![
             Error::AlgorithmNotAllowed,
+            Error::AttestationRejected("selectors"),
+            Error::CertificateRejected("key usage"),
             Error::ClaimInvalid("exp"),
             Error::ClaimMismatch("aud"),
             Error::ClaimMissing("iss"),
@@ -262,6 +293,7 @@ mod tests {
             Error::KeyNotFound,
             Error::LimitExceeded(Limit::TokenBytes),
             Error::MalformedBase64,
+            Error::MalformedCertificate,
             Error::MalformedJson,
             Error::MalformedToken,
             Error::TokenExpired,
@@ -270,6 +302,7 @@ mod tests {
             Error::TokenTooOld,
             Error::TypMismatch,
             Error::UnknownTrustDomain,
+            Error::UntrustedChain("issuer"),
         ]
     }
 

@@ -456,6 +456,98 @@ pub fn verify_jwt_svid(
     })
 }
 
+/// A WIT issued after attestation, as bindings return it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedWit {
+    /// The compact WIT.
+    pub token: String,
+    /// The identity it names (`sub`).
+    pub subject: String,
+    /// `iat`.
+    pub issued_at: u64,
+    /// `exp`.
+    pub expires_at: u64,
+    /// When the holder should renew (half-life).
+    pub renew_after: u64,
+}
+
+/// Checks attestation `evidence` against an issuance `policy` (JSON text, see
+/// [`identity::IssuancePolicy`]) and issues a WIT binding `cnf_jwk` to the matched identity,
+/// signed by `issuer_key`.
+///
+/// # Errors
+/// As [`identity::IssuancePolicy::from_json`] and [`identity::Issuer::issue`]; key errors for
+/// `cnf_jwk`.
+pub fn issue_attested_wit(
+    issuer_key: &KeyPair,
+    policy: &str,
+    evidence: &str,
+    cnf_jwk: &str,
+    now: u64,
+    jti: &str,
+) -> Result<IssuedWit, Error> {
+    let policy = identity::IssuancePolicy::from_json(policy, &LIMITS)?;
+    let holder = Jwk::from_json(cnf_jwk, &LIMITS)?;
+    let issuer = identity::Issuer::new(issuer_key.clone(), policy)?;
+    let w = issuer.issue(evidence, &holder, UnixTime(now), jti)?;
+    Ok(IssuedWit {
+        token: w.token,
+        subject: w.subject.as_str().to_owned(),
+        issued_at: w.issued_at.as_secs(),
+        expires_at: w.expires_at.as_secs(),
+        renew_after: w.renew_after.as_secs(),
+    })
+}
+
+/// When to renew a credential valid from `issued_at` to `expires_at` (its half-life).
+///
+/// # Errors
+/// As [`identity::renewal_time`].
+pub fn renewal_time(issued_at: u64, expires_at: u64) -> Result<u64, Error> {
+    identity::renewal_time(UnixTime(issued_at), UnixTime(expires_at)).map(UnixTime::as_secs)
+}
+
+/// A verified X.509-SVID, as bindings return it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedX509Svid {
+    /// The SPIFFE ID (the single URI SAN).
+    pub subject: String,
+    /// Its trust domain.
+    pub trust_domain: String,
+    /// The leaf's `notAfter`, Unix seconds.
+    pub not_after: u64,
+    /// base64url SHA-256 of the leaf's SubjectPublicKeyInfo.
+    pub spki_sha256: String,
+    /// base64url SHA-256 of the leaf certificate (DER).
+    pub leaf_sha256: String,
+    /// Certificates in the validated path, leaf and anchor included.
+    pub path_length: u32,
+}
+
+/// Verifies an X.509-SVID given as PEM text (leaf first, then intermediates) against a trust
+/// store (SPIFFE bundle map, JSON text) at `now`.
+///
+/// # Errors
+/// As [`identity::parse_pem_chain`], [`TrustStore::from_bundle_map`] and
+/// [`identity::verify_x509_svid`].
+pub fn verify_x509_svid(
+    chain_pem: &str,
+    trust_store: &str,
+    now: u64,
+) -> Result<VerifiedX509Svid, Error> {
+    let store = TrustStore::from_bundle_map(trust_store, &LIMITS)?;
+    let chain = identity::parse_pem_chain(chain_pem, &LIMITS)?;
+    let v = identity::verify_x509_svid(&chain, &store, UnixTime(now), &LIMITS)?;
+    Ok(VerifiedX509Svid {
+        subject: v.subject.as_str().to_owned(),
+        trust_domain: v.subject.trust_domain().to_owned(),
+        not_after: v.not_after.as_secs(),
+        spki_sha256: v.spki_sha256,
+        leaf_sha256: v.leaf_sha256,
+        path_length: u32::try_from(v.path_length).unwrap_or(u32::MAX),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

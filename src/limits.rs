@@ -20,6 +20,10 @@ pub struct Limits {
     /// Maximum number of signature verifications spent on one token when it names no `kid`
     /// and several keys fit (default 4).
     pub max_signature_checks: usize,
+    /// Maximum size of one DER certificate, in bytes (default 16 KiB).
+    pub max_certificate_bytes: usize,
+    /// Maximum number of certificates presented in one chain, leaf included (default 8).
+    pub max_chain_length: usize,
 }
 
 impl Limits {
@@ -30,6 +34,8 @@ impl Limits {
         max_json_depth: 16,
         max_keys: 64,
         max_signature_checks: 4,
+        max_certificate_bytes: 16 * 1024,
+        max_chain_length: 8,
     };
 }
 

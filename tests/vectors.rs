@@ -16,8 +16,9 @@
 use a2a_auth::crypto::{Algorithm, AlgorithmSet, Jwk, JwkSet, KeyPair};
 use a2a_auth::encoding::base64url;
 use a2a_auth::identity::{
-    Bundle, IdPattern, TrustStore, WitClaims, WitProfile, WitValidation, WorkloadId,
-    issue_workload_identity_token, verify_jwt_svid, verify_workload_identity_token,
+    Bundle, IdPattern, IssuancePolicy, Issuer, TrustStore, WitClaims, WitProfile, WitValidation,
+    WorkloadId, issue_workload_identity_token, renewal_time, verify_jwt_svid,
+    verify_workload_identity_token,
 };
 use a2a_auth::jose::{JwtValidation, parse_jws, sign_jws, verify_jwt};
 use a2a_auth::{Error, Leeway, Limits, UnixTime};
@@ -180,6 +181,29 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
             };
             Ok(json!({ "token": issue_workload_identity_token(&issuer, &claims)? }))
         }
+        "identity.issue-attested-wit" => {
+            let key = KeyPair::from_jwk(&input["issuer_key"].to_string(), None, &L)?;
+            let policy = IssuancePolicy::from_json(&input["policy"].to_string(), &L)?;
+            let holder = Jwk::from_json(&input["cnf_jwk"].to_string(), &L)?;
+            let w = Issuer::new(key, policy)?.issue(
+                str_field(input, "evidence"),
+                &holder,
+                UnixTime(input["now"].as_u64().expect("needs now")),
+                str_field(input, "jti"),
+            )?;
+            Ok(json!({
+                "token": w.token,
+                "subject": w.subject.as_str(),
+                "issued_at": w.issued_at.as_secs(),
+                "expires_at": w.expires_at.as_secs(),
+                "renew_after": w.renew_after.as_secs(),
+            }))
+        }
+        "identity.renewal-time" => {
+            let at = |name: &str| UnixTime(input[name].as_u64().expect("needs times"));
+            let t = renewal_time(at("issued_at"), at("expires_at"))?;
+            Ok(json!({ "renew_after": t.as_secs() }))
+        }
         "identity.verify-jwt-svid" => {
             let store = TrustStore::from_bundle_map(str_field(input, "trust_store"), &L)?;
             let now = UnixTime(input["now"].as_u64().expect("needs now"));
@@ -195,6 +219,20 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
                 "trust_domain": v.subject.trust_domain(),
                 "issuer_key_thumbprint": v.issuer_key_thumbprint,
                 "claims": v.claims,
+            }))
+        }
+        "identity.verify-x509-svid" => {
+            let store = TrustStore::from_bundle_map(str_field(input, "trust_store"), &L)?;
+            let now = UnixTime(input["now"].as_u64().expect("needs now"));
+            let chain = a2a_auth::identity::parse_pem_chain(str_field(input, "chain"), &L)?;
+            let v = a2a_auth::identity::verify_x509_svid(&chain, &store, now, &L)?;
+            Ok(json!({
+                "subject": v.subject.as_str(),
+                "trust_domain": v.subject.trust_domain(),
+                "not_after": v.not_after.as_secs(),
+                "spki_sha256": v.spki_sha256,
+                "leaf_sha256": v.leaf_sha256,
+                "path_length": v.path_length,
             }))
         }
         other => panic!("unknown op `{other}`: the core runner must learn it"),

@@ -18,7 +18,18 @@ use serde_json::{Value, json};
 pub type Outcome = Result<Value, String>;
 
 /// The repository root (this crate lives one level below it).
+///
+/// Found at run time from the working directory (cargo runs tests and examples in their
+/// package directory): a shared `CARGO_TARGET_DIR` reuses this crate's build across clones at
+/// other paths, so a path captured at compile time may name a clone that no longer exists. The
+/// compile-time path is only the fallback.
 pub fn repo_root() -> PathBuf {
+    let is_root = |dir: &Path| dir.join("Cargo.lock").is_file() && dir.join("vectors").is_dir();
+    if let Ok(cwd) = std::env::current_dir()
+        && let Some(root) = cwd.ancestors().find(|d| is_root(d))
+    {
+        return root.to_path_buf();
+    }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map(Path::to_path_buf)

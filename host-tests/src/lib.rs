@@ -2,7 +2,7 @@
 //! with an **empty linker**: instantiation succeeding is itself the proof that the component
 //! imports nothing.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Engine, Store};
@@ -13,12 +13,20 @@ mod bindings {
 }
 pub use bindings::{Auth, exports};
 
-/// Where the component is read from.
+/// Where the component is read from: `A2A_AUTH_COMPONENT`, else `dist/a2a_auth.wasm` of the
+/// repository that contains the working directory (cargo runs tests in the package directory).
+/// The compile-time path is only a fallback: a shared `CARGO_TARGET_DIR` reuses this build
+/// across clones, and the component must come from the clone under test.
 pub fn component_path() -> PathBuf {
-    std::env::var_os("A2A_AUTH_COMPONENT").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist/a2a_auth.wasm"),
-        PathBuf::from,
-    )
+    if let Some(path) = std::env::var_os("A2A_AUTH_COMPONENT") {
+        return PathBuf::from(path);
+    }
+    let is_root = |dir: &Path| dir.join("Cargo.lock").is_file() && dir.join("wit").is_dir();
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| cwd.ancestors().find(|d| is_root(d)).map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .join("dist/a2a_auth.wasm")
 }
 
 /// Compiles the component and instantiates it in a fresh store with an empty linker.

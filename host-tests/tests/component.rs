@@ -149,6 +149,36 @@ fn run(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
             pair.resource_drop(&mut *store).unwrap();
             wit(r.map(|t| json!({ "token": t })))
         }
+        "identity.issue-attested-wit" => {
+            let pair = match keys.key_pair().call_from_jwk(&mut *store, &input["issuer_key"].to_string(), None).unwrap() {
+                Ok(p) => p,
+                Err(e) => return Err(code(e.code)),
+            };
+            let r = auth
+                .a2a_auth_identity()
+                .call_issue_attested_wit(
+                    &mut *store,
+                    pair,
+                    &input["policy"].to_string(),
+                    &s("evidence"),
+                    &input["cnf_jwk"].to_string(),
+                    input["now"].as_u64().expect("needs now"),
+                    &s("jti"),
+                )
+                .unwrap();
+            pair.resource_drop(&mut *store).unwrap();
+            wit(r.map(|w| {
+                json!({"token": w.token, "subject": w.subject, "issued_at": w.issued_at, "expires_at": w.expires_at, "renew_after": w.renew_after})
+            }))
+        }
+        "identity.renewal-time" => {
+            let at = |name: &str| input[name].as_u64().expect("needs times");
+            let r = auth
+                .a2a_auth_identity()
+                .call_renewal_time(&mut *store, at("issued_at"), at("expires_at"))
+                .unwrap();
+            wit(r.map(|t| json!({ "renew_after": t })))
+        }
         "identity.verify-jwt-svid" => {
             let now = input["now"].as_u64().expect("needs now");
             let r = auth
@@ -157,6 +187,17 @@ fn run(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
                 .unwrap();
             wit(r.map(|v| {
                 json!({"subject": v.subject, "trust_domain": v.trust_domain, "issuer_key_thumbprint": v.issuer_key_thumbprint, "claims": parse(&v.claims)})
+            }))
+        }
+        "identity.verify-x509-svid" => {
+            let now = input["now"].as_u64().expect("needs now");
+            let r = auth
+                .a2a_auth_identity()
+                .call_verify_x509_svid(&mut *store, &s("chain"), &s("trust_store"), now)
+                .unwrap();
+            wit(r.map(|v| {
+                json!({"subject": v.subject, "trust_domain": v.trust_domain, "not_after": v.not_after,
+                    "spki_sha256": v.spki_sha256, "leaf_sha256": v.leaf_sha256, "path_length": v.path_length})
             }))
         }
         other => Err(format!("unknown-op: the component runner does not know `{other}`")),

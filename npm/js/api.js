@@ -278,3 +278,35 @@ export function verifyJwtSvid(token, trustStore, audience, { now } = {}) {
   );
   return { subject, trustDomain, issuerKeyThumbprint, claims: JSON.parse(claims) };
 }
+
+/**
+ * Verifies an X.509-SVID: `chain` is PEM text (leaf first, then intermediates), checked against
+ * the `x509-svid` authorities of the leaf's own trust domain in `trustStore` (a SPIFFE bundle
+ * map). Options: now. Returns { subject, trustDomain, notAfter, spkiSha256, leafSha256, pathLength }.
+ */
+export function verifyX509Svid(chain, trustStore, { now } = {}) {
+  const [subject, trustDomain, notAfter, spkiSha256, leafSha256, pathLength] = call(() =>
+    raw.verifyX509Svid(chain, asText(trustStore), now ?? nowSeconds()),
+  );
+  return { subject, trustDomain, notAfter: Number(notAfter), spkiSha256, leafSha256, pathLength: Number(pathLength) };
+}
+
+/**
+ * Identity-server side: checks attestation `evidence` (a signed JWT from an attester named in
+ * `policy`, the issuance policy document) and issues a WIT binding `cnfJwk` (the workload's public
+ * JWK with alg) to the identity of the first rule whose selectors match. Options: jti (default
+ * random), now. Returns { token, subject, issuedAt, expiresAt, renewAfter }.
+ */
+export function issueAttestedWit(issuerKey, policy, evidence, cnfJwk, { jti, now } = {}) {
+  if (!(issuerKey instanceof KeyPair)) throw new TypeError('issuerKey must be a KeyPair');
+  const id = jti ?? Array.from(randomBytes(16), (b) => b.toString(16).padStart(2, '0')).join('');
+  const [token, subject, issuedAt, expiresAt, renewAfter] = call(() =>
+    raw.issueAttestedWit(issuerKey._inner, asText(policy), evidence, asText(cnfJwk), now ?? nowSeconds(), id),
+  );
+  return { token, subject, issuedAt: Number(issuedAt), expiresAt: Number(expiresAt), renewAfter: Number(renewAfter) };
+}
+
+/** When a credential valid from `issuedAt` to `expiresAt` should be renewed: its half-life. */
+export function renewalTime(issuedAt, expiresAt) {
+  return call(() => raw.renewalTime(issuedAt, expiresAt));
+}

@@ -2,12 +2,12 @@
 
 /** Every stable error code (the same in Rust, WIT, JS and Python). */
 export type ErrorCode =
-  | 'alg-not-allowed' | 'claim-invalid' | 'claim-mismatch' | 'claim-missing'
+  | 'alg-not-allowed' | 'attestation-rejected' | 'certificate-rejected' | 'claim-invalid' | 'claim-mismatch' | 'claim-missing'
   | 'crit-unsupported' | 'duplicate-json-member' | 'invalid-argument' | 'invalid-bundle' | 'invalid-identifier' | 'invalid-key'
   | 'invalid-signature' | 'jwe-unsupported' | 'key-mismatch' | 'key-not-found'
-  | 'limit-exceeded' | 'malformed-base64' | 'malformed-json' | 'malformed-token'
+  | 'limit-exceeded' | 'malformed-base64' | 'malformed-certificate' | 'malformed-json' | 'malformed-token'
   | 'token-expired' | 'token-issued-in-future' | 'token-not-yet-valid' | 'token-too-old'
-  | 'typ-mismatch' | 'unknown-trust-domain';
+  | 'typ-mismatch' | 'unknown-trust-domain' | 'untrusted-chain';
 
 /** JWS algorithm names accepted by this library. */
 export type Algorithm = 'ES256' | 'ES384' | 'EdDSA' | 'Ed25519' | 'RS256' | 'PS256' | 'PS512' | 'HS256';
@@ -91,6 +91,21 @@ export function verifyWorkloadIdentityToken(token: string, trustStore: Record<st
   options?: { now?: number; maxLifetime?: number; profile?: 'wimse' | 'wit-svid' }): VerifiedWit;
 export function issueWorkloadIdentityToken(issuerKey: KeyPair, options: { subject: string; cnfJwk: Jwk | string;
   lifetime?: number; jti?: string; issuer?: string; now?: number }): string;
+/** A WIT issued after attestation. */
+export interface IssuedWit { token: string; subject: string; issuedAt: number; expiresAt: number; renewAfter: number }
+/** Identity-server side: issues a WIT when attestation evidence satisfies the issuance policy. */
+export function issueAttestedWit(issuerKey: KeyPair, policy: Record<string, unknown> | string, evidence: string,
+  cnfJwk: Jwk | string, options?: { jti?: string; now?: number }): IssuedWit;
+/** When a credential valid from issuedAt to expiresAt should be renewed (its half-life). */
+export function renewalTime(issuedAt: number, expiresAt: number): number;
 export interface VerifiedJwtSvid { subject: string; trustDomain: string; issuerKeyThumbprint: string; claims: Record<string, unknown> }
 export function verifyJwtSvid(token: string, trustStore: Record<string, unknown> | string, audience: string,
   options?: { now?: number }): VerifiedJwtSvid;
+
+/** A verified X.509-SVID leaf. */
+export interface VerifiedX509Svid {
+  subject: string; trustDomain: string; notAfter: number; spkiSha256: string; leafSha256: string; pathLength: number;
+}
+/** Verifies an X.509-SVID given as PEM text (leaf first, then intermediates). */
+export function verifyX509Svid(chain: string, trustStore: Record<string, unknown> | string,
+  options?: { now?: number }): VerifiedX509Svid;

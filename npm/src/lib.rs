@@ -302,6 +302,56 @@ pub fn issue_workload_identity_token(
     .map_err(err)
 }
 
+/// Issues a WIT after attestation:
+/// `[token, subject, issuedAt, expiresAt, renewAfter]` (times as decimal strings).
+#[wasm_bindgen(js_name = issueAttestedWit)]
+pub fn issue_attested_wit(
+    issuer_key: &KeyPair,
+    policy: &str,
+    evidence: &str,
+    cnf_jwk: &str,
+    now: f64,
+    jti: &str,
+) -> Result<Vec<String>, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    let w =
+        ffi::issue_attested_wit(&issuer_key.0, policy, evidence, cnf_jwk, now, jti).map_err(err)?;
+    Ok(vec![
+        w.token,
+        w.subject,
+        w.issued_at.to_string(),
+        w.expires_at.to_string(),
+        w.renew_after.to_string(),
+    ])
+}
+
+/// When to renew a credential valid from `issuedAt` to `expiresAt` (half-life).
+#[wasm_bindgen(js_name = renewalTime)]
+pub fn renewal_time(issued_at: f64, expires_at: f64) -> Result<f64, JsValue> {
+    let issued_at = whole_seconds(issued_at, "issuedAt")?;
+    let expires_at = whole_seconds(expires_at, "expiresAt")?;
+    #[allow(clippy::cast_precision_loss, reason = "Unix seconds stay below 2^53")]
+    ffi::renewal_time(issued_at, expires_at)
+        .map(|t| t as f64)
+        .map_err(err)
+}
+
+/// Verifies an X.509-SVID (PEM chain, leaf first):
+/// `[subject, trustDomain, notAfter, spkiSha256, leafSha256, pathLength]`.
+#[wasm_bindgen(js_name = verifyX509Svid)]
+pub fn verify_x509_svid(chain: &str, trust_store: &str, now: f64) -> Result<Vec<String>, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    let v = ffi::verify_x509_svid(chain, trust_store, now).map_err(err)?;
+    Ok(vec![
+        v.subject,
+        v.trust_domain,
+        v.not_after.to_string(),
+        v.spki_sha256,
+        v.leaf_sha256,
+        v.path_length.to_string(),
+    ])
+}
+
 /// Verifies a JWT-SVID for `audience`: `[subject, trustDomain, issuerKeyThumbprint, claims]`.
 #[wasm_bindgen(js_name = verifyJwtSvid)]
 pub fn verify_jwt_svid(

@@ -105,6 +105,24 @@ function run(lib, op, input) {
         const v = lib.verifyJwtSvid(input.token, input.trust_store, input.audience, { now: input.now });
         return { subject: v.subject, trust_domain: v.trustDomain, issuer_key_thumbprint: v.issuerKeyThumbprint, claims: v.claims };
       });
+    case 'identity.issue-attested-wit':
+      return outcome(lib, () => {
+        const key = lib.KeyPair.fromJwk(input.issuer_key);
+        try {
+          const w = lib.issueAttestedWit(key, input.policy, input.evidence, input.cnf_jwk, { jti: input.jti, now: input.now });
+          return { token: w.token, subject: w.subject, issued_at: w.issuedAt, expires_at: w.expiresAt, renew_after: w.renewAfter };
+        } finally {
+          key.free();
+        }
+      });
+    case 'identity.renewal-time':
+      return outcome(lib, () => ({ renew_after: lib.renewalTime(input.issued_at, input.expires_at) }));
+    case 'identity.verify-x509-svid':
+      return outcome(lib, () => {
+        const v = lib.verifyX509Svid(input.chain, input.trust_store, { now: input.now });
+        return { subject: v.subject, trust_domain: v.trustDomain, not_after: v.notAfter, spki_sha256: v.spkiSha256,
+          leaf_sha256: v.leafSha256, path_length: v.pathLength };
+      });
     default:
       return { error: `unknown-op: the npm runner does not know ${op}` };
   }

@@ -14,7 +14,7 @@ mod bindings {
 
 use a2a_auth::ffi;
 use bindings::exports::a2a::auth::identity::{
-    self, BundleInfo, VerifiedJwtSvid, VerifiedWit, WorkloadId,
+    self, BundleInfo, IssuedWit, VerifiedJwtSvid, VerifiedWit, VerifiedX509Svid, WorkloadId,
 };
 use bindings::exports::a2a::auth::jose::{self, JwtRules, VerifiedJws, VerifiedJwt};
 use bindings::exports::a2a::auth::keys::{self, JwkThumbprint, KeyPairBorrow};
@@ -25,8 +25,10 @@ pub struct Component;
 
 /// The WIT `error-code` cases in the order of `a2a_auth::Error::ALL_CODES` (a test checks that
 /// each case's WIT name equals the core's code at the same position).
-const CODES: [ErrorCode; 24] = [
+const CODES: [ErrorCode; 28] = [
     ErrorCode::AlgNotAllowed,
+    ErrorCode::AttestationRejected,
+    ErrorCode::CertificateRejected,
     ErrorCode::ClaimInvalid,
     ErrorCode::ClaimMismatch,
     ErrorCode::ClaimMissing,
@@ -42,6 +44,7 @@ const CODES: [ErrorCode; 24] = [
     ErrorCode::KeyNotFound,
     ErrorCode::LimitExceeded,
     ErrorCode::MalformedBase64,
+    ErrorCode::MalformedCertificate,
     ErrorCode::MalformedJson,
     ErrorCode::MalformedToken,
     ErrorCode::TokenExpired,
@@ -50,6 +53,7 @@ const CODES: [ErrorCode; 24] = [
     ErrorCode::TokenTooOld,
     ErrorCode::TypMismatch,
     ErrorCode::UnknownTrustDomain,
+    ErrorCode::UntrustedChain,
 ];
 
 fn error(e: a2a_auth::Error) -> WitError {
@@ -204,6 +208,22 @@ impl identity::Guest for Component {
         })
     }
 
+    fn verify_x509_svid(
+        chain: String,
+        trust_store: String,
+        now: u64,
+    ) -> Result<VerifiedX509Svid, WitError> {
+        let v = ffi::verify_x509_svid(&chain, &trust_store, now).map_err(error)?;
+        Ok(VerifiedX509Svid {
+            subject: v.subject,
+            trust_domain: v.trust_domain,
+            not_after: v.not_after,
+            spki_sha256: v.spki_sha256,
+            leaf_sha256: v.leaf_sha256,
+            path_length: v.path_length,
+        })
+    }
+
     fn parse_workload_id(id: String) -> Result<WorkloadId, WitError> {
         ffi::parse_workload_id(&id).map(workload_id).map_err(error)
     }
@@ -273,6 +293,30 @@ impl identity::Guest for Component {
             issuer.as_deref(),
         )
         .map_err(error)
+    }
+
+    fn issue_attested_wit(
+        issuer_key: KeyPairBorrow<'_>,
+        policy: String,
+        evidence: String,
+        cnf_jwk: String,
+        now: u64,
+        jti: String,
+    ) -> Result<IssuedWit, WitError> {
+        let key = &issuer_key.get::<KeyPair>().0;
+        let w =
+            ffi::issue_attested_wit(key, &policy, &evidence, &cnf_jwk, now, &jti).map_err(error)?;
+        Ok(IssuedWit {
+            token: w.token,
+            subject: w.subject,
+            issued_at: w.issued_at,
+            expires_at: w.expires_at,
+            renew_after: w.renew_after,
+        })
+    }
+
+    fn renewal_time(issued_at: u64, expires_at: u64) -> Result<u64, WitError> {
+        ffi::renewal_time(issued_at, expires_at).map_err(error)
     }
 }
 

@@ -87,6 +87,21 @@ def run(op: str, i: dict[str, Any]) -> dict[str, Any]:
             v = a2a_auth.verify_jwt_svid(i["token"], i["trust_store"], i["audience"], now=i["now"])
             return {"subject": v.subject, "trust_domain": v.trust_domain, "issuer_key_thumbprint": v.issuer_key_thumbprint, "claims": v.claims}
         return _outcome(vsvid)
+    if op == "identity.issue-attested-wit":
+        def attested() -> dict[str, Any]:
+            w = a2a_auth.issue_attested_wit(
+                a2a_auth.KeyPair.from_jwk(i["issuer_key"]), i["policy"], i["evidence"], i["cnf_jwk"], jti=i["jti"], now=i["now"])
+            return {"token": w.token, "subject": w.subject, "issued_at": w.issued_at, "expires_at": w.expires_at,
+                    "renew_after": w.renew_after}
+        return _outcome(attested)
+    if op == "identity.renewal-time":
+        return _outcome(lambda: {"renew_after": a2a_auth.renewal_time(i["issued_at"], i["expires_at"])})
+    if op == "identity.verify-x509-svid":
+        def vx509() -> dict[str, Any]:
+            v = a2a_auth.verify_x509_svid(i["chain"], i["trust_store"], now=i["now"])
+            return {"subject": v.subject, "trust_domain": v.trust_domain, "not_after": v.not_after,
+                    "spki_sha256": v.spki_sha256, "leaf_sha256": v.leaf_sha256, "path_length": v.path_length}
+        return _outcome(vx509)
     return {"error": f"unknown-op: the Python runner does not know {op}"}
 
 

@@ -37,6 +37,11 @@ __all__ = [
     "VerifiedJwtSvid",
     "VerifiedWit",
     "verify_jwt_svid",
+    "IssuedWit",
+    "issue_attested_wit",
+    "renewal_time",
+    "VerifiedX509Svid",
+    "verify_x509_svid",
     "issue_workload_identity_token",
     "verify_workload_identity_token",
     "WorkloadId",
@@ -347,3 +352,59 @@ def verify_jwt_svid(token: str, trust_store: JsonLike, audience: str, *, now: Op
     when = int(time.time()) if now is None else now
     v = _c.call("identity", "verify-jwt-svid", token, _text(trust_store), audience, when)
     return VerifiedJwtSvid(v.subject, _c.field(v, "trust_domain"), _c.field(v, "issuer_key_thumbprint"), json.loads(v.claims))
+
+
+@dataclass(frozen=True)
+class VerifiedX509Svid:
+    """A verified X.509-SVID leaf."""
+
+    subject: str
+    trust_domain: str
+    not_after: int
+    spki_sha256: str
+    leaf_sha256: str
+    path_length: int
+
+
+def verify_x509_svid(chain: str, trust_store: JsonLike, *, now: Optional[int] = None) -> VerifiedX509Svid:
+    """Verifies an X.509-SVID: ``chain`` is PEM text (leaf first, then intermediates); the path must
+    end at an ``x509-svid`` authority of the leaf's own trust domain in ``trust_store`` (a SPIFFE
+    bundle map)."""
+    when = int(time.time()) if now is None else now
+    v = _c.call("identity", "verify-x509-svid", chain, _text(trust_store), when)
+    return VerifiedX509Svid(
+        v.subject, _c.field(v, "trust_domain"), _c.field(v, "not_after"), _c.field(v, "spki_sha256"),
+        _c.field(v, "leaf_sha256"), _c.field(v, "path_length"),
+    )
+
+
+@dataclass(frozen=True)
+class IssuedWit:
+    """A WIT issued after attestation."""
+
+    token: str
+    subject: str
+    issued_at: int
+    expires_at: int
+    renew_after: int
+
+
+def issue_attested_wit(
+    issuer_key: KeyPair, policy: JsonLike, evidence: str, cnf_jwk: JsonLike, *,
+    jti: Optional[str] = None, now: Optional[int] = None,
+) -> IssuedWit:
+    """Identity-server side: checks attestation ``evidence`` (a signed JWT from an attester named in
+    ``policy``, the issuance policy document) and issues a WIT binding ``cnf_jwk`` (the workload's
+    public JWK with ``alg``) to the identity of the first rule whose selectors match."""
+    when = int(time.time()) if now is None else now
+    w = _c.call(
+        "identity", "issue-attested-wit", issuer_key._handle, _text(policy), evidence, _text(cnf_jwk), when,
+        jti if jti is not None else os.urandom(16).hex(),
+    )
+    return IssuedWit(w.token, w.subject, _c.field(w, "issued_at"), _c.field(w, "expires_at"), _c.field(w, "renew_after"))
+
+
+def renewal_time(issued_at: int, expires_at: int) -> int:
+    """When a credential valid from ``issued_at`` to ``expires_at`` should be renewed: its half-life."""
+    result: int = _c.call("identity", "renewal-time", issued_at, expires_at)
+    return result

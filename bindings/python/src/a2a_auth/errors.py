@@ -21,6 +21,14 @@ class AlgNotAllowed(AuthError):
     code = "alg-not-allowed"
 
 
+class AttestationRejected(AuthError):
+    code = "attestation-rejected"
+
+
+class CertificateRejected(AuthError):
+    code = "certificate-rejected"
+
+
 class ClaimInvalid(AuthError):
     code = "claim-invalid"
 
@@ -81,6 +89,10 @@ class MalformedBase64(AuthError):
     code = "malformed-base64"
 
 
+class MalformedCertificate(AuthError):
+    code = "malformed-certificate"
+
+
 class MalformedJson(AuthError):
     code = "malformed-json"
 
@@ -111,6 +123,10 @@ class TypMismatch(AuthError):
 
 class UnknownTrustDomain(AuthError):
     code = "unknown-trust-domain"
+
+
+class UntrustedChain(AuthError):
+    code = "untrusted-chain"
 
 
 #: code -> exception class

@@ -28,6 +28,8 @@ use a2a_auth::encoding::base64url as b64;
 use a2a_auth::encoding::json::to_compact;
 use serde_json::{Map, Value, json};
 
+mod x509;
+
 const NOW: u64 = 1_767_225_600; // 2026-01-01T00:00:00Z
 const ISS: &str = "https://as.example.com";
 const AUD: &str = "https://tools.example.com/mcp";
@@ -249,6 +251,14 @@ fn main() {
         &issue_wit_cases(&k),
     );
     write(&dir, "identity", "verify-jwt-svid", &jwt_svid_cases(&k));
+    write(&dir, "identity", "verify-x509-svid", &x509_svid_cases(&k));
+    write(
+        &dir,
+        "identity",
+        "issue-attested-wit",
+        &attested_wit_cases(&k),
+    );
+    write(&dir, "identity", "renewal-time", &renewal_cases());
 }
 
 const SPEC_WIT: &str = "eyJhbGciOiJFUzI1NiIsImtpZCI6Ikp1bmUgNSIsInR5cCI6IndpdCtqd3QifQ.eyJjbmYiOnsiandrIjp7ImFsZyI6IkVkRFNBIiwiY3J2IjoiRWQyNTUxOSIsImt0eSI6Ik9LUCIsIngiOiIxQ1hYdmZsTl9MVlZzSXNZWHNVdkIwM0ptbEdXZUNIcVFWdW91Q0Y5MmJnIn19LCJleHAiOjE3NDU1MTI1MTAsImlhdCI6MTc0NTUwODkxMCwianRpIjoieC1fMUNUTDJjY2EzQ1NFNGN3Yl9sIiwic3ViIjoid2ltc2U6Ly9leGFtcGxlLmNvbS9zcGVjaWZpYy13b3JrbG9hZCJ9.6KraSQUxWdl9dxFQ3Fj6dPY0Vi88OkwFwZpAIOhLeq6AbXAnLLQgOp8U9UDGcBuYF3KiNv6oKQD1ZWAzrMZOJw";
@@ -309,6 +319,8 @@ fn verify_wit_cases(k: &Keys) -> Vec<Case> {
     cnf_no_alg.as_object_mut().unwrap().remove("alg");
     let mut cnf_none = cnf_jwk(&k.ed25519);
     cnf_none["alg"] = json!("none");
+    let mut cnf_enc = cnf_jwk(&k.ed25519);
+    cnf_enc["alg"] = json!("ECDH-ES");
     let mut cnf_wrong_alg = cnf_jwk(&k.ed25519);
     cnf_wrong_alg["alg"] = json!("ES256");
     let cnf_oct = json!({"kty": "oct", "alg": "HS256", "k": b64::encode(&[7u8; 32])});
@@ -357,6 +369,9 @@ fn verify_wit_cases(k: &Keys) -> Vec<Case> {
         t_bad("wrong-key-same-kid", "§2.4 step 7: signed by another key claiming the anchor's kid", sign(header.clone(), &claims, &impostor), &store, "invalid-signature"),
         t_bad("tampered-sub", "§2.4 step 7: sub changed after signing", replace_segment(&good, 1, &b64::encode(to_compact(&with(json!({"sub": "spiffe://example.org/ns/prod/sa/admin"}))).as_bytes())), &store, "invalid-signature"),
         t_bad("header-jwk-injection", "§2.3: keys never come from the token (embedded jwk)", a2a_auth::jose::sign_jws(&obj(json!({"typ": "wit+jwt", "kid": "es256-1", "jwk": public(&k.es256_other)})), &body, &k.es256_other).unwrap(), &store, "invalid-signature"),
+        t_bad("header-x5u-injection", "§7.B2: keys never come from the token (x5u)", a2a_auth::jose::sign_jws(&obj(json!({"typ": "wit+jwt", "kid": "es256-1", "x5u": "https://attacker.example/cert.pem"})), &body, &k.es256_other).unwrap(), &store, "invalid-signature"),
+        t_bad("header-x5c-injection", "§7.B2: keys never come from the token (x5c)", a2a_auth::jose::sign_jws(&obj(json!({"typ": "wit+jwt", "kid": "es256-1", "x5c": ["MIIBAA=="]})), &body, &k.es256_other).unwrap(), &store, "invalid-signature"),
+        t_bad("cnf-alg-encryption", "§7.D3: cnf.jwk.alg is a signature algorithm, not an encryption one", s(&with(json!({"cnf": {"jwk": cnf_enc}}))), &store, "alg-not-allowed"),
         t_bad("header-jku-injection", "§2.3: keys never come from the token (jku)", a2a_auth::jose::sign_jws(&obj(json!({"typ": "wit+jwt", "kid": "es256-1", "jku": "https://attacker.example/jwks"})), &body, &k.es256_other).unwrap(), &store, "invalid-signature"),
         err("verify-wit/expired", "§2.4 step 8: exp passed (plus 60 s leeway)", json!({"token": good.clone(), "trust_store": store.clone(), "now": NOW + 3600 + 60}), "token-expired"),
         t_bad("exp-missing", "§2.1: exp is required", s(&with(json!({"exp": null}))), &store, "claim-missing"),
@@ -2507,6 +2522,680 @@ fn jwt_svid_cases(k: &Keys) -> Vec<Case> {
             &store,
             NOW + 300 + 60,
             "token-expired",
+        ),
+    ]
+}
+
+fn x509_svid_cases(k: &Keys) -> Vec<Case> {
+    use x509::{Spec, basic, build, ca_usage, leaf_usage, pem, san, usage, x5c};
+    let key = |label: &str, alg: Algorithm| {
+        KeyPair::from_seed(alg, &seed(label, alg.seed_len().unwrap())).unwrap()
+    };
+    let root_key = key("x509-root", Algorithm::Es256);
+    let impostor_key = key("x509-impostor", Algorithm::Es256);
+    let other_root_key = key("x509-other-root", Algorithm::Es256);
+    let p384_root_key = key("x509-root-p384", Algorithm::Es384);
+    let inter_key = key("x509-intermediate", Algorithm::Ed25519);
+    let leaf_key = &k.es256;
+    const ROOT_DN: &str = "CN=example.org root,O=Example";
+    const INTER_DN: &str = "CN=example.org intermediate,O=Example";
+    const OTHER_DN: &str = "CN=other.org root,O=Other";
+    const LEAF_DN: &str = "CN=api,O=Example";
+    const LEAF_ID: &str = "spiffe://example.org/ns/prod/sa/api";
+    let (nb, na) = (NOW - 86_400, NOW + 365 * 86_400);
+    let ca = |serial: u8, dn: &str, key: &KeyPair, exts: Vec<_>| {
+        build(&Spec {
+            serial,
+            subject: dn,
+            issuer: dn,
+            not_before: nb,
+            not_after: na,
+            key,
+            signer: key,
+            extensions: exts,
+        })
+    };
+    let root = ca(
+        1,
+        ROOT_DN,
+        &root_key,
+        vec![
+            basic(true, None),
+            ca_usage(),
+            san(&["spiffe://example.org"], &[], false),
+        ],
+    );
+    let root_pathlen0 = ca(
+        2,
+        ROOT_DN,
+        &root_key,
+        vec![basic(true, Some(0)), ca_usage()],
+    );
+    let impostor_root = ca(
+        3,
+        ROOT_DN,
+        &impostor_key,
+        vec![basic(true, None), ca_usage()],
+    );
+    let other_root = ca(
+        4,
+        OTHER_DN,
+        &other_root_key,
+        vec![basic(true, None), ca_usage()],
+    );
+    let p384_root = ca(
+        5,
+        ROOT_DN,
+        &p384_root_key,
+        vec![basic(true, None), ca_usage()],
+    );
+    let constrained_root = ca(
+        6,
+        ROOT_DN,
+        &root_key,
+        vec![
+            basic(true, None),
+            ca_usage(),
+            x509::uri_constraints(&["example.org"], &[]),
+        ],
+    );
+    let excluding_root = ca(
+        7,
+        ROOT_DN,
+        &root_key,
+        vec![
+            basic(true, None),
+            ca_usage(),
+            x509::uri_constraints(&[], &["example.org"]),
+        ],
+    );
+    let dir_constrained_root = ca(
+        8,
+        ROOT_DN,
+        &root_key,
+        vec![basic(true, None), ca_usage(), x509::directory_constraint()],
+    );
+    let inter = |serial: u8, exts: Vec<_>, not_after: u64| {
+        build(&Spec {
+            serial,
+            subject: INTER_DN,
+            issuer: ROOT_DN,
+            not_before: nb,
+            not_after,
+            key: &inter_key,
+            signer: &root_key,
+            extensions: exts,
+        })
+    };
+    let intermediate = inter(
+        20,
+        vec![
+            basic(true, Some(0)),
+            ca_usage(),
+            san(&["spiffe://example.org"], &[], false),
+        ],
+        na,
+    );
+    let inter_not_ca = inter(21, vec![basic(false, None), ca_usage()], na);
+    let inter_no_certsign = inter(
+        22,
+        vec![
+            basic(true, None),
+            usage(x509_cert::ext::pkix::KeyUsages::CRLSign),
+        ],
+        na,
+    );
+    let inter_expired = inter(23, vec![basic(true, None), ca_usage()], NOW - 10);
+    let inter_with_path = inter(
+        24,
+        vec![
+            basic(true, None),
+            ca_usage(),
+            san(&["spiffe://example.org/ca"], &[], false),
+        ],
+        na,
+    );
+    let leaf_with = |serial: u8,
+                     subject: &str,
+                     issuer: &str,
+                     signer: &KeyPair,
+                     exts: Vec<_>,
+                     validity: (u64, u64)| {
+        build(&Spec {
+            serial,
+            subject,
+            issuer,
+            not_before: validity.0,
+            not_after: validity.1,
+            key: leaf_key,
+            signer,
+            extensions: exts,
+        })
+    };
+    let leaf_validity = (NOW - 60, NOW + 3600);
+    let std_exts = |uris: &[&str]| {
+        vec![
+            basic(false, None),
+            leaf_usage(true),
+            san(uris, &["api.example.org"], false),
+        ]
+    };
+    let leaf = |serial: u8, exts: Vec<_>| {
+        leaf_with(serial, LEAF_DN, ROOT_DN, &root_key, exts, leaf_validity)
+    };
+    let good = leaf(40, std_exts(&[LEAF_ID]));
+    let via_inter = leaf_with(
+        41,
+        LEAF_DN,
+        INTER_DN,
+        &inter_key,
+        std_exts(&[LEAF_ID]),
+        leaf_validity,
+    );
+    let by_other = leaf_with(
+        42,
+        LEAF_DN,
+        OTHER_DN,
+        &other_root_key,
+        std_exts(&[LEAF_ID]),
+        leaf_validity,
+    );
+    let by_p384 = leaf(43, std_exts(&[LEAF_ID]));
+    let by_p384 = {
+        let _ = by_p384;
+        leaf_with(
+            43,
+            LEAF_DN,
+            ROOT_DN,
+            &p384_root_key,
+            std_exts(&[LEAF_ID]),
+            leaf_validity,
+        )
+    };
+    let store_with = |roots: &[&[u8]]| {
+        to_compact(&json!({"trust_domains": {
+            "example.org": {"keys": roots.iter().map(|r| json!({"use": "x509-svid", "kty": "EC", "x5c": [x5c(r)]})).collect::<Vec<_>>()},
+            "other.org": {"keys": [{"use": "x509-svid", "kty": "EC", "x5c": [x5c(&other_root)]}]},
+        }}))
+    };
+    let store = store_with(&[&root]);
+    let input = |chain: &[&[u8]], store: &str, now: u64| json!({"chain": pem(chain), "trust_store": store, "now": now});
+    // Computed from the generator's own encoding of the leaf key, not by the code under test.
+    let leaf_spki = b64::encode(&sha256(&x509::spki_der(leaf_key)));
+    let expect = |leaf: &[u8], path_length: usize| {
+        json!({
+            "subject": LEAF_ID, "trust_domain": "example.org", "not_after": NOW + 3600,
+            "spki_sha256": leaf_spki, "leaf_sha256": b64::encode(&sha256(leaf)), "path_length": path_length,
+        })
+    };
+    let bad = |id: &str, title: &str, i: Value, code: &str| {
+        err(&format!("verify-x509-svid/{id}"), title, i, code)
+    };
+    let t = NOW + 10;
+    let mut cases = vec![
+        ok(
+            "verify-x509-svid/leaf-signed-by-root",
+            "X509-SVID §5: leaf with one SPIFFE URI SAN, issued by the trust domain's root (ecdsa-with-SHA256)",
+            input(&[&good], &store, t),
+            expect(&good, 2),
+        ),
+        ok(
+            "verify-x509-svid/via-intermediate",
+            "X509-SVID §5: leaf, Ed25519 intermediate (SPIFFE ID without path, pathLen 0), root",
+            input(&[&via_inter, &intermediate], &store, t),
+            expect(&via_inter, 3),
+        ),
+        ok(
+            "verify-x509-svid/unrelated-extra-certificate",
+            "RFC 5280 §6: a presented certificate that is not on the path is ignored",
+            input(&[&good, &other_root], &store, t),
+            expect(&good, 2),
+        ),
+        ok(
+            "verify-x509-svid/second-anchor",
+            "SPIFFE bundle §4: any x509-svid authority of the trust domain may anchor the path",
+            input(&[&by_p384], &store_with(&[&root, &p384_root]), t),
+            expect(&by_p384, 2),
+        ),
+        ok(
+            "verify-x509-svid/uri-name-constraint-permits",
+            "RFC 5280 §4.2.1.10: a URI constraint example.org permits spiffe://example.org/...",
+            input(&[&good], &store_with(&[&constrained_root]), t),
+            expect(&good, 2),
+        ),
+        ok(
+            "verify-x509-svid/at-not-after",
+            "RFC 5280 §4.1.2.5: the validity period includes notAfter",
+            input(&[&good], &store, NOW + 3600),
+            expect(&good, 2),
+        ),
+    ];
+    let leaf_bad = |serial: u8, exts: Vec<_>| leaf(serial, exts);
+    cases.extend([
+        bad("no-uri-san", "§7.G1: an X509-SVID has exactly one URI SAN (none, only a DNS SAN)",
+            input(&[&leaf_bad(50, vec![basic(false, None), leaf_usage(true), san(&[], &["api.example.org"], false)])], &store, t), "certificate-rejected"),
+        bad("no-san-extension", "§7.G1: no subjectAltName at all",
+            input(&[&leaf_bad(51, vec![basic(false, None), leaf_usage(true)])], &store, t), "certificate-rejected"),
+        bad("two-uri-sans", "§7.G1: more than one URI SAN is rejected",
+            input(&[&leaf_bad(52, std_exts(&[LEAF_ID, "spiffe://example.org/ns/prod/sa/admin"]))], &store, t), "certificate-rejected"),
+        bad("wimse-scheme", "§7.G3: an X509-SVID's URI is a spiffe:// ID",
+            input(&[&leaf_bad(53, std_exts(&["wimse://example.org/ns/prod/sa/api"]))], &store, t), "invalid-identifier"),
+        bad("non-canonical-id", "§7.A3: the URI SAN is parsed strictly (dot segment)",
+            input(&[&leaf_bad(54, std_exts(&["spiffe://example.org/ns/../admin"]))], &store, t), "invalid-identifier"),
+        bad("root-path", "§7.G3: the leaf's SPIFFE ID has a non-root path (X509-SVID #381)",
+            input(&[&leaf_bad(55, std_exts(&["spiffe://example.org"]))], &store, t), "certificate-rejected"),
+        bad("leaf-is-ca", "§7.G2: a leaf with cA=true",
+            input(&[&leaf_bad(56, vec![basic(true, None), leaf_usage(true), san(&[LEAF_ID], &[], false)])], &store, t), "certificate-rejected"),
+        bad("leaf-key-cert-sign", "§7.G2: a leaf whose key usage includes keyCertSign",
+            input(&[&leaf_bad(57, vec![basic(false, None), usage(x509_cert::ext::pkix::KeyUsages::DigitalSignature | x509_cert::ext::pkix::KeyUsages::KeyCertSign), san(&[LEAF_ID], &[], false)])], &store, t), "certificate-rejected"),
+        bad("leaf-crl-sign", "§7.G2: a leaf whose key usage includes cRLSign",
+            input(&[&leaf_bad(58, vec![basic(false, None), usage(x509_cert::ext::pkix::KeyUsages::DigitalSignature | x509_cert::ext::pkix::KeyUsages::CRLSign), san(&[LEAF_ID], &[], false)])], &store, t), "certificate-rejected"),
+        bad("ca-certificate-as-peer", "§7.G2 (wimsey): the root's own, validly self-signed certificate presented as the peer",
+            input(&[&root], &store, t), "certificate-rejected"),
+        bad("key-usage-missing", "§7.G6: keyUsage must be present",
+            input(&[&leaf_bad(59, vec![basic(false, None), san(&[LEAF_ID], &[], false)])], &store, t), "certificate-rejected"),
+        bad("key-usage-not-critical", "§7.G6: keyUsage must be critical",
+            input(&[&leaf_bad(60, vec![basic(false, None), leaf_usage(false), san(&[LEAF_ID], &[], false)])], &store, t), "certificate-rejected"),
+        bad("key-usage-without-digital-signature", "X509-SVID §4.3: a leaf's key usage includes digitalSignature",
+            input(&[&leaf_bad(61, vec![basic(false, None), usage(x509_cert::ext::pkix::KeyUsages::KeyEncipherment), san(&[LEAF_ID], &[], false)])], &store, t), "certificate-rejected"),
+        bad("unknown-critical-extension", "RFC 5280 §4.2: a critical extension the verifier does not process",
+            input(&[&leaf_bad(62, vec![basic(false, None), leaf_usage(true), san(&[LEAF_ID], &[], false), x509::unknown_critical()])], &store, t), "certificate-rejected"),
+        bad("empty-subject-non-critical-san", "RFC 5280 §4.1.2.6: with an empty subject the SAN is critical",
+            input(&[&leaf_with(63, "", ROOT_DN, &root_key, std_exts(&[LEAF_ID]), leaf_validity)], &store, t), "certificate-rejected"),
+        bad("expired", "§7.G4: the leaf is outside its validity window (after notAfter)",
+            input(&[&good], &store, NOW + 3601), "token-expired"),
+        bad("not-yet-valid", "§7.G4: the leaf is outside its validity window (before notBefore)",
+            input(&[&good], &store, NOW - 61), "token-not-yet-valid"),
+        bad("intermediate-expired", "§7.G4: every certificate on the path is within its validity window",
+            input(&[&via_inter, &inter_expired], &store, t), "token-expired"),
+        bad("unknown-trust-domain", "§7.G4: no bundle for the leaf's trust domain",
+            input(&[&leaf_bad(64, std_exts(&["spiffe://unknown.org/x"]))], &store, t), "unknown-trust-domain"),
+        bad("other-trust-domain-root", "§7.B4/G4: roots are never pooled; other.org's root cannot anchor an example.org SVID",
+            input(&[&by_other], &store, t), "untrusted-chain"),
+        bad("same-name-untrusted-root", "§7.G4: an issuer with the anchor's name but another key",
+            input(&[&leaf_with(65, LEAF_DN, ROOT_DN, &impostor_key, std_exts(&[LEAF_ID]), leaf_validity), &impostor_root], &store, t), "untrusted-chain"),
+        bad("tampered-signature", "RFC 5280 §6.1.3: the certificate signature verifies",
+            input(&[&{ let mut c = good.clone(); let n = c.len(); c[n - 3] ^= 0x01; c }], &store, t), "untrusted-chain"),
+        bad("missing-intermediate", "RFC 5280 §6: the intermediate was not presented",
+            input(&[&via_inter], &store, t), "untrusted-chain"),
+        bad("intermediate-not-ca", "RFC 5280 §6.1.4 (k): an issuer has cA=true",
+            input(&[&via_inter, &inter_not_ca], &store, t), "untrusted-chain"),
+        bad("intermediate-without-key-cert-sign", "RFC 5280 §6.1.4 (n): an issuer's key usage includes keyCertSign",
+            input(&[&via_inter, &inter_no_certsign], &store, t), "untrusted-chain"),
+        bad("path-length-exceeded", "RFC 5280 §6.1.4 (m): the root allows no intermediate (pathLen 0)",
+            input(&[&via_inter, &intermediate], &store_with(&[&root_pathlen0]), t), "untrusted-chain"),
+        bad("intermediate-id-with-path", "X509-SVID §3: a signing certificate's SPIFFE ID has no path",
+            input(&[&via_inter, &inter_with_path], &store, t), "untrusted-chain"),
+        bad("uri-name-constraint-excludes", "RFC 5280 §4.2.1.10: an excluded URI subtree",
+            input(&[&good], &store_with(&[&excluding_root]), t), "certificate-rejected"),
+        bad("uri-name-constraint-other-domain", "RFC 5280 §4.2.1.10: permitted other.org does not permit example.org",
+            input(&[&good], &store_with(&[&ca(9, ROOT_DN, &root_key, vec![basic(true, None), ca_usage(), x509::uri_constraints(&["other.org"], &[])])]), t), "certificate-rejected"),
+        bad("directory-name-constraint", "fail closed: name constraint forms this verifier does not apply are refused, not ignored",
+            input(&[&good], &store_with(&[&dir_constrained_root]), t), "untrusted-chain"),
+        bad("bundle-without-x509-authorities", "SPIFFE bundle §4.2: a trust domain with only JWT authorities has no X.509 anchors",
+            input(&[&good], &to_compact(&json!({"trust_domains": {"example.org": {"keys": [bundle_entry(&k.es256, "jwt-svid")]}}})), t), "untrusted-chain"),
+        bad("not-pem", "RFC 7468: the chain is PEM CERTIFICATE blocks",
+            json!({"chain": format!("junk\n{}", pem(&[&good])), "trust_store": store, "now": t}), "malformed-certificate"),
+        bad("private-key-block", "RFC 7468: only CERTIFICATE blocks",
+            json!({"chain": pem(&[&good]).replace("CERTIFICATE", "PRIVATE KEY"), "trust_store": store, "now": t}), "malformed-certificate"),
+        bad("not-der", "X.509: the block is not a DER certificate",
+            json!({"chain": pem(&[b"not a certificate"]), "trust_store": store, "now": t}), "malformed-certificate"),
+        bad("truncated", "X.509: a truncated certificate",
+            json!({"chain": pem(&[&good[..good.len() - 1]]), "trust_store": store, "now": t}), "malformed-certificate"),
+        bad("empty-chain", "at least one certificate",
+            json!({"chain": "", "trust_store": store, "now": t}), "malformed-certificate"),
+        bad("chain-too-long", "limits: at most 8 certificates per chain",
+            input(&[&good, &intermediate, &intermediate, &intermediate, &intermediate, &intermediate, &intermediate, &intermediate, &intermediate], &store, t), "limit-exceeded"),
+    ]);
+    cases
+}
+
+fn attested_wit_cases(k: &Keys) -> Vec<Case> {
+    let private = |kp: &KeyPair| serde_json::from_str::<Value>(&kp.to_private_jwk_json()).unwrap();
+    let attester = KeyPair::from_seed(Algorithm::EdDsa, &seed("attester-k8s", 32))
+        .unwrap()
+        .with_kid("k8s-1");
+    let impostor = KeyPair::from_seed(Algorithm::EdDsa, &seed("attester-impostor", 32))
+        .unwrap()
+        .with_kid("k8s-1");
+    const K8S: &str = "https://kubernetes.default.svc";
+    const API_ID: &str = "spiffe://example.org/ns/payments/sa/api";
+    const DEFAULT_ID: &str = "spiffe://example.org/ns/payments/default";
+    const DIGEST: &str = "sha256:5e6f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7";
+    let evidence_claims = json!({
+        "iss": K8S, "aud": ["spiffe://example.org"], "sub": "system:serviceaccount:payments:api",
+        "iat": NOW, "exp": NOW + 600,
+        "kubernetes.io": {"namespace": "payments", "serviceaccount": {"name": "api"}, "pod": {"name": "api-7f9c"}},
+        "image_digest": DIGEST,
+    });
+    let attester_entry = json!({"name": "k8s", "issuer": K8S, "audience": "spiffe://example.org",
+        "keys": jwks(&[&attester]), "algorithms": ["EdDSA"], "typ": "JWT", "max_age": 600});
+    let policy = json!({
+        "trust_domain": "spiffe://example.org",
+        "issuer": "https://issuer.example.org",
+        "wit_lifetime": 3600,
+        "attesters": [attester_entry],
+        "rules": [
+            {"attester": "k8s", "selectors": {"/kubernetes.io/namespace": "payments", "/kubernetes.io/serviceaccount/name": "api", "/image_digest": DIGEST}, "identity": API_ID},
+            {"attester": "k8s", "selectors": {"/kubernetes.io/namespace": "payments"}, "identity": DEFAULT_ID},
+        ],
+    });
+    let policy_with = |patch: Value| patched(&policy, patch);
+    let evidence = |claims: &Value| sign(json!({"typ": "JWT"}), claims, &attester);
+    let ev_with = |patch: Value| evidence(&patched(&evidence_claims, patch));
+    let good = evidence(&evidence_claims);
+    let holder = cnf_jwk(&k.ed25519);
+    let input = |policy: &Value, evidence: &str, cnf: &Value, issuer_key: Value| json!({"issuer_key": issuer_key, "policy": policy, "evidence": evidence, "cnf_jwk": cnf, "now": NOW + 5, "jti": "att-1"});
+    let std_input = |evidence: &str| input(&policy, evidence, &holder, private(&k.es256));
+    // The expected WIT, assembled here from the claims the issuer must write and signed with the
+    // identity server key (deterministic ES256).
+    let expected = |sub: &str, iss: Option<&str>| {
+        let mut claims = json!({"sub": sub, "iat": NOW + 5, "exp": NOW + 5 + 3600, "jti": "att-1", "cnf": {"jwk": holder.clone()}});
+        if let Some(iss) = iss {
+            claims["iss"] = json!(iss);
+        }
+        json!({"token": sign(json!({"typ": "wit+jwt"}), &claims, &k.es256), "subject": sub,
+            "issued_at": NOW + 5, "expires_at": NOW + 5 + 3600, "renew_after": NOW + 5 + 1800})
+    };
+    let bound = ev_with(json!({"cnf": {"jkt": thumb(&k.ed25519)}}));
+    let bad = |id: &str, title: &str, i: Value, code: &str| {
+        err(&format!("issue-attested-wit/{id}"), title, i, code)
+    };
+    let policy_bad = |id: &str, title: &str, p: Value| {
+        bad(
+            id,
+            title,
+            input(&p, &good, &holder, private(&k.es256)),
+            "invalid-argument",
+        )
+    };
+    let wimse_policy = policy_with(
+        json!({"trust_domain": "wimse://example.com", "issuer": null, "rules": [
+        {"attester": "k8s", "selectors": {"/kubernetes.io/namespace": "payments"}, "identity": "wimse://example.com/payments/api"}]}),
+    );
+    let mut attester_hs = attester_entry_clone(&policy);
+    attester_hs["algorithms"] = json!(["HS256"]);
+    let mut attester_twice = attester_entry_clone(&policy);
+    attester_twice["name"] = json!("k8s-copy");
+    vec![
+        ok(
+            "issue-attested-wit/first-matching-rule",
+            "issue 6 item 5: evidence from the configured attester matching every selector of the first rule",
+            std_input(&good),
+            expected(API_ID, Some("https://issuer.example.org")),
+        ),
+        ok(
+            "issue-attested-wit/second-rule",
+            "rules are tried in order: another image digest fails rule 1 and matches rule 2",
+            std_input(&ev_with(json!({"image_digest": "sha256:00"}))),
+            expected(DEFAULT_ID, Some("https://issuer.example.org")),
+        ),
+        ok(
+            "issue-attested-wit/key-bound-evidence",
+            "evidence cnf.jkt equals the RFC 7638 thumbprint of the presented key (required by policy)",
+            input(
+                &policy_with(json!({"require_key_binding": true})),
+                &bound,
+                &holder,
+                private(&k.es256),
+            ),
+            expected(API_ID, Some("https://issuer.example.org")),
+        ),
+        ok(
+            "issue-attested-wit/wimse-trust-domain",
+            "a WIMSE trust domain; no issuer configured, so no iss in the WIT",
+            input(&wimse_policy, &good, &holder, private(&k.es256)),
+            expected("wimse://example.com/payments/api", None),
+        ),
+        bad(
+            "unknown-attester",
+            "evidence from an issuer the policy does not name",
+            std_input(&ev_with(json!({"iss": "https://attacker.example"}))),
+            "attestation-rejected",
+        ),
+        bad(
+            "evidence-iss-missing",
+            "the attester is chosen by iss; evidence without one is refused",
+            std_input(&ev_with(json!({"iss": null}))),
+            "claim-missing",
+        ),
+        bad(
+            "evidence-wrong-key",
+            "keys come only from the attester's configuration: another key claiming its kid",
+            std_input(&sign(json!({"typ": "JWT"}), &evidence_claims, &impostor)),
+            "invalid-signature",
+        ),
+        bad(
+            "evidence-tampered",
+            "a selector value changed after signing",
+            std_input(&replace_segment(
+                &good,
+                1,
+                &b64::encode(
+                    to_compact(&patched(
+                        &evidence_claims,
+                        json!({"image_digest": "sha256:ff"}),
+                    ))
+                    .as_bytes(),
+                ),
+            )),
+            "invalid-signature",
+        ),
+        bad(
+            "evidence-expired",
+            "evidence exp passed (plus leeway)",
+            std_input(&ev_with(json!({"iat": NOW - 700, "exp": NOW - 100}))),
+            "token-expired",
+        ),
+        bad(
+            "evidence-too-old",
+            "evidence iat older than the attester's max_age",
+            std_input(&ev_with(json!({"iat": NOW - 900, "exp": NOW + 600}))),
+            "token-too-old",
+        ),
+        bad(
+            "evidence-iat-missing",
+            "max_age needs iat",
+            std_input(&ev_with(json!({"iat": null}))),
+            "claim-missing",
+        ),
+        bad(
+            "evidence-aud-other",
+            "evidence for another audience",
+            std_input(&ev_with(json!({"aud": "spiffe://other.org"}))),
+            "claim-mismatch",
+        ),
+        bad(
+            "evidence-typ-wit",
+            "typ confusion: a WIT is not attestation evidence",
+            std_input(&sign(
+                json!({"typ": "wit+jwt"}),
+                &evidence_claims,
+                &attester,
+            )),
+            "typ-mismatch",
+        ),
+        bad(
+            "evidence-alg-none",
+            "alg none",
+            std_input(&format!(
+                "{}.{}.AA",
+                b64::encode(br#"{"alg":"none","typ":"JWT"}"#),
+                b64::encode(to_compact(&evidence_claims).as_bytes())
+            )),
+            "alg-not-allowed",
+        ),
+        bad(
+            "no-rule-matches",
+            "no rule's selectors match (namespace billing)",
+            std_input(&ev_with(
+                json!({"kubernetes.io": {"namespace": "billing", "serviceaccount": {"name": "api"}}}),
+            )),
+            "attestation-rejected",
+        ),
+        bad(
+            "selector-claim-missing",
+            "a selector whose claim is absent does not match",
+            std_input(&ev_with(json!({"kubernetes.io": null}))),
+            "attestation-rejected",
+        ),
+        bad(
+            "selector-type-confusion",
+            "selectors compare JSON values exactly: [\"payments\"] is not \"payments\"",
+            std_input(&ev_with(
+                json!({"kubernetes.io": {"namespace": ["payments"], "serviceaccount": {"name": "api"}}}),
+            )),
+            "attestation-rejected",
+        ),
+        bad(
+            "bound-to-other-key",
+            "evidence cnf.jkt names another key: stolen evidence cannot bind the thief's key",
+            input(&policy, &bound, &cnf_jwk(&k.es256_other), private(&k.es256)),
+            "attestation-rejected",
+        ),
+        bad(
+            "binding-required",
+            "require_key_binding: evidence without cnf.jkt is refused",
+            input(
+                &policy_with(json!({"require_key_binding": true})),
+                &good,
+                &holder,
+                private(&k.es256),
+            ),
+            "attestation-rejected",
+        ),
+        bad(
+            "holder-key-symmetric",
+            "the bound key is asymmetric",
+            input(
+                &policy,
+                &good,
+                &json!({"kty": "oct", "alg": "HS256", "k": b64::encode(&[7u8; 32])}),
+                private(&k.es256),
+            ),
+            "invalid-argument",
+        ),
+        bad(
+            "holder-key-without-alg",
+            "the bound key carries its alg",
+            input(
+                &policy,
+                &good,
+                &{
+                    let mut j = holder.clone();
+                    j.as_object_mut().unwrap().remove("alg");
+                    j
+                },
+                private(&k.es256),
+            ),
+            "invalid-argument",
+        ),
+        bad(
+            "hmac-issuer-key",
+            "identity servers sign with asymmetric keys",
+            input(&policy, &good, &holder, private(&k.hs256)),
+            "alg-not-allowed",
+        ),
+        policy_bad(
+            "policy-identity-other-trust-domain",
+            "§7.B1: every rule identity is in the policy's trust domain",
+            policy_with(
+                json!({"rules": [{"attester": "k8s", "selectors": {"/a": 1}, "identity": "spiffe://other.org/x"}]}),
+            ),
+        ),
+        policy_bad(
+            "policy-identity-cross-scheme",
+            "§7.B1: wimse://example.org is not spiffe://example.org",
+            policy_with(
+                json!({"rules": [{"attester": "k8s", "selectors": {"/a": 1}, "identity": "wimse://example.org/x"}]}),
+            ),
+        ),
+        policy_bad(
+            "policy-identity-root",
+            "a rule identity has a path",
+            policy_with(
+                json!({"rules": [{"attester": "k8s", "selectors": {"/a": 1}, "identity": "spiffe://example.org"}]}),
+            ),
+        ),
+        policy_bad(
+            "policy-unknown-member",
+            "unknown members are refused",
+            policy_with(json!({"lifetime": 60})),
+        ),
+        policy_bad(
+            "policy-unknown-attester",
+            "a rule names a configured attester",
+            policy_with(
+                json!({"rules": [{"attester": "tpm", "selectors": {"/a": 1}, "identity": API_ID}]}),
+            ),
+        ),
+        policy_bad(
+            "policy-empty-selectors",
+            "a rule has at least one selector",
+            policy_with(
+                json!({"rules": [{"attester": "k8s", "selectors": {}, "identity": API_ID}]}),
+            ),
+        ),
+        policy_bad(
+            "policy-selector-not-pointer",
+            "selectors are RFC 6901 JSON Pointers",
+            policy_with(
+                json!({"rules": [{"attester": "k8s", "selectors": {"namespace": "payments"}, "identity": API_ID}]}),
+            ),
+        ),
+        policy_bad(
+            "policy-hmac-attester",
+            "attester algorithms are asymmetric",
+            policy_with(json!({"attesters": [attester_hs]})),
+        ),
+        policy_bad(
+            "policy-attester-issuer-twice",
+            "the evidence iss selects one attester: issuers are unique",
+            policy_with(json!({"attesters": [attester_entry_clone(&policy), attester_twice]})),
+        ),
+        policy_bad(
+            "policy-lifetime-too-long",
+            "wit_lifetime at most 24 h",
+            policy_with(json!({"wit_lifetime": 90_000})),
+        ),
+        policy_bad(
+            "policy-trust-domain-not-canonical",
+            "the trust domain is canonical",
+            policy_with(json!({"trust_domain": "spiffe://Example.org"})),
+        ),
+    ]
+}
+
+fn attester_entry_clone(policy: &Value) -> Value {
+    policy["attesters"][0].clone()
+}
+
+fn renewal_cases() -> Vec<Case> {
+    let i = |iat: u64, exp: u64| json!({"issued_at": iat, "expires_at": exp});
+    vec![
+        ok(
+            "renewal-time/half-life",
+            "SPIRE's rule: renew at half the lifetime",
+            i(1000, 4600),
+            json!({"renew_after": 2800}),
+        ),
+        ok(
+            "renewal-time/odd-lifetime",
+            "half of an odd lifetime rounds down",
+            i(0, 3601),
+            json!({"renew_after": 1800}),
+        ),
+        err(
+            "renewal-time/zero-lifetime",
+            "expires_at must be after issued_at",
+            i(5, 5),
+            "invalid-argument",
+        ),
+        err(
+            "renewal-time/reversed",
+            "expires_at before issued_at",
+            i(6, 5),
+            "invalid-argument",
         ),
     ]
 }
