@@ -24,6 +24,9 @@ pub enum Error {
     /// Attestation evidence was refused by the issuer's policy: wrong attester, failed
     /// selectors, stale, or bound to another key. The detail names the rule, never a value.
     AttestationRejected(&'static str),
+    /// A proof does not bind the credential it came with: `wth` (the WIT), `ath`, `tth`, `oth`
+    /// (the tokens in the request), or a DPoP key that is not the access token's `cnf.jkt`.
+    BindingMismatch(&'static str),
     /// A certificate breaks an X.509-SVID rule (URI SAN count, leaf is a CA, key usage,
     /// unsupported critical extension, name constraints).
     CertificateRejected(&'static str),
@@ -38,6 +41,11 @@ pub enum Error {
     /// The JWS `crit` header names an extension this verifier does not understand, or is
     /// malformed (RFC 7515 §4.1.11).
     CritUnsupported,
+    /// A credential that must appear exactly once appears several times (two
+    /// `Workload-Identity-Token` fields, two `DPoP` headers, two `Authorization` fields).
+    CredentialDuplicated(&'static str),
+    /// A required credential is absent from the request (no WIT, no WPT, no DPoP proof).
+    CredentialMissing(&'static str),
     /// A JSON object has the same member name twice (rejected, never "last wins").
     DuplicateJsonMember,
     /// An argument supplied by the caller (not by the peer) is unusable, for example a key seed
@@ -82,6 +90,8 @@ pub enum Error {
     TokenIssuedInFuture,
     /// The token's `nbf` (a certificate's `notBefore`) is in the future (beyond the leeway).
     TokenNotYetValid,
+    /// A proof's `jti` was already seen from the same sender within its lifetime.
+    Replayed,
     /// The token is older than the verifier's maximum age (measured from `iat`).
     TokenTooOld,
     /// The JWS `typ` header is absent or is not the explicit type this token kind requires
@@ -92,6 +102,9 @@ pub enum Error {
     /// No valid certification path from the certificate to the X.509 authorities of the trust
     /// domain in its SPIFFE ID.
     UntrustedChain(&'static str),
+    /// The DPoP proof lacks a valid server nonce (RFC 9449 §8/§9): answer with a fresh
+    /// `DPoP-Nonce` and the `use_dpop_nonce` challenge.
+    UseDpopNonce,
 }
 
 /// What is wrong with a key, for [`Error::InvalidKey`].
@@ -112,6 +125,8 @@ pub enum KeyProblem {
     UnsupportedType,
     /// The secret (private scalar, seed, HMAC key) is out of range or too short.
     BadSecret,
+    /// A key that must be public carries private members.
+    PrivateMember,
 }
 
 /// Which counted limit was exceeded, for [`Error::LimitExceeded`]. See [`crate::Limits`].
@@ -159,6 +174,7 @@ impl KeyProblem {
             Self::RsaSize => "rsa modulus or exponent size not accepted",
             Self::UnsupportedType => "key type or curve not supported",
             Self::BadSecret => "secret is out of range or too short",
+            Self::PrivateMember => "a public key carries private members",
         }
     }
 }
@@ -169,10 +185,13 @@ impl Error {
     pub const ALL_CODES: &'static [&'static str] = &[
         "alg-not-allowed",
         "attestation-rejected",
+        "binding-mismatch",
         "certificate-rejected",
         "claim-invalid",
         "claim-mismatch",
         "claim-missing",
+        "credential-duplicated",
+        "credential-missing",
         "crit-unsupported",
         "duplicate-json-member",
         "invalid-argument",
@@ -188,6 +207,7 @@ impl Error {
         "malformed-certificate",
         "malformed-json",
         "malformed-token",
+        "replayed",
         "token-expired",
         "token-issued-in-future",
         "token-not-yet-valid",
@@ -195,6 +215,7 @@ impl Error {
         "typ-mismatch",
         "unknown-trust-domain",
         "untrusted-chain",
+        "use-dpop-nonce",
     ];
 
     /// The stable kebab-case code of this error, the same in every host and in the vectors.
@@ -202,10 +223,13 @@ impl Error {
         match self {
             Self::AlgorithmNotAllowed => "alg-not-allowed",
             Self::AttestationRejected(_) => "attestation-rejected",
+            Self::BindingMismatch(_) => "binding-mismatch",
             Self::CertificateRejected(_) => "certificate-rejected",
             Self::ClaimInvalid(_) => "claim-invalid",
             Self::ClaimMismatch(_) => "claim-mismatch",
             Self::ClaimMissing(_) => "claim-missing",
+            Self::CredentialDuplicated(_) => "credential-duplicated",
+            Self::CredentialMissing(_) => "credential-missing",
             Self::CritUnsupported => "crit-unsupported",
             Self::DuplicateJsonMember => "duplicate-json-member",
             Self::InvalidArgument(_) => "invalid-argument",
@@ -221,6 +245,7 @@ impl Error {
             Self::MalformedCertificate => "malformed-certificate",
             Self::MalformedJson => "malformed-json",
             Self::MalformedToken => "malformed-token",
+            Self::Replayed => "replayed",
             Self::TokenExpired => "token-expired",
             Self::TokenIssuedInFuture => "token-issued-in-future",
             Self::TokenNotYetValid => "token-not-yet-valid",
@@ -228,6 +253,7 @@ impl Error {
             Self::TypMismatch => "typ-mismatch",
             Self::UnknownTrustDomain => "unknown-trust-domain",
             Self::UntrustedChain(_) => "untrusted-chain",
+            Self::UseDpopNonce => "use-dpop-nonce",
         }
     }
 }
@@ -237,10 +263,13 @@ impl fmt::Display for Error {
         match self {
             Self::AlgorithmNotAllowed => f.write_str("algorithm not allowed"),
             Self::AttestationRejected(why) => write!(f, "attestation evidence rejected: {why}"),
+            Self::BindingMismatch(what) => write!(f, "proof does not bind the {what} presented"),
             Self::CertificateRejected(why) => write!(f, "certificate rejected: {why}"),
             Self::ClaimInvalid(c) => write!(f, "claim `{c}` has an invalid value"),
             Self::ClaimMismatch(c) => write!(f, "claim `{c}` does not match the expected value"),
             Self::ClaimMissing(c) => write!(f, "required claim `{c}` is missing"),
+            Self::CredentialDuplicated(what) => write!(f, "more than one {what} in the request"),
+            Self::CredentialMissing(what) => write!(f, "no {what} in the request"),
             Self::CritUnsupported => f.write_str("crit names an unsupported extension"),
             Self::DuplicateJsonMember => f.write_str("json object has a duplicate member"),
             Self::InvalidArgument(a) => write!(f, "invalid argument `{a}`"),
@@ -256,6 +285,7 @@ impl fmt::Display for Error {
             Self::MalformedCertificate => f.write_str("malformed certificate"),
             Self::MalformedJson => f.write_str("malformed json"),
             Self::MalformedToken => f.write_str("not a compact jws"),
+            Self::Replayed => f.write_str("proof already used (jti replay)"),
             Self::TokenExpired => f.write_str("token expired"),
             Self::TokenIssuedInFuture => f.write_str("token issued in the future"),
             Self::TokenNotYetValid => f.write_str("token not yet valid"),
@@ -263,6 +293,7 @@ impl fmt::Display for Error {
             Self::TypMismatch => f.write_str("token type (typ) not accepted"),
             Self::UnknownTrustDomain => f.write_str("trust domain has no trust anchors here"),
             Self::UntrustedChain(why) => write!(f, "untrusted certificate chain: {why}"),
+            Self::UseDpopNonce => f.write_str("a fresh server nonce is required"),
         }
     }
 }
@@ -277,10 +308,13 @@ mod tests {
         vec![
             Error::AlgorithmNotAllowed,
             Error::AttestationRejected("selectors"),
+            Error::BindingMismatch("wit"),
             Error::CertificateRejected("key usage"),
             Error::ClaimInvalid("exp"),
             Error::ClaimMismatch("aud"),
             Error::ClaimMissing("iss"),
+            Error::CredentialDuplicated("dpop proof"),
+            Error::CredentialMissing("wit"),
             Error::CritUnsupported,
             Error::DuplicateJsonMember,
             Error::InvalidArgument("seed"),
@@ -296,6 +330,7 @@ mod tests {
             Error::MalformedCertificate,
             Error::MalformedJson,
             Error::MalformedToken,
+            Error::Replayed,
             Error::TokenExpired,
             Error::TokenIssuedInFuture,
             Error::TokenNotYetValid,
@@ -303,6 +338,7 @@ mod tests {
             Error::TypMismatch,
             Error::UnknownTrustDomain,
             Error::UntrustedChain("issuer"),
+            Error::UseDpopNonce,
         ]
     }
 
@@ -329,6 +365,12 @@ mod tests {
             );
             let msg = e.to_string();
             assert!(!msg.ends_with('.'), "{msg}");
+            // Messages go into quoted `error_description` values unescaped (RFC 6749 NQSCHAR).
+            assert!(
+                msg.bytes()
+                    .all(|b| (0x20..=0x7e).contains(&b) && b != b'"' && b != b'\\'),
+                "{msg}"
+            );
             assert_eq!(
                 msg.chars().next().map(char::is_lowercase),
                 Some(true),

@@ -26,6 +26,7 @@
 //!   HMAC-SHA256; JWKs, JWK sets, RFC 7638 thumbprints; key pairs from caller seeds.
 //! - [`identity`]: SPIFFE IDs and WIMSE identifiers, canonical parsing and safe patterns.
 //! - [`jose`]: compact JWS and JWT claim checks (RFC 7515, 7519, 8725).
+//! - [`proof`]: proof of possession: WIMSE Workload Proof Tokens, DPoP, the replay cache.
 //! - [`ffi`]: the same operations in the string/JSON shape every language binding exposes.
 //!
 //! ## What this crate does not do
@@ -65,6 +66,7 @@ pub mod ffi;
 pub mod identity;
 pub mod jose;
 pub mod limits;
+pub mod proof;
 pub mod time;
 
 pub use error::Error;

@@ -235,6 +235,7 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
                 "path_length": v.path_length,
             }))
         }
+        op if op.starts_with("proof.") => proof_op(op, input),
         other => panic!("unknown op `{other}`: the core runner must learn it"),
     }
 }
@@ -250,4 +251,155 @@ fn conformance_vectors() {
         "vector failures:\n{}",
         failures.join("\n")
     );
+}
+
+fn headers(request: &Value) -> Vec<(String, String)> {
+    request["headers"]
+        .as_array()
+        .expect("headers")
+        .iter()
+        .map(|h| {
+            (
+                h[0].as_str().unwrap().to_owned(),
+                h[1].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn opt_str<'a>(input: &'a Value, name: &str) -> Option<&'a str> {
+    input[name].as_str()
+}
+
+fn proof_op(op: &str, input: &Value) -> Result<Value, Error> {
+    use a2a_auth::ffi;
+    let now = || input["now"].as_u64().expect("needs now");
+    let key = || KeyPair::from_jwk(&input["key"].to_string(), None, &L);
+    match op {
+        "proof.create-wpt" => {
+            let others: Vec<(String, String)> = input["other_tokens"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|p| {
+                            (
+                                p[0].as_str().unwrap().to_owned(),
+                                p[1].as_str().unwrap().to_owned(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let token = ffi::create_wpt(
+                &key()?,
+                str_field(input, "wit"),
+                str_field(input, "audience"),
+                now(),
+                input["lifetime"].as_u64().expect("lifetime"),
+                str_field(input, "jti"),
+                opt_str(input, "access_token"),
+                opt_str(input, "txn_token"),
+                &others,
+            )?;
+            Ok(json!({ "token": token }))
+        }
+        "proof.verify-wpt" => {
+            let request = &input["request"];
+            let headers = headers(request);
+            let mut cache = a2a_auth::proof::ReplayCache::new(16, &[1; 32])?;
+            let repeat = input["repeat"].as_u64().unwrap_or(1);
+            let mut last = None;
+            for _ in 0..repeat {
+                last = Some(ffi::verify_wpt(
+                    str_field(request, "method"),
+                    str_field(request, "target"),
+                    &headers,
+                    str_field(input, "trust_store"),
+                    str_field(input, "config"),
+                    now(),
+                    Some(&mut cache),
+                )?);
+            }
+            let v = last.expect("repeat >= 1");
+            Ok(json!({
+                "subject": v.subject, "trust_domain": v.trust_domain, "audience": v.audience, "jti": v.jti,
+                "expires_at": v.expires_at, "proof_alg": v.proof_alg, "cnf_thumbprint": v.cnf_thumbprint, "bound": v.bound,
+            }))
+        }
+        "proof.create-dpop-proof" => Ok(json!({ "token": ffi::create_dpop_proof(
+            &key()?,
+            str_field(input, "method"),
+            str_field(input, "uri"),
+            now(),
+            str_field(input, "jti"),
+            opt_str(input, "access_token"),
+            opt_str(input, "nonce"),
+        )? })),
+        "proof.verify-dpop-proof" => {
+            let request = &input["request"];
+            let headers = headers(request);
+            let mut cache = a2a_auth::proof::ReplayCache::new(16, &[1; 32])?;
+            let repeat = input["repeat"].as_u64().unwrap_or(1);
+            let mut last = None;
+            for _ in 0..repeat {
+                last = Some(ffi::verify_dpop_proof(
+                    str_field(request, "method"),
+                    str_field(request, "target"),
+                    &headers,
+                    opt_str(input, "expected_jkt"),
+                    str_field(input, "config"),
+                    now(),
+                    Some(&mut cache),
+                )?);
+            }
+            let v = last.expect("repeat >= 1");
+            Ok(
+                json!({ "jkt": v.jkt, "jti": v.jti, "issued_at": v.issued_at, "access_token_bound": v.access_token_bound }),
+            )
+        }
+        "proof.dpop-nonce" => {
+            Ok(json!({ "nonce": ffi::dpop_nonce(str_field(input, "config"), now())? }))
+        }
+        "proof.wpt-challenge" => {
+            let c = ffi::wpt_challenge(str_field(input, "code"), str_field(input, "wire"))?;
+            Ok(
+                json!({ "status": c.status, "www_authenticate": c.www_authenticate, "dpop_nonce": c.dpop_nonce }),
+            )
+        }
+        "proof.dpop-challenge" => {
+            let c = ffi::dpop_challenge(
+                str_field(input, "code"),
+                str_field(input, "description"),
+                str_field(input, "config"),
+                now(),
+            )?;
+            Ok(
+                json!({ "status": c.status, "www_authenticate": c.www_authenticate, "dpop_nonce": c.dpop_nonce }),
+            )
+        }
+        "proof.normalize-http-uri" => {
+            Ok(json!({ "uri": ffi::normalize_http_uri(str_field(input, "uri"))? }))
+        }
+        "proof.replay-cache" => {
+            let secret = base64url::decode(str_field(input, "secret"))?;
+            let capacity = u32::try_from(input["capacity"].as_u64().expect("capacity")).unwrap();
+            let mut cache = ffi::replay_cache(capacity, &secret)?;
+            let mut results = Vec::new();
+            for i in input["inserts"].as_array().expect("inserts") {
+                let r = cache.check_and_insert(
+                    i[0].as_str().unwrap(),
+                    i[1].as_str().unwrap(),
+                    UnixTime(i[2].as_u64().unwrap()),
+                    UnixTime(i[3].as_u64().unwrap()),
+                );
+                results.push(match r {
+                    Ok(ins) if ins.evicted_live => "evicted-live".to_owned(),
+                    Ok(_) => "ok".to_owned(),
+                    Err(e) => e.code().to_owned(),
+                });
+            }
+            Ok(json!({ "results": results }))
+        }
+        other => panic!("unknown op `{other}`: the core runner must learn it"),
+    }
 }

@@ -28,6 +28,7 @@ use a2a_auth::encoding::base64url as b64;
 use a2a_auth::encoding::json::to_compact;
 use serde_json::{Map, Value, json};
 
+mod proof;
 mod x509;
 
 const NOW: u64 = 1_767_225_600; // 2026-01-01T00:00:00Z
@@ -259,6 +260,35 @@ fn main() {
         &attested_wit_cases(&k),
     );
     write(&dir, "identity", "renewal-time", &renewal_cases());
+    write(&dir, "proof", "create-wpt", &proof::create_wpt_cases());
+    write(&dir, "proof", "verify-wpt", &proof::verify_wpt_cases(&k));
+    write(
+        &dir,
+        "proof",
+        "create-dpop-proof",
+        &proof::create_dpop_cases(&k),
+    );
+    write(
+        &dir,
+        "proof",
+        "verify-dpop-proof",
+        &proof::verify_dpop_cases(&k),
+    );
+    write(&dir, "proof", "dpop-nonce", &proof::dpop_nonce_cases());
+    write(&dir, "proof", "wpt-challenge", &proof::challenge_cases());
+    write(
+        &dir,
+        "proof",
+        "dpop-challenge",
+        &proof::dpop_challenge_cases(),
+    );
+    write(
+        &dir,
+        "proof",
+        "normalize-http-uri",
+        &proof::normalize_cases(),
+    );
+    write(&dir, "proof", "replay-cache", &proof::replay_cases());
 }
 
 const SPEC_WIT: &str = "eyJhbGciOiJFUzI1NiIsImtpZCI6Ikp1bmUgNSIsInR5cCI6IndpdCtqd3QifQ.eyJjbmYiOnsiandrIjp7ImFsZyI6IkVkRFNBIiwiY3J2IjoiRWQyNTUxOSIsImt0eSI6Ik9LUCIsIngiOiIxQ1hYdmZsTl9MVlZzSXNZWHNVdkIwM0ptbEdXZUNIcVFWdW91Q0Y5MmJnIn19LCJleHAiOjE3NDU1MTI1MTAsImlhdCI6MTc0NTUwODkxMCwianRpIjoieC1fMUNUTDJjY2EzQ1NFNGN3Yl9sIiwic3ViIjoid2ltc2U6Ly9leGFtcGxlLmNvbS9zcGVjaWZpYy13b3JrbG9hZCJ9.6KraSQUxWdl9dxFQ3Fj6dPY0Vi88OkwFwZpAIOhLeq6AbXAnLLQgOp8U9UDGcBuYF3KiNv6oKQD1ZWAzrMZOJw";

@@ -8,6 +8,7 @@
 
 use a2a_auth_conformance::{Outcome, hex};
 use a2a_auth_host_tests::exports::a2a::auth::jose::JwtRules;
+use a2a_auth_host_tests::exports::a2a::auth::proof::{Challenge, HttpRequest};
 use a2a_auth_host_tests::exports::a2a::auth::types::Error as WitError;
 use a2a_auth_host_tests::{Auth, code, instantiate};
 use base64::Engine as _;
@@ -200,7 +201,212 @@ fn run(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
                     "spki_sha256": v.spki_sha256, "leaf_sha256": v.leaf_sha256, "path_length": v.path_length})
             }))
         }
+        op if op.starts_with("proof.") => proof_op(store, auth, op, input),
         other => Err(format!("unknown-op: the component runner does not know `{other}`")),
+    }
+}
+
+fn http_request(request: &Value) -> HttpRequest {
+    HttpRequest {
+        method: request["method"].as_str().unwrap().to_owned(),
+        target: request["target"].as_str().unwrap().to_owned(),
+        headers: request["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h[0].as_str().unwrap().to_owned(),
+                    h[1].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect(),
+    }
+}
+
+fn challenge_json(c: Challenge) -> Value {
+    json!({"status": c.status, "www_authenticate": c.www_authenticate, "dpop_nonce": c.dpop_nonce})
+}
+
+fn proof_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
+    let keys = auth.a2a_auth_keys();
+    let proof = auth.a2a_auth_proof();
+    let s = |name: &str| {
+        input[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("input lacks `{name}`"))
+            .to_owned()
+    };
+    let opt = |name: &str| input[name].as_str().map(str::to_owned);
+    let now = || input["now"].as_u64().expect("needs now");
+    let key = |store: &mut Store<()>| match keys
+        .key_pair()
+        .call_from_jwk(&mut *store, &input["key"].to_string(), None)
+        .unwrap()
+    {
+        Ok(p) => Ok(p),
+        Err(e) => Err(code(e.code)),
+    };
+    let cache = |store: &mut Store<()>| {
+        proof
+            .replay_cache()
+            .call_create(&mut *store, 16, &[1; 32])
+            .unwrap()
+            .unwrap()
+    };
+    match op {
+        "proof.create-wpt" => {
+            let pair = key(store)?;
+            let others: Vec<(String, String)> = input["other_tokens"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|p| {
+                            (
+                                p[0].as_str().unwrap().to_owned(),
+                                p[1].as_str().unwrap().to_owned(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let r = proof
+                .call_create_wpt(
+                    &mut *store,
+                    pair,
+                    &s("wit"),
+                    &s("audience"),
+                    now(),
+                    input["lifetime"].as_u64().unwrap(),
+                    &s("jti"),
+                    opt("access_token").as_deref(),
+                    opt("txn_token").as_deref(),
+                    &others,
+                )
+                .unwrap();
+            pair.resource_drop(&mut *store).unwrap();
+            wit(r.map(|t| json!({ "token": t })))
+        }
+        "proof.verify-wpt" => {
+            let request = http_request(&input["request"]);
+            let c = cache(store);
+            let mut last = None;
+            for _ in 0..input["repeat"].as_u64().unwrap_or(1) {
+                last = Some(
+                    proof
+                        .call_verify_wpt(
+                            &mut *store,
+                            &request,
+                            &s("trust_store"),
+                            &s("config"),
+                            now(),
+                            Some(c),
+                        )
+                        .unwrap(),
+                );
+            }
+            c.resource_drop(&mut *store).unwrap();
+            wit(last.unwrap().map(|v| {
+                json!({"subject": v.subject, "trust_domain": v.trust_domain, "audience": v.audience, "jti": v.jti, "expires_at": v.expires_at,
+                    "proof_alg": v.proof_alg, "cnf_thumbprint": v.cnf_thumbprint, "bound": v.bound})
+            }))
+        }
+        "proof.create-dpop-proof" => {
+            let pair = key(store)?;
+            let r = proof
+                .call_create_dpop_proof(
+                    &mut *store,
+                    pair,
+                    &s("method"),
+                    &s("uri"),
+                    now(),
+                    &s("jti"),
+                    opt("access_token").as_deref(),
+                    opt("nonce").as_deref(),
+                )
+                .unwrap();
+            pair.resource_drop(&mut *store).unwrap();
+            wit(r.map(|t| json!({ "token": t })))
+        }
+        "proof.verify-dpop-proof" => {
+            let request = http_request(&input["request"]);
+            let c = cache(store);
+            let mut last = None;
+            for _ in 0..input["repeat"].as_u64().unwrap_or(1) {
+                last = Some(
+                    proof
+                        .call_verify_dpop_proof(
+                            &mut *store,
+                            &request,
+                            opt("expected_jkt").as_deref(),
+                            &s("config"),
+                            now(),
+                            Some(c),
+                        )
+                        .unwrap(),
+                );
+            }
+            c.resource_drop(&mut *store).unwrap();
+            wit(last.unwrap().map(|v| json!({"jkt": v.jkt, "jti": v.jti, "issued_at": v.issued_at, "access_token_bound": v.access_token_bound})))
+        }
+        "proof.dpop-nonce" => wit(proof
+            .call_dpop_nonce(&mut *store, &s("config"), now())
+            .unwrap()
+            .map(|n| json!({ "nonce": n }))),
+        "proof.wpt-challenge" => wit(proof
+            .call_wpt_challenge(&mut *store, &s("code"), &s("wire"))
+            .unwrap()
+            .map(challenge_json)),
+        "proof.dpop-challenge" => wit(proof
+            .call_dpop_challenge(
+                &mut *store,
+                &s("code"),
+                &s("description"),
+                &s("config"),
+                now(),
+            )
+            .unwrap()
+            .map(challenge_json)),
+        "proof.normalize-http-uri" => wit(proof
+            .call_normalize_http_uri(&mut *store, &s("uri"))
+            .unwrap()
+            .map(|u| json!({ "uri": u }))),
+        "proof.replay-cache" => {
+            let secret = B64.decode(s("secret")).unwrap();
+            let capacity = u32::try_from(input["capacity"].as_u64().unwrap()).unwrap();
+            let c = match proof
+                .replay_cache()
+                .call_create(&mut *store, capacity, &secret)
+                .unwrap()
+            {
+                Ok(c) => c,
+                Err(e) => return Err(code(e.code)),
+            };
+            let mut results = Vec::new();
+            for i in input["inserts"].as_array().unwrap() {
+                let r = proof
+                    .replay_cache()
+                    .call_check_and_insert(
+                        &mut *store,
+                        c,
+                        i[0].as_str().unwrap(),
+                        i[1].as_str().unwrap(),
+                        i[2].as_u64().unwrap(),
+                        i[3].as_u64().unwrap(),
+                    )
+                    .unwrap();
+                results.push(match r {
+                    Ok(true) => "evicted-live".to_owned(),
+                    Ok(false) => "ok".to_owned(),
+                    Err(e) => code(e.code),
+                });
+            }
+            c.resource_drop(&mut *store).unwrap();
+            Ok(json!({ "results": results }))
+        }
+        other => Err(format!(
+            "unknown-op: the component runner does not know `{other}`"
+        )),
     }
 }
 

@@ -310,3 +310,154 @@ export function issueAttestedWit(issuerKey, policy, evidence, cnfJwk, { jti, now
 export function renewalTime(issuedAt, expiresAt) {
   return call(() => raw.renewalTime(issuedAt, expiresAt));
 }
+
+// ---- Proof of possession: WPT, DPoP, replay cache -------------------------------------------
+
+/**
+ * Header pairs from what a server framework gives: an array of [name, value] pairs (keeps
+ * repeats: use it, e.g. from Node's `req.rawHeaders` via `pairsFromRaw`), a plain object whose
+ * values are strings or arrays of strings, or a fetch `Headers` (which merges repeats into one
+ * comma-joined value, so "exactly one" can only be judged on what it kept).
+ */
+function headerPairs(headers) {
+  if (Array.isArray(headers)) return headers.map(([n, v]) => [String(n), String(v)]);
+  if (headers && typeof headers.entries === 'function' && typeof headers.get === 'function') {
+    return Array.from(headers.entries(), ([n, v]) => [n, v]);
+  }
+  const out = [];
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (Array.isArray(value)) for (const v of value) out.push([name, String(v)]);
+    else if (value !== undefined && value !== null) out.push([name, String(value)]);
+  }
+  return out;
+}
+
+/** Pairs from Node's flat `req.rawHeaders` ([name, value, name, value, ...]). */
+export function pairsFromRaw(rawHeaders) {
+  const out = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) out.push([rawHeaders[i], rawHeaders[i + 1]]);
+  return out;
+}
+
+const randomJti = () => raw_b64url(randomBytes(16));
+function raw_b64url(bytes) {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * A bounded replay cache of (sender, jti) pairs: oldest evicted first when full, live
+ * evictions counted. Pass one to verifyWpt / verifyDpopProof and keep it for the process.
+ */
+export class ReplayCache {
+  constructor(capacity = 100000, secret = randomBytes(32)) {
+    this._inner = call(() => new raw.ReplayCache(capacity, secret));
+  }
+  /** Records the pair until expiresAt or throws `replayed`; true when a live entry was evicted. */
+  checkAndInsert(sender, jti, expiresAt, now = nowSeconds()) {
+    return call(() => this._inner.checkAndInsert(sender, jti, expiresAt, now));
+  }
+  get size() {
+    return this._inner.size;
+  }
+  get evictedLive() {
+    return this._inner.evictedLive;
+  }
+  free() {
+    this._inner.free();
+  }
+}
+
+/**
+ * Creates a Workload Proof Token with the private key of the WIT's cnf.jwk. Options: wit (as
+ * sent), audience (target URI; query dropped), lifetime (seconds, default 60, at most 300), jti
+ * (default 16 random bytes), accessToken (ath), txnToken (tth), otherTokens ({ name: value } or
+ * pairs; oth), now.
+ */
+export function createWpt(key, { wit, audience, lifetime = 60, jti, accessToken, txnToken, otherTokens = [], now } = {}) {
+  if (!(key instanceof KeyPair)) throw new TypeError('key must be a KeyPair');
+  return call(() =>
+    raw.createWpt(key._inner, wit, audience, now ?? nowSeconds(), lifetime, jti ?? randomJti(),
+      opt(accessToken), opt(txnToken), JSON.stringify(headerPairs(otherTokens))),
+  );
+}
+
+/**
+ * Verifies the WIT and WPT of a request: { method, target, headers }. config: { wire:
+ * 'wpt-01' | 'wpt-02', authorities: ['https://svc.example'], audienceAliases, understoodOth,
+ * maxLifetime, leeway, maxWitLifetime, witProfile } (audiences come only from here). Options:
+ * now, replayCache. Returns { subject, trustDomain, audience, jti, expiresAt, proofAlg,
+ * cnfThumbprint, bound, replayCacheEvictedLive, claims }.
+ */
+export function verifyWpt(request, trustStore, config, { now, replayCache } = {}) {
+  const cache = replayCache ?? new ReplayCache(1);
+  try {
+    return JSON.parse(call(() =>
+      raw.verifyWpt(request.method, request.target, JSON.stringify(headerPairs(request.headers)), asText(trustStore),
+        wptConfigText(config), now ?? nowSeconds(), cache._inner),
+    ));
+  } finally {
+    if (!replayCache) cache.free();
+  }
+}
+
+function snake(config, map) {
+  if (typeof config === 'string') return config;
+  const out = {};
+  for (const [k, v] of Object.entries(config)) if (v !== undefined) out[map[k] ?? k] = v;
+  return JSON.stringify(out);
+}
+const wptConfigText = (c) => snake(c, { audienceAliases: 'audience_aliases', understoodOth: 'understood_oth',
+  maxLifetime: 'max_lifetime', maxWitLifetime: 'max_wit_lifetime', witProfile: 'wit_profile' });
+const dpopConfigText = (c) => snake(c, { maxAge: 'max_age', maxFuture: 'max_future', nonceSecret: 'nonce_secret', nonceStep: 'nonce_step' });
+
+/**
+ * Creates a DPoP proof. Options: method, uri (query dropped for htu), accessToken (ath), nonce
+ * (the server's DPoP-Nonce), jti (default 16 random bytes), now.
+ */
+export function createDpopProof(key, { method, uri, accessToken, nonce, jti, now } = {}) {
+  if (!(key instanceof KeyPair)) throw new TypeError('key must be a KeyPair');
+  return call(() => raw.createDpopProof(key._inner, method, uri, now ?? nowSeconds(), jti ?? randomJti(), opt(accessToken), opt(nonce)));
+}
+
+/**
+ * Verifies the DPoP proof of a request: { method, target, headers } (the access token comes from
+ * `Authorization: DPoP`). config: { origin: 'https://api.example', algorithms, maxAge, maxFuture,
+ * nonceSecret (base64url), nonceStep }. Options: expectedJkt (the token's cnf.jkt), now,
+ * replayCache. Returns { jkt, jti, issuedAt, accessTokenBound, replayCacheEvictedLive, claims }.
+ */
+export function verifyDpopProof(request, config, { expectedJkt, now, replayCache } = {}) {
+  const cache = replayCache ?? new ReplayCache(1);
+  try {
+    return JSON.parse(call(() =>
+      raw.verifyDpopProof(request.method, request.target, JSON.stringify(headerPairs(request.headers)), opt(expectedJkt),
+        dpopConfigText(config), now ?? nowSeconds(), cache._inner),
+    ));
+  } finally {
+    if (!replayCache) cache.free();
+  }
+}
+
+/** The DPoP-Nonce to hand out now (the configuration needs nonceSecret). */
+export function dpopNonce(config, { now } = {}) {
+  return call(() => raw.dpopNonce(dpopConfigText(config), now ?? nowSeconds()));
+}
+
+/** How to answer a WPT failure: { status, wwwAuthenticate, dpopNonce }. */
+export function wptChallenge(errorOrCode, wire) {
+  const code = typeof errorOrCode === 'string' ? errorOrCode : errorOrCode.code;
+  return JSON.parse(call(() => raw.wptChallenge(code, wire)));
+}
+
+/** How to answer a DPoP failure: { status, wwwAuthenticate, dpopNonce }. Options: now, description. */
+export function dpopChallenge(errorOrCode, config, { now, description } = {}) {
+  const code = typeof errorOrCode === 'string' ? errorOrCode : errorOrCode.code;
+  const text = description ?? (typeof errorOrCode === 'string' ? '' : errorOrCode.detail);
+  return JSON.parse(call(() => raw.dpopChallenge(code, text, dpopConfigText(config), now ?? nowSeconds())));
+}
+
+/** RFC 3986 normalisation of an absolute http(s) URI without query and fragment (how htu compares). */
+export function normalizeHttpUri(uri) {
+  return call(() => raw.normalizeHttpUri(uri));
+}

@@ -2,12 +2,12 @@
 
 /** Every stable error code (the same in Rust, WIT, JS and Python). */
 export type ErrorCode =
-  | 'alg-not-allowed' | 'attestation-rejected' | 'certificate-rejected' | 'claim-invalid' | 'claim-mismatch' | 'claim-missing'
-  | 'crit-unsupported' | 'duplicate-json-member' | 'invalid-argument' | 'invalid-bundle' | 'invalid-identifier' | 'invalid-key'
+  | 'alg-not-allowed' | 'attestation-rejected' | 'binding-mismatch' | 'certificate-rejected' | 'claim-invalid' | 'claim-mismatch' | 'claim-missing'
+  | 'credential-duplicated' | 'credential-missing' | 'crit-unsupported' | 'duplicate-json-member' | 'invalid-argument' | 'invalid-bundle' | 'invalid-identifier' | 'invalid-key'
   | 'invalid-signature' | 'jwe-unsupported' | 'key-mismatch' | 'key-not-found'
-  | 'limit-exceeded' | 'malformed-base64' | 'malformed-certificate' | 'malformed-json' | 'malformed-token'
+  | 'limit-exceeded' | 'malformed-base64' | 'malformed-certificate' | 'malformed-json' | 'malformed-token' | 'replayed'
   | 'token-expired' | 'token-issued-in-future' | 'token-not-yet-valid' | 'token-too-old'
-  | 'typ-mismatch' | 'unknown-trust-domain' | 'untrusted-chain';
+  | 'typ-mismatch' | 'unknown-trust-domain' | 'untrusted-chain' | 'use-dpop-nonce';
 
 /** JWS algorithm names accepted by this library. */
 export type Algorithm = 'ES256' | 'ES384' | 'EdDSA' | 'Ed25519' | 'RS256' | 'PS256' | 'PS512' | 'HS256';
@@ -109,3 +109,53 @@ export interface VerifiedX509Svid {
 /** Verifies an X.509-SVID given as PEM text (leaf first, then intermediates). */
 export function verifyX509Svid(chain: string, trustStore: Record<string, unknown> | string,
   options?: { now?: number }): VerifiedX509Svid;
+
+// ---- Proof of possession ----
+
+/** Header fields: [name, value] pairs (keeps repeats), an object of string | string[], or fetch Headers. */
+export type HeaderInput = Array<[string, string]> | Record<string, string | string[] | undefined> | Headers;
+/** An HTTP request as received. */
+export interface ProofRequest { method: string; target: string; headers: HeaderInput }
+/** Pairs from Node's flat req.rawHeaders. */
+export function pairsFromRaw(rawHeaders: string[]): Array<[string, string]>;
+
+/** A bounded (sender, jti) replay cache. */
+export class ReplayCache {
+  constructor(capacity?: number, secret?: Uint8Array);
+  checkAndInsert(sender: string, jti: string, expiresAt: number, now?: number): boolean;
+  readonly size: number;
+  readonly evictedLive: number;
+  free(): void;
+}
+
+export interface WptConfig {
+  wire: 'wpt-01' | 'wpt-02'; authorities: string[]; audienceAliases?: string[]; understoodOth?: string[];
+  maxLifetime?: number; leeway?: number; maxWitLifetime?: number; witProfile?: 'wimse' | 'wit-svid';
+}
+export interface VerifiedWpt {
+  subject: string; trustDomain: string; audience: string; jti: string; expiresAt: number; proofAlg: Algorithm;
+  cnfThumbprint: string; bound: string[]; replayCacheEvictedLive: boolean; claims: Record<string, unknown>;
+}
+export function createWpt(key: KeyPair, options: { wit: string; audience: string; lifetime?: number; jti?: string;
+  accessToken?: string; txnToken?: string; otherTokens?: HeaderInput; now?: number }): string;
+export function verifyWpt(request: ProofRequest, trustStore: Record<string, unknown> | string, config: WptConfig | string,
+  options?: { now?: number; replayCache?: ReplayCache }): VerifiedWpt;
+
+export interface DpopConfig {
+  origin: string; algorithms?: Algorithm[]; maxAge?: number; maxFuture?: number; nonceSecret?: string; nonceStep?: number;
+}
+export interface VerifiedDpopProof {
+  jkt: string; jti: string; issuedAt: number; accessTokenBound: boolean; replayCacheEvictedLive: boolean; claims: Record<string, unknown>;
+}
+export function createDpopProof(key: KeyPair, options: { method: string; uri: string; accessToken?: string; nonce?: string;
+  jti?: string; now?: number }): string;
+export function verifyDpopProof(request: ProofRequest, config: DpopConfig | string,
+  options?: { expectedJkt?: string; now?: number; replayCache?: ReplayCache }): VerifiedDpopProof;
+export function dpopNonce(config: DpopConfig | string, options?: { now?: number }): string;
+
+/** How to answer a failed proof check. */
+export interface Challenge { status: number; wwwAuthenticate: string | null; dpopNonce: string | null }
+export function wptChallenge(errorOrCode: A2AAuthError | ErrorCode, wire: 'wpt-01' | 'wpt-02'): Challenge;
+export function dpopChallenge(errorOrCode: A2AAuthError | ErrorCode, config: DpopConfig | string,
+  options?: { now?: number; description?: string }): Challenge;
+export function normalizeHttpUri(uri: string): string;

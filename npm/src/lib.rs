@@ -369,3 +369,233 @@ pub fn verify_jwt_svid(
         v.claims,
     ])
 }
+
+/// Header pairs from JSON text `[["name", "value"], ...]` (the JS wrapper builds it).
+fn header_pairs(json: &str) -> Result<Vec<(String, String)>, JsValue> {
+    let bad = || err(a2a_auth::Error::InvalidArgument("headers"));
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|_| bad())?;
+    value
+        .as_array()
+        .ok_or_else(bad)?
+        .iter()
+        .map(|pair| match pair.as_array().map(Vec::as_slice) {
+            Some([serde_json::Value::String(n), serde_json::Value::String(v)]) => {
+                Ok((n.clone(), v.clone()))
+            }
+            _ => Err(bad()),
+        })
+        .collect()
+}
+
+/// A bounded `(sender, jti)` replay cache.
+#[wasm_bindgen]
+pub struct ReplayCache(a2a_auth::proof::ReplayCache);
+
+#[wasm_bindgen]
+impl ReplayCache {
+    /// A cache of at most `capacity` entries keyed by `secret` (at least 32 random bytes).
+    #[wasm_bindgen(constructor)]
+    pub fn new(capacity: u32, secret: &[u8]) -> Result<ReplayCache, JsValue> {
+        ffi::replay_cache(capacity, secret)
+            .map(ReplayCache)
+            .map_err(err)
+    }
+
+    /// Records the pair until `expiresAt`, or throws `replayed`; returns whether a live entry
+    /// was evicted.
+    #[wasm_bindgen(js_name = checkAndInsert)]
+    pub fn check_and_insert(
+        &mut self,
+        sender: &str,
+        jti: &str,
+        expires_at: f64,
+        now: f64,
+    ) -> Result<bool, JsValue> {
+        let expires_at = whole_seconds(expires_at, "expiresAt")?;
+        let now = whole_seconds(now, "now")?;
+        self.0
+            .check_and_insert(
+                sender,
+                jti,
+                a2a_auth::UnixTime(expires_at),
+                a2a_auth::UnixTime(now),
+            )
+            .map(|i| i.evicted_live)
+            .map_err(err)
+    }
+
+    /// Entries held.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> u32 {
+        u32::try_from(self.0.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Live evictions since creation.
+    #[wasm_bindgen(getter, js_name = evictedLive)]
+    pub fn evicted_live(&self) -> f64 {
+        #[allow(clippy::cast_precision_loss, reason = "a count far below 2^53")]
+        {
+            self.0.evicted_live() as f64
+        }
+    }
+}
+
+/// Creates a WPT. `other_tokens` is JSON text `[["name", "value"], ...]`.
+#[wasm_bindgen(js_name = createWpt)]
+#[allow(clippy::too_many_arguments)]
+pub fn create_wpt(
+    key: &KeyPair,
+    wit: &str,
+    audience: &str,
+    now: f64,
+    lifetime: f64,
+    jti: &str,
+    access_token: Option<String>,
+    txn_token: Option<String>,
+    other_tokens: &str,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    let lifetime = whole_seconds(lifetime, "lifetime")?;
+    let others = header_pairs(other_tokens)?;
+    ffi::create_wpt(
+        &key.0,
+        wit,
+        audience,
+        now,
+        lifetime,
+        jti,
+        access_token.as_deref(),
+        txn_token.as_deref(),
+        &others,
+    )
+    .map_err(err)
+}
+
+/// Verifies a WIT + WPT request; returns the result as JSON text.
+#[wasm_bindgen(js_name = verifyWpt)]
+#[allow(clippy::too_many_arguments)]
+pub fn verify_wpt(
+    method: &str,
+    target: &str,
+    headers: &str,
+    trust_store: &str,
+    config: &str,
+    now: f64,
+    cache: &mut ReplayCache,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    let headers = header_pairs(headers)?;
+    let v = ffi::verify_wpt(
+        method,
+        target,
+        &headers,
+        trust_store,
+        config,
+        now,
+        Some(&mut cache.0),
+    )
+    .map_err(err)?;
+    Ok(serde_json::json!({
+        "subject": v.subject, "trustDomain": v.trust_domain, "audience": v.audience, "jti": v.jti,
+        "expiresAt": v.expires_at, "proofAlg": v.proof_alg, "cnfThumbprint": v.cnf_thumbprint,
+        "bound": v.bound, "replayCacheEvictedLive": v.replay_cache_evicted_live,
+        "claims": serde_json::from_str::<serde_json::Value>(&v.claims).unwrap_or_default(),
+    })
+    .to_string())
+}
+
+/// Creates a DPoP proof.
+#[wasm_bindgen(js_name = createDpopProof)]
+pub fn create_dpop_proof(
+    key: &KeyPair,
+    method: &str,
+    uri: &str,
+    now: f64,
+    jti: &str,
+    access_token: Option<String>,
+    nonce: Option<String>,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    ffi::create_dpop_proof(
+        &key.0,
+        method,
+        uri,
+        now,
+        jti,
+        access_token.as_deref(),
+        nonce.as_deref(),
+    )
+    .map_err(err)
+}
+
+/// Verifies a DPoP proof; returns the result as JSON text.
+#[wasm_bindgen(js_name = verifyDpopProof)]
+#[allow(clippy::too_many_arguments)]
+pub fn verify_dpop_proof(
+    method: &str,
+    target: &str,
+    headers: &str,
+    expected_jkt: Option<String>,
+    config: &str,
+    now: f64,
+    cache: &mut ReplayCache,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    let headers = header_pairs(headers)?;
+    let v = ffi::verify_dpop_proof(
+        method,
+        target,
+        &headers,
+        expected_jkt.as_deref(),
+        config,
+        now,
+        Some(&mut cache.0),
+    )
+    .map_err(err)?;
+    Ok(serde_json::json!({
+        "jkt": v.jkt, "jti": v.jti, "issuedAt": v.issued_at, "accessTokenBound": v.access_token_bound,
+        "replayCacheEvictedLive": v.replay_cache_evicted_live,
+        "claims": serde_json::from_str::<serde_json::Value>(&v.claims).unwrap_or_default(),
+    })
+    .to_string())
+}
+
+/// The `DPoP-Nonce` to hand out at `now`.
+#[wasm_bindgen(js_name = dpopNonce)]
+pub fn dpop_nonce(config: &str, now: f64) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    ffi::dpop_nonce(config, now).map_err(err)
+}
+
+fn challenge_json(c: a2a_auth::proof::Challenge) -> String {
+    serde_json::json!({"status": c.status, "wwwAuthenticate": c.www_authenticate, "dpopNonce": c.dpop_nonce})
+        .to_string()
+}
+
+/// The HTTP answer to a WPT failure (JSON text).
+#[wasm_bindgen(js_name = wptChallenge)]
+pub fn wpt_challenge(code: &str, wire: &str) -> Result<String, JsValue> {
+    ffi::wpt_challenge(code, wire)
+        .map(challenge_json)
+        .map_err(err)
+}
+
+/// The HTTP answer to a DPoP failure (JSON text).
+#[wasm_bindgen(js_name = dpopChallenge)]
+pub fn dpop_challenge(
+    code: &str,
+    description: &str,
+    config: &str,
+    now: f64,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    ffi::dpop_challenge(code, description, config, now)
+        .map(challenge_json)
+        .map_err(err)
+}
+
+/// RFC 3986 normalisation of an absolute http(s) URI, without query and fragment.
+#[wasm_bindgen(js_name = normalizeHttpUri)]
+pub fn normalize_http_uri(uri: &str) -> Result<String, JsValue> {
+    ffi::normalize_http_uri(uri).map_err(err)
+}

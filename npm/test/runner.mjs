@@ -123,6 +123,85 @@ function run(lib, op, input) {
         return { subject: v.subject, trust_domain: v.trustDomain, not_after: v.notAfter, spki_sha256: v.spkiSha256,
           leaf_sha256: v.leafSha256, path_length: v.pathLength };
       });
+    case 'proof.create-wpt':
+      return outcome(lib, () => {
+        const key = lib.KeyPair.fromJwk(input.key);
+        try {
+          return { token: lib.createWpt(key, { wit: input.wit, audience: input.audience, lifetime: input.lifetime, jti: input.jti,
+            accessToken: input.access_token ?? undefined, txnToken: input.txn_token ?? undefined, otherTokens: input.other_tokens ?? [], now: input.now }) };
+        } finally {
+          key.free();
+        }
+      });
+    case 'proof.verify-wpt':
+      return outcome(lib, () => {
+        const cache = new lib.ReplayCache(16);
+        try {
+          let v;
+          for (let i = 0; i < (input.repeat ?? 1); i++) {
+            v = lib.verifyWpt(input.request, input.trust_store, input.config, { now: input.now, replayCache: cache });
+          }
+          return { subject: v.subject, trust_domain: v.trustDomain, audience: v.audience, jti: v.jti, expires_at: v.expiresAt,
+            proof_alg: v.proofAlg, cnf_thumbprint: v.cnfThumbprint, bound: v.bound };
+        } finally {
+          cache.free();
+        }
+      });
+    case 'proof.create-dpop-proof':
+      return outcome(lib, () => {
+        const key = lib.KeyPair.fromJwk(input.key);
+        try {
+          return { token: lib.createDpopProof(key, { method: input.method, uri: input.uri, accessToken: input.access_token ?? undefined,
+            nonce: input.nonce ?? undefined, jti: input.jti, now: input.now }) };
+        } finally {
+          key.free();
+        }
+      });
+    case 'proof.verify-dpop-proof':
+      return outcome(lib, () => {
+        const cache = new lib.ReplayCache(16);
+        try {
+          let v;
+          for (let i = 0; i < (input.repeat ?? 1); i++) {
+            v = lib.verifyDpopProof(input.request, input.config, { expectedJkt: input.expected_jkt ?? undefined, now: input.now, replayCache: cache });
+          }
+          return { jkt: v.jkt, jti: v.jti, issued_at: v.issuedAt, access_token_bound: v.accessTokenBound };
+        } finally {
+          cache.free();
+        }
+      });
+    case 'proof.dpop-nonce':
+      return outcome(lib, () => ({ nonce: lib.dpopNonce(input.config, { now: input.now }) }));
+    case 'proof.wpt-challenge':
+      return outcome(lib, () => {
+        const c = lib.wptChallenge(input.code, input.wire);
+        return { status: c.status, www_authenticate: c.wwwAuthenticate, dpop_nonce: c.dpopNonce };
+      });
+    case 'proof.dpop-challenge':
+      return outcome(lib, () => {
+        const c = lib.dpopChallenge(input.code, input.config, { now: input.now, description: input.description });
+        return { status: c.status, www_authenticate: c.wwwAuthenticate, dpop_nonce: c.dpopNonce };
+      });
+    case 'proof.normalize-http-uri':
+      return outcome(lib, () => ({ uri: lib.normalizeHttpUri(input.uri) }));
+    case 'proof.replay-cache':
+      return outcome(lib, () => {
+        const secret = Uint8Array.from(atob(input.secret.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+        const cache = new lib.ReplayCache(input.capacity, secret);
+        try {
+          const results = input.inserts.map(([sender, jti, exp, now]) => {
+            try {
+              return cache.checkAndInsert(sender, jti, exp, now) ? 'evicted-live' : 'ok';
+            } catch (e) {
+              if (e instanceof lib.A2AAuthError) return e.code;
+              throw e;
+            }
+          });
+          return { results };
+        } finally {
+          cache.free();
+        }
+      });
     default:
       return { error: `unknown-op: the npm runner does not know ${op}` };
   }

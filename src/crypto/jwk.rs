@@ -376,7 +376,11 @@ impl Jwk {
     }
 }
 
-fn hmac_sha256(key: &[u8], message: &[u8]) -> Result<Vec<u8>, Error> {
+/// HMAC-SHA256 of `message` under `key` (any length; RFC 2104 hashes long keys).
+///
+/// # Errors
+/// `invalid-key` if the MAC cannot be keyed (not expected for HMAC).
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Result<Vec<u8>, Error> {
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key)
         .map_err(|_| Error::InvalidKey(KeyProblem::BadSecret))?;
     mac.update(message);

@@ -29,7 +29,7 @@
 
 mod jwk;
 
-pub use jwk::{Jwk, JwkSet, KeyPair, ThumbprintUri};
+pub use jwk::{Jwk, JwkSet, KeyPair, ThumbprintUri, hmac_sha256};
 
 use crate::error::Error;
 

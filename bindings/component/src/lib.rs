@@ -18,6 +18,9 @@ use bindings::exports::a2a::auth::identity::{
 };
 use bindings::exports::a2a::auth::jose::{self, JwtRules, VerifiedJws, VerifiedJwt};
 use bindings::exports::a2a::auth::keys::{self, JwkThumbprint, KeyPairBorrow};
+use bindings::exports::a2a::auth::proof::{
+    self, Challenge, HttpRequest, ReplayCacheBorrow, VerifiedDpopProof, VerifiedWpt,
+};
 use bindings::exports::a2a::auth::types::{Error as WitError, ErrorCode};
 
 /// The component's export implementation.
@@ -25,13 +28,16 @@ pub struct Component;
 
 /// The WIT `error-code` cases in the order of `a2a_auth::Error::ALL_CODES` (a test checks that
 /// each case's WIT name equals the core's code at the same position).
-const CODES: [ErrorCode; 28] = [
+const CODES: [ErrorCode; 33] = [
     ErrorCode::AlgNotAllowed,
     ErrorCode::AttestationRejected,
+    ErrorCode::BindingMismatch,
     ErrorCode::CertificateRejected,
     ErrorCode::ClaimInvalid,
     ErrorCode::ClaimMismatch,
     ErrorCode::ClaimMissing,
+    ErrorCode::CredentialDuplicated,
+    ErrorCode::CredentialMissing,
     ErrorCode::CritUnsupported,
     ErrorCode::DuplicateJsonMember,
     ErrorCode::InvalidArgument,
@@ -47,6 +53,7 @@ const CODES: [ErrorCode; 28] = [
     ErrorCode::MalformedCertificate,
     ErrorCode::MalformedJson,
     ErrorCode::MalformedToken,
+    ErrorCode::Replayed,
     ErrorCode::TokenExpired,
     ErrorCode::TokenIssuedInFuture,
     ErrorCode::TokenNotYetValid,
@@ -54,6 +61,7 @@ const CODES: [ErrorCode; 28] = [
     ErrorCode::TypMismatch,
     ErrorCode::UnknownTrustDomain,
     ErrorCode::UntrustedChain,
+    ErrorCode::UseDpopNonce,
 ];
 
 fn error(e: a2a_auth::Error) -> WitError {
@@ -317,6 +325,191 @@ impl identity::Guest for Component {
 
     fn renewal_time(issued_at: u64, expires_at: u64) -> Result<u64, WitError> {
         ffi::renewal_time(issued_at, expires_at).map_err(error)
+    }
+}
+
+/// The `replay-cache` resource (the component is single-threaded; the cell gives `&self`
+/// methods their mutation).
+pub struct ReplayCache(core::cell::RefCell<a2a_auth::proof::ReplayCache>);
+
+impl proof::GuestReplayCache for ReplayCache {
+    fn create(capacity: u32, secret: Vec<u8>) -> Result<proof::ReplayCache, WitError> {
+        let cache = ffi::replay_cache(capacity, &secret).map_err(error)?;
+        Ok(proof::ReplayCache::new(ReplayCache(
+            core::cell::RefCell::new(cache),
+        )))
+    }
+
+    fn check_and_insert(
+        &self,
+        sender: String,
+        jti: String,
+        expires_at: u64,
+        now: u64,
+    ) -> Result<bool, WitError> {
+        self.0
+            .borrow_mut()
+            .check_and_insert(
+                &sender,
+                &jti,
+                a2a_auth::UnixTime(expires_at),
+                a2a_auth::UnixTime(now),
+            )
+            .map(|i| i.evicted_live)
+            .map_err(error)
+    }
+
+    fn len(&self) -> u32 {
+        u32::try_from(self.0.borrow().len()).unwrap_or(u32::MAX)
+    }
+
+    fn evicted_live(&self) -> u64 {
+        self.0.borrow().evicted_live()
+    }
+}
+
+fn challenge(c: a2a_auth::proof::Challenge) -> Challenge {
+    Challenge {
+        status: c.status,
+        www_authenticate: c.www_authenticate,
+        dpop_nonce: c.dpop_nonce,
+    }
+}
+
+impl proof::Guest for Component {
+    type ReplayCache = ReplayCache;
+
+    fn create_wpt(
+        key: KeyPairBorrow<'_>,
+        wit: String,
+        audience: String,
+        now: u64,
+        lifetime: u64,
+        jti: String,
+        access_token: Option<String>,
+        txn_token: Option<String>,
+        other_tokens: Vec<(String, String)>,
+    ) -> Result<String, WitError> {
+        ffi::create_wpt(
+            &key.get::<KeyPair>().0,
+            &wit,
+            &audience,
+            now,
+            lifetime,
+            &jti,
+            access_token.as_deref(),
+            txn_token.as_deref(),
+            &other_tokens,
+        )
+        .map_err(error)
+    }
+
+    fn verify_wpt(
+        request: HttpRequest,
+        trust_store: String,
+        config: String,
+        now: u64,
+        replay: Option<ReplayCacheBorrow<'_>>,
+    ) -> Result<VerifiedWpt, WitError> {
+        let cache = replay.as_ref().map(|r| r.get::<ReplayCache>());
+        let mut guard = cache.map(|c| c.0.borrow_mut());
+        let v = ffi::verify_wpt(
+            &request.method,
+            &request.target,
+            &request.headers,
+            &trust_store,
+            &config,
+            now,
+            guard.as_deref_mut(),
+        )
+        .map_err(error)?;
+        Ok(VerifiedWpt {
+            subject: v.subject,
+            trust_domain: v.trust_domain,
+            audience: v.audience,
+            jti: v.jti,
+            expires_at: v.expires_at,
+            proof_alg: v.proof_alg,
+            cnf_thumbprint: v.cnf_thumbprint,
+            bound: v.bound,
+            replay_cache_evicted_live: v.replay_cache_evicted_live,
+            claims: v.claims,
+        })
+    }
+
+    fn create_dpop_proof(
+        key: KeyPairBorrow<'_>,
+        method: String,
+        uri: String,
+        now: u64,
+        jti: String,
+        access_token: Option<String>,
+        nonce: Option<String>,
+    ) -> Result<String, WitError> {
+        ffi::create_dpop_proof(
+            &key.get::<KeyPair>().0,
+            &method,
+            &uri,
+            now,
+            &jti,
+            access_token.as_deref(),
+            nonce.as_deref(),
+        )
+        .map_err(error)
+    }
+
+    fn verify_dpop_proof(
+        request: HttpRequest,
+        expected_jkt: Option<String>,
+        config: String,
+        now: u64,
+        replay: Option<ReplayCacheBorrow<'_>>,
+    ) -> Result<VerifiedDpopProof, WitError> {
+        let cache = replay.as_ref().map(|r| r.get::<ReplayCache>());
+        let mut guard = cache.map(|c| c.0.borrow_mut());
+        let v = ffi::verify_dpop_proof(
+            &request.method,
+            &request.target,
+            &request.headers,
+            expected_jkt.as_deref(),
+            &config,
+            now,
+            guard.as_deref_mut(),
+        )
+        .map_err(error)?;
+        Ok(VerifiedDpopProof {
+            jkt: v.jkt,
+            jti: v.jti,
+            issued_at: v.issued_at,
+            access_token_bound: v.access_token_bound,
+            replay_cache_evicted_live: v.replay_cache_evicted_live,
+            claims: v.claims,
+        })
+    }
+
+    fn dpop_nonce(config: String, now: u64) -> Result<String, WitError> {
+        ffi::dpop_nonce(&config, now).map_err(error)
+    }
+
+    fn wpt_challenge(code: String, wire: String) -> Result<Challenge, WitError> {
+        ffi::wpt_challenge(&code, &wire)
+            .map(challenge)
+            .map_err(error)
+    }
+
+    fn dpop_challenge(
+        code: String,
+        description: String,
+        config: String,
+        now: u64,
+    ) -> Result<Challenge, WitError> {
+        ffi::dpop_challenge(&code, &description, &config, now)
+            .map(challenge)
+            .map_err(error)
+    }
+
+    fn normalize_http_uri(uri: String) -> Result<String, WitError> {
+        ffi::normalize_http_uri(&uri).map_err(error)
     }
 }
 

@@ -102,6 +102,8 @@ def run(op: str, i: dict[str, Any]) -> dict[str, Any]:
             return {"subject": v.subject, "trust_domain": v.trust_domain, "not_after": v.not_after,
                     "spki_sha256": v.spki_sha256, "leaf_sha256": v.leaf_sha256, "path_length": v.path_length}
         return _outcome(vx509)
+    if op.startswith("proof."):
+        return _proof(op, i)
     return {"error": f"unknown-op: the Python runner does not know {op}"}
 
 
@@ -205,3 +207,67 @@ def run_wycheproof(host: str) -> tuple[str, list[str]]:
     if passed < 1000:
         failures.append(f"suspiciously few Wycheproof cases: {passed}")
     return f"wycheproof {host}: {passed} passed, {len(failures)} failed ({decided} by documented decision)", failures
+
+
+def _proof(op: str, i: dict[str, Any]) -> dict[str, Any]:
+    import base64
+
+    if op == "proof.create-wpt":
+        return _outcome(lambda: {"token": a2a_auth.create_wpt(
+            a2a_auth.KeyPair.from_jwk(i["key"]), wit=i["wit"], audience=i["audience"], lifetime=i["lifetime"], jti=i["jti"],
+            access_token=i.get("access_token"), txn_token=i.get("txn_token"),
+            other_tokens=[tuple(p) for p in i.get("other_tokens") or []], now=i["now"])})
+    if op == "proof.verify-wpt":
+        def vwpt() -> dict[str, Any]:
+            cache = a2a_auth.ReplayCache(16)
+            r = i["request"]
+            v = None
+            for _ in range(i.get("repeat", 1)):
+                v = a2a_auth.verify_wpt(r["method"], r["target"], [tuple(h) for h in r["headers"]], i["trust_store"], i["config"],
+                                        now=i["now"], replay_cache=cache)
+            assert v is not None
+            return {"subject": v.subject, "trust_domain": v.trust_domain, "audience": v.audience, "jti": v.jti,
+                    "expires_at": v.expires_at, "proof_alg": v.proof_alg, "cnf_thumbprint": v.cnf_thumbprint, "bound": v.bound}
+        return _outcome(vwpt)
+    if op == "proof.create-dpop-proof":
+        return _outcome(lambda: {"token": a2a_auth.create_dpop_proof(
+            a2a_auth.KeyPair.from_jwk(i["key"]), method=i["method"], uri=i["uri"], access_token=i.get("access_token"),
+            nonce=i.get("nonce"), jti=i["jti"], now=i["now"])})
+    if op == "proof.verify-dpop-proof":
+        def vdpop() -> dict[str, Any]:
+            cache = a2a_auth.ReplayCache(16)
+            r = i["request"]
+            v = None
+            for _ in range(i.get("repeat", 1)):
+                v = a2a_auth.verify_dpop_proof(r["method"], r["target"], [tuple(h) for h in r["headers"]], i["config"],
+                                               expected_jkt=i.get("expected_jkt"), now=i["now"], replay_cache=cache)
+            assert v is not None
+            return {"jkt": v.jkt, "jti": v.jti, "issued_at": v.issued_at, "access_token_bound": v.access_token_bound}
+        return _outcome(vdpop)
+    if op == "proof.dpop-nonce":
+        return _outcome(lambda: {"nonce": a2a_auth.dpop_nonce(i["config"], now=i["now"])})
+    if op == "proof.wpt-challenge":
+        def wch() -> dict[str, Any]:
+            c = a2a_auth.wpt_challenge(i["code"], i["wire"])
+            return {"status": c.status, "www_authenticate": c.www_authenticate, "dpop_nonce": c.dpop_nonce}
+        return _outcome(wch)
+    if op == "proof.dpop-challenge":
+        def dch() -> dict[str, Any]:
+            c = a2a_auth.dpop_challenge(i["code"], i["config"], description=i["description"], now=i["now"])
+            return {"status": c.status, "www_authenticate": c.www_authenticate, "dpop_nonce": c.dpop_nonce}
+        return _outcome(dch)
+    if op == "proof.normalize-http-uri":
+        return _outcome(lambda: {"uri": a2a_auth.normalize_http_uri(i["uri"])})
+    if op == "proof.replay-cache":
+        def rc() -> dict[str, Any]:
+            secret = base64.urlsafe_b64decode(i["secret"] + "=" * (-len(i["secret"]) % 4))
+            cache = a2a_auth.ReplayCache(i["capacity"], secret)
+            results = []
+            for sender, jti, exp, now in i["inserts"]:
+                try:
+                    results.append("evicted-live" if cache.check_and_insert(sender, jti, exp, now) else "ok")
+                except a2a_auth.AuthError as e:
+                    results.append(e.code)
+            return {"results": results}
+        return _outcome(rc)
+    return {"error": f"unknown-op: the Python runner does not know {op}"}

@@ -37,6 +37,18 @@ __all__ = [
     "VerifiedJwtSvid",
     "VerifiedWit",
     "verify_jwt_svid",
+    "Challenge",
+    "ReplayCache",
+    "VerifiedDpopProof",
+    "VerifiedWpt",
+    "create_dpop_proof",
+    "create_wpt",
+    "dpop_challenge",
+    "dpop_nonce",
+    "normalize_http_uri",
+    "verify_dpop_proof",
+    "verify_wpt",
+    "wpt_challenge",
     "IssuedWit",
     "issue_attested_wit",
     "renewal_time",
@@ -407,4 +419,194 @@ def issue_attested_wit(
 def renewal_time(issued_at: int, expires_at: int) -> int:
     """When a credential valid from ``issued_at`` to ``expires_at`` should be renewed: its half-life."""
     result: int = _c.call("identity", "renewal-time", issued_at, expires_at)
+    return result
+
+
+# ---- Proof of possession: WPT, DPoP, replay cache ------------------------------------------
+
+HeadersLike = Union[Iterable[tuple[str, str]], Mapping[str, Union[str, Iterable[str]]]]
+
+
+def _pairs(headers: HeadersLike) -> list[tuple[str, str]]:
+    """Header pairs; a mapping's list values become repeated fields. Pass pairs (for example
+    Starlette's ``request.headers.raw``, decoded) to keep repeats that a dict would merge."""
+    out: list[tuple[str, str]] = []
+    if isinstance(headers, Mapping):
+        for name, value in headers.items():
+            if isinstance(value, (str, bytes)):
+                out.append((_str(name), _str(value)))
+            else:
+                out.extend((_str(name), _str(v)) for v in value)
+        return out
+    return [(_str(n), _str(v)) for n, v in headers]
+
+
+def _str(v: Any) -> str:
+    return v.decode("latin-1") if isinstance(v, bytes) else str(v)
+
+
+def _b64url(data: bytes) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+class ReplayCache:
+    """A bounded ``(sender, jti)`` replay cache: oldest entries leave first when full, and a live
+    eviction is counted. Keep one per process and pass it to :func:`verify_wpt` /
+    :func:`verify_dpop_proof`."""
+
+    def __init__(self, capacity: int = 100_000, secret: Optional[bytes] = None) -> None:
+        key = os.urandom(32) if secret is None else bytes(secret)
+        self._handle = _c.call("proof", "[static]replay-cache.create", capacity, key)
+        self._finalizer = weakref.finalize(self, _c.drop, self._handle)
+
+    def check_and_insert(self, sender: str, jti: str, expires_at: int, now: Optional[int] = None) -> bool:
+        """Records the pair until ``expires_at`` or raises :class:`Replayed`; True when a live entry
+        was evicted to make room."""
+        when = int(time.time()) if now is None else now
+        result: bool = _c.call("proof", "[method]replay-cache.check-and-insert", self._handle, sender, jti, expires_at, when)
+        return result
+
+    def __len__(self) -> int:
+        result: int = _c.call("proof", "[method]replay-cache.len", self._handle)
+        return result
+
+    @property
+    def evicted_live(self) -> int:
+        result: int = _c.call("proof", "[method]replay-cache.evicted-live", self._handle)
+        return result
+
+
+def _request(method: str, target: str, headers: HeadersLike) -> Any:
+    return _c.record(method=method, target=target, headers=_pairs(headers))
+
+
+def create_wpt(
+    key: KeyPair, *, wit: str, audience: str, lifetime: int = 60, jti: Optional[str] = None,
+    access_token: Optional[str] = None, txn_token: Optional[str] = None,
+    other_tokens: Optional[HeadersLike] = None, now: Optional[int] = None,
+) -> str:
+    """Creates a Workload Proof Token with the private key of the WIT's ``cnf.jwk``."""
+    when = int(time.time()) if now is None else now
+    result: str = _c.call(
+        "proof", "create-wpt", key._handle, wit, audience, when, lifetime, jti if jti is not None else _b64url(os.urandom(16)),
+        access_token, txn_token, _pairs(other_tokens or []),
+    )
+    return result
+
+
+@dataclass(frozen=True)
+class VerifiedWpt:
+    """A request whose WIT and WPT verified: ``subject`` is the authenticated caller."""
+
+    subject: str
+    trust_domain: str
+    audience: str
+    jti: str
+    expires_at: int
+    proof_alg: str
+    cnf_thumbprint: str
+    bound: list[str]
+    replay_cache_evicted_live: bool
+    claims: dict[str, Any]
+
+
+def verify_wpt(
+    method: str, target: str, headers: HeadersLike, trust_store: JsonLike, config: JsonLike, *,
+    now: Optional[int] = None, replay_cache: Optional[ReplayCache] = None,
+) -> VerifiedWpt:
+    """Verifies the WIT and WPT of a request. ``config``: ``{"wire": "wpt-01"|"wpt-02",
+    "authorities": [...], ...}`` (audiences come only from here)."""
+    when = int(time.time()) if now is None else now
+    v = _c.call(
+        "proof", "verify-wpt", _request(method, target, headers), _text(trust_store), _text(config), when,
+        replay_cache._handle if replay_cache is not None else None,
+    )
+    return VerifiedWpt(
+        v.subject, _c.field(v, "trust_domain"), v.audience, v.jti, _c.field(v, "expires_at"), _c.field(v, "proof_alg"),
+        _c.field(v, "cnf_thumbprint"), list(v.bound), _c.field(v, "replay_cache_evicted_live"), json.loads(v.claims),
+    )
+
+
+def create_dpop_proof(
+    key: KeyPair, *, method: str, uri: str, access_token: Optional[str] = None, nonce: Optional[str] = None,
+    jti: Optional[str] = None, now: Optional[int] = None,
+) -> str:
+    """Creates a DPoP proof (RFC 9449)."""
+    when = int(time.time()) if now is None else now
+    result: str = _c.call(
+        "proof", "create-dpop-proof", key._handle, method, uri, when, jti if jti is not None else _b64url(os.urandom(16)),
+        access_token, nonce,
+    )
+    return result
+
+
+@dataclass(frozen=True)
+class VerifiedDpopProof:
+    """A verified DPoP proof; compare ``jkt`` with the access token's ``cnf.jkt`` (or pass it)."""
+
+    jkt: str
+    jti: str
+    issued_at: int
+    access_token_bound: bool
+    replay_cache_evicted_live: bool
+    claims: dict[str, Any]
+
+
+def verify_dpop_proof(
+    method: str, target: str, headers: HeadersLike, config: JsonLike, *, expected_jkt: Optional[str] = None,
+    now: Optional[int] = None, replay_cache: Optional[ReplayCache] = None,
+) -> VerifiedDpopProof:
+    """Verifies the DPoP proof of a request. ``config``: ``{"origin": "https://api.example", ...}``."""
+    when = int(time.time()) if now is None else now
+    v = _c.call(
+        "proof", "verify-dpop-proof", _request(method, target, headers), expected_jkt, _text(config), when,
+        replay_cache._handle if replay_cache is not None else None,
+    )
+    return VerifiedDpopProof(
+        v.jkt, v.jti, _c.field(v, "issued_at"), _c.field(v, "access_token_bound"),
+        _c.field(v, "replay_cache_evicted_live"), json.loads(v.claims),
+    )
+
+
+def dpop_nonce(config: JsonLike, *, now: Optional[int] = None) -> str:
+    """The ``DPoP-Nonce`` to hand out now (the configuration needs ``nonce_secret``)."""
+    when = int(time.time()) if now is None else now
+    result: str = _c.call("proof", "dpop-nonce", _text(config), when)
+    return result
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """How to answer a failed proof check."""
+
+    status: int
+    www_authenticate: Optional[str]
+    dpop_nonce: Optional[str]
+
+
+def _challenge(c: Any) -> Challenge:
+    return Challenge(c.status, _c.field(c, "www_authenticate"), _c.field(c, "dpop_nonce"))
+
+
+def wpt_challenge(error: Union[AuthError, str], wire: str) -> Challenge:
+    """The answer to a WPT failure (``wpt-01``: 400; ``wpt-02``: 401 + ``WWW-Authenticate: WPT``)."""
+    code = error if isinstance(error, str) else error.code
+    return _challenge(_c.call("proof", "wpt-challenge", code, wire))
+
+
+def dpop_challenge(
+    error: Union[AuthError, str], config: JsonLike, *, description: Optional[str] = None, now: Optional[int] = None,
+) -> Challenge:
+    """The answer to a DPoP failure: status, ``WWW-Authenticate`` and, when needed, ``DPoP-Nonce``."""
+    code = error if isinstance(error, str) else error.code
+    text = description if description is not None else ("" if isinstance(error, str) else error.detail)
+    when = int(time.time()) if now is None else now
+    return _challenge(_c.call("proof", "dpop-challenge", code, text, _text(config), when))
+
+
+def normalize_http_uri(uri: str) -> str:
+    """RFC 3986 normalisation of an absolute http(s) URI without query and fragment."""
+    result: str = _c.call("proof", "normalize-http-uri", uri)
     return result

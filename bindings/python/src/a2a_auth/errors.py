@@ -25,6 +25,10 @@ class AttestationRejected(AuthError):
     code = "attestation-rejected"
 
 
+class BindingMismatch(AuthError):
+    code = "binding-mismatch"
+
+
 class CertificateRejected(AuthError):
     code = "certificate-rejected"
 
@@ -39,6 +43,14 @@ class ClaimMismatch(AuthError):
 
 class ClaimMissing(AuthError):
     code = "claim-missing"
+
+
+class CredentialDuplicated(AuthError):
+    code = "credential-duplicated"
+
+
+class CredentialMissing(AuthError):
+    code = "credential-missing"
 
 
 class CritUnsupported(AuthError):
@@ -101,6 +113,10 @@ class MalformedToken(AuthError):
     code = "malformed-token"
 
 
+class Replayed(AuthError):
+    code = "replayed"
+
+
 class TokenExpired(AuthError):
     code = "token-expired"
 
@@ -127,6 +143,10 @@ class UnknownTrustDomain(AuthError):
 
 class UntrustedChain(AuthError):
     code = "untrusted-chain"
+
+
+class UseDpopNonce(AuthError):
+    code = "use-dpop-nonce"
 
 
 #: code -> exception class

@@ -567,3 +567,6 @@ mod tests {
         );
     }
 }
+
+mod proof;
+pub use proof::*;
