@@ -99,3 +99,42 @@ def test_error_classes_equal_the_wit_error_codes() -> None:
     assert sorted(cases) == a2a_auth.error_codes()
     for code, cls in a2a_auth.ERRORS.items():
         assert issubclass(cls, AuthError) and cls.code == code
+
+
+def test_wpt_round_trip_with_replay_cache_and_challenge() -> None:
+    now = int(time.time())
+    server = a2a_auth.KeyPair.generate("ES256", kid="wit-1")
+    workload = a2a_auth.KeyPair.generate("EdDSA")
+    wit = a2a_auth.issue_workload_identity_token(
+        server, subject="spiffe://example.org/agent-a", cnf_jwk=workload.public_jwk, lifetime=600, now=now)
+    wpt = a2a_auth.create_wpt(workload, wit=wit, audience="https://agent-b.example.org/a2a?x=1", now=now)
+    bundles = {"trust_domains": {"example.org": {"keys": [{**server.public_jwk, "use": "wit-svid"}]}}}
+    config = {"wire": "wpt-02", "authorities": ["https://agent-b.example.org"]}
+    headers = [("Workload-Identity-Token", wit), ("Authorization", f"WPT {wpt}")]
+    cache = a2a_auth.ReplayCache(100)
+    v = a2a_auth.verify_wpt("POST", "/a2a", headers, bundles, config, now=now, replay_cache=cache)
+    assert v.subject == "spiffe://example.org/agent-a" and v.proof_alg == "EdDSA" and len(cache) == 1
+    with pytest.raises(a2a_auth.errors.Replayed) as err:
+        a2a_auth.verify_wpt("POST", "/a2a", headers, bundles, config, now=now, replay_cache=cache)
+    challenge = a2a_auth.wpt_challenge(err.value, "wpt-02")
+    assert (challenge.status, challenge.www_authenticate) == (401, "WPT")
+
+
+def test_dpop_round_trip_nonce_and_binding() -> None:
+    now = int(time.time())
+    client = a2a_auth.KeyPair.generate("ES256")
+    jkt = a2a_auth.calculate_jwk_thumbprint(client.public_jwk)
+    config = {"origin": "https://api.example", "nonce_secret": "A" * 43}
+    nonce = a2a_auth.dpop_nonce(config, now=now)
+    proof = a2a_auth.create_dpop_proof(client, method="GET", uri="https://api.example/tools", access_token="at-1", nonce=nonce, now=now)
+    headers = {"Authorization": "DPoP at-1", "DPoP": proof}
+    v = a2a_auth.verify_dpop_proof("GET", "/tools?q=1", headers, config, expected_jkt=jkt, now=now)
+    assert v.jkt == jkt and v.access_token_bound
+    with pytest.raises(a2a_auth.errors.BindingMismatch) as err:
+        a2a_auth.verify_dpop_proof("GET", "/tools", headers, config, expected_jkt="x" * 43, now=now)
+    c = a2a_auth.dpop_challenge(err.value, config, now=now)
+    assert c.status == 401 and c.www_authenticate is not None and c.www_authenticate.startswith('DPoP error="invalid_token"')
+    stale = a2a_auth.create_dpop_proof(client, method="GET", uri="https://api.example/tools", access_token="at-1", now=now)
+    with pytest.raises(a2a_auth.errors.UseDpopNonce) as err2:
+        a2a_auth.verify_dpop_proof("GET", "/tools", {"Authorization": "DPoP at-1", "DPoP": stale}, config, now=now)
+    assert a2a_auth.dpop_challenge(err2.value, config, now=now).dpop_nonce == nonce
