@@ -253,7 +253,7 @@ fn conformance_vectors() {
     );
 }
 
-fn headers(request: &Value) -> Vec<(String, String)> {
+fn headers_of(request: &Value) -> Vec<(String, String)> {
     request["headers"]
         .as_array()
         .expect("headers")
@@ -305,8 +305,21 @@ fn proof_op(op: &str, input: &Value) -> Result<Value, Error> {
         }
         "proof.verify-wpt" => {
             let request = &input["request"];
-            let headers = headers(request);
+            let headers = headers_of(request);
             let mut cache = a2a_auth::proof::ReplayCache::new(16, &[1; 32])?;
+            // Requests verified first through the same cache (they must pass).
+            for earlier in input["before"].as_array().into_iter().flatten() {
+                ffi::verify_wpt(
+                    str_field(earlier, "method"),
+                    str_field(earlier, "target"),
+                    &headers_of(earlier),
+                    str_field(input, "trust_store"),
+                    str_field(input, "config"),
+                    now(),
+                    Some(&mut cache),
+                )
+                .expect("a `before` request verifies");
+            }
             let repeat = input["repeat"].as_u64().unwrap_or(1);
             let mut last = None;
             for _ in 0..repeat {
@@ -337,7 +350,7 @@ fn proof_op(op: &str, input: &Value) -> Result<Value, Error> {
         )? })),
         "proof.verify-dpop-proof" => {
             let request = &input["request"];
-            let headers = headers(request);
+            let headers = headers_of(request);
             let mut cache = a2a_auth::proof::ReplayCache::new(16, &[1; 32])?;
             let repeat = input["repeat"].as_u64().unwrap_or(1);
             let mut last = None;

@@ -402,6 +402,39 @@ pub fn verify_wpt_cases(k: &Keys) -> Vec<Case> {
         bad("txn-token-twice", "§3.1: repeated context-token fields are not supported",
             input(req(&[("Workload-Identity-Token", SPEC_WIT), ("Workload-Proof-Token", &mk(json!({"tth": tth}))), ("Txn-Token", txn), ("Txn-Token", txn)]), &cfg01, WPT_NOW), "credential-duplicated"),
     ]);
+    // §7.E8: ECDSA malleability. An ES256 WPT and the same WPT with s replaced by n - s (also a
+    // valid signature) share (sub, jti): the cache, keyed on the claims, refuses the second.
+    {
+        let es_claims = json!({"sub": "spiffe://example.org/ns/prod/sa/api", "iat": NOW, "exp": NOW + 3600, "jti": "wit-es", "cnf": {"jwk": cnf_jwk(&k.es256_other)}});
+        let es_wit = sign(json!({"typ": "wit+jwt"}), &es_claims, &k.es256);
+        let es_wpt = sign(
+            json!({"typ": "wpt+jwt"}),
+            &json!({"aud": "https://svc.example.org/a2a", "exp": NOW + 60, "jti": "malleable-1",
+            "wth": b64::encode(&sha256(es_wit.as_bytes()))}),
+            &k.es256_other,
+        );
+        let twin = high_s_twin(&es_wpt);
+        assert_ne!(twin, es_wpt);
+        let es_cfg = json!({"wire": "wpt-01", "authorities": ["https://svc.example.org"]});
+        let es_req = |wpt: &str| {
+            request(
+                "POST",
+                "/a2a",
+                &[
+                    ("Workload-Identity-Token", &es_wit),
+                    ("Workload-Proof-Token", wpt),
+                ],
+            )
+        };
+        let es_input = |wpt: &str| json!({"request": es_req(wpt), "trust_store": trust_store(k), "config": to_compact(&es_cfg), "now": NOW + 10});
+        cases.push(ok("verify-wpt/es256-high-s-twin-alone", "ECDSA: the (r, n - s) twin is itself a valid signature (so caches must not key on signature bytes)",
+            es_input(&twin), json!({"subject": "spiffe://example.org/ns/prod/sa/api", "trust_domain": "example.org", "audience": "https://svc.example.org/a2a",
+                "jti": "malleable-1", "expires_at": NOW + 60, "proof_alg": "ES256", "cnf_thumbprint": thumb(&k.es256_other), "bound": []})));
+        let mut replayed = es_input(&twin);
+        replayed["before"] = json!([es_req(&es_wpt)]);
+        cases.push(bad("es256-high-s-twin-replayed", "§7.E8: the malleated twin after the original is a replay (cache keyed on (sub, jti), not token bytes)",
+            replayed, "replayed"));
+    }
     // Step 11: the same request twice through one replay cache.
     let mut replay = input(spec_req(&[]), &cfg01, WPT_NOW);
     replay["repeat"] = json!(2);
@@ -1332,4 +1365,22 @@ impl PipeErr for Case {
     fn pipe_err(self, code: &str) -> Case {
         err(&self.id, &self.title, self.input, code)
     }
+}
+
+/// The same ES256 JWS with `s` replaced by `n - s` (P-256 group order `n`).
+fn high_s_twin(token: &str) -> String {
+    const N: [u8; 32] = [
+        0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63,
+        0x25, 0x51,
+    ];
+    let mut sig = b64::decode(segment(token, 2)).unwrap();
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let d = i16::from(N[i]) - i16::from(sig[32 + i]) - borrow;
+        borrow = i16::from(d < 0);
+        sig[32 + i] = d.rem_euclid(256) as u8;
+    }
+    assert_eq!(borrow, 0);
+    replace_segment(token, 2, &b64::encode(&sig))
 }

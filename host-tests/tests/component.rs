@@ -290,6 +290,19 @@ fn proof_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outc
         "proof.verify-wpt" => {
             let request = http_request(&input["request"]);
             let c = cache(store);
+            for earlier in input["before"].as_array().into_iter().flatten() {
+                let r = proof
+                    .call_verify_wpt(
+                        &mut *store,
+                        &http_request(earlier),
+                        &s("trust_store"),
+                        &s("config"),
+                        now(),
+                        Some(c),
+                    )
+                    .unwrap();
+                assert!(r.is_ok(), "a `before` request verifies");
+            }
             let mut last = None;
             for _ in 0..input["repeat"].as_u64().unwrap_or(1) {
                 last = Some(

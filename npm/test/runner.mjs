@@ -137,6 +137,9 @@ function run(lib, op, input) {
       return outcome(lib, () => {
         const cache = new lib.ReplayCache(16);
         try {
+          for (const earlier of input.before ?? []) {
+            lib.verifyWpt(earlier, input.trust_store, input.config, { now: input.now, replayCache: cache });
+          }
           let v;
           for (let i = 0; i < (input.repeat ?? 1); i++) {
             v = lib.verifyWpt(input.request, input.trust_store, input.config, { now: input.now, replayCache: cache });

@@ -221,6 +221,9 @@ def _proof(op: str, i: dict[str, Any]) -> dict[str, Any]:
         def vwpt() -> dict[str, Any]:
             cache = a2a_auth.ReplayCache(16)
             r = i["request"]
+            for e in i.get("before", []):
+                a2a_auth.verify_wpt(e["method"], e["target"], [tuple(h) for h in e["headers"]], i["trust_store"], i["config"],
+                                    now=i["now"], replay_cache=cache)
             v = None
             for _ in range(i.get("repeat", 1)):
                 v = a2a_auth.verify_wpt(r["method"], r["target"], [tuple(h) for h in r["headers"]], i["trust_store"], i["config"],
