@@ -27,6 +27,9 @@ pub enum Error {
     /// A proof does not bind the credential it came with: `wth` (the WIT), `ath`, `tth`, `oth`
     /// (the tokens in the request), or a DPoP key that is not the access token's `cnf.jkt`.
     BindingMismatch(&'static str),
+    /// A component a verifier's policy requires is not covered by the HTTP signature (for
+    /// example `@method`, or `content-digest` for a message with a body).
+    ComponentNotCovered,
     /// A certificate breaks an X.509-SVID rule (URI SAN count, leaf is a CA, key usage,
     /// unsupported critical extension, name constraints).
     CertificateRejected(&'static str),
@@ -46,6 +49,9 @@ pub enum Error {
     CredentialDuplicated(&'static str),
     /// A required credential is absent from the request (no WIT, no WPT, no DPoP proof).
     CredentialMissing(&'static str),
+    /// A `Content-Digest` does not match the body received, carries no sha-256/sha-512
+    /// member, or is malformed.
+    DigestMismatch(&'static str),
     /// A JSON object has the same member name twice (rejected, never "last wins").
     DuplicateJsonMember,
     /// An argument supplied by the caller (not by the peer) is unusable, for example a key seed
@@ -54,6 +60,9 @@ pub enum Error {
     /// A SPIFFE trust bundle or bundle map breaks a rule that invalidates it as a whole (for
     /// example a `jwt-svid` key without `kid`). Names the rule.
     InvalidBundle(&'static str),
+    /// An HTTP signature component cannot be computed from the message: an absent field, an
+    /// unknown derived component, or a bad or inapplicable component parameter.
+    InvalidComponent(&'static str),
     /// A SPIFFE ID or WIMSE identifier (or a pattern over them) is not in canonical form.
     /// Names the rule that failed. Non-canonical identifiers are rejected, never repaired.
     InvalidIdentifier(&'static str),
@@ -77,6 +86,9 @@ pub enum Error {
     MalformedBase64,
     /// Not a DER X.509 certificate, or PEM text that is not a sequence of `CERTIFICATE` blocks.
     MalformedCertificate,
+    /// `Signature` / `Signature-Input` are not the RFC 9421 dictionaries, repeat a label, or
+    /// several signatures match the verifier's selection.
+    MalformedHttpSignature,
     /// Bytes that must be a JSON object are not: invalid JSON, invalid UTF-8, a lone surrogate,
     /// or a value that is not an object.
     MalformedJson,
@@ -190,12 +202,15 @@ impl Error {
         "claim-invalid",
         "claim-mismatch",
         "claim-missing",
+        "component-not-covered",
         "credential-duplicated",
         "credential-missing",
         "crit-unsupported",
+        "digest-mismatch",
         "duplicate-json-member",
         "invalid-argument",
         "invalid-bundle",
+        "invalid-component",
         "invalid-identifier",
         "invalid-key",
         "invalid-signature",
@@ -205,6 +220,7 @@ impl Error {
         "limit-exceeded",
         "malformed-base64",
         "malformed-certificate",
+        "malformed-http-signature",
         "malformed-json",
         "malformed-token",
         "replayed",
@@ -228,12 +244,15 @@ impl Error {
             Self::ClaimInvalid(_) => "claim-invalid",
             Self::ClaimMismatch(_) => "claim-mismatch",
             Self::ClaimMissing(_) => "claim-missing",
+            Self::ComponentNotCovered => "component-not-covered",
             Self::CredentialDuplicated(_) => "credential-duplicated",
             Self::CredentialMissing(_) => "credential-missing",
             Self::CritUnsupported => "crit-unsupported",
+            Self::DigestMismatch(_) => "digest-mismatch",
             Self::DuplicateJsonMember => "duplicate-json-member",
             Self::InvalidArgument(_) => "invalid-argument",
             Self::InvalidBundle(_) => "invalid-bundle",
+            Self::InvalidComponent(_) => "invalid-component",
             Self::InvalidIdentifier(_) => "invalid-identifier",
             Self::InvalidKey(_) => "invalid-key",
             Self::InvalidSignature => "invalid-signature",
@@ -243,6 +262,7 @@ impl Error {
             Self::LimitExceeded(_) => "limit-exceeded",
             Self::MalformedBase64 => "malformed-base64",
             Self::MalformedCertificate => "malformed-certificate",
+            Self::MalformedHttpSignature => "malformed-http-signature",
             Self::MalformedJson => "malformed-json",
             Self::MalformedToken => "malformed-token",
             Self::Replayed => "replayed",
@@ -268,12 +288,17 @@ impl fmt::Display for Error {
             Self::ClaimInvalid(c) => write!(f, "claim `{c}` has an invalid value"),
             Self::ClaimMismatch(c) => write!(f, "claim `{c}` does not match the expected value"),
             Self::ClaimMissing(c) => write!(f, "required claim `{c}` is missing"),
+            Self::ComponentNotCovered => {
+                f.write_str("a component the policy requires is not covered by the signature")
+            }
             Self::CredentialDuplicated(what) => write!(f, "more than one {what} in the request"),
             Self::CredentialMissing(what) => write!(f, "no {what} in the request"),
             Self::CritUnsupported => f.write_str("crit names an unsupported extension"),
+            Self::DigestMismatch(why) => write!(f, "content digest rejected: {why}"),
             Self::DuplicateJsonMember => f.write_str("json object has a duplicate member"),
             Self::InvalidArgument(a) => write!(f, "invalid argument `{a}`"),
             Self::InvalidBundle(why) => write!(f, "invalid trust bundle: {why}"),
+            Self::InvalidComponent(why) => write!(f, "signature component unavailable: {why}"),
             Self::InvalidIdentifier(why) => write!(f, "invalid identifier: {why}"),
             Self::InvalidKey(p) => write!(f, "invalid key: {}", p.describe()),
             Self::InvalidSignature => f.write_str("signature is invalid"),
@@ -283,6 +308,7 @@ impl fmt::Display for Error {
             Self::LimitExceeded(l) => write!(f, "limit `{}` exceeded", l.name()),
             Self::MalformedBase64 => f.write_str("malformed base64url"),
             Self::MalformedCertificate => f.write_str("malformed certificate"),
+            Self::MalformedHttpSignature => f.write_str("malformed http signature fields"),
             Self::MalformedJson => f.write_str("malformed json"),
             Self::MalformedToken => f.write_str("not a compact jws"),
             Self::Replayed => f.write_str("proof already used (jti replay)"),
@@ -313,12 +339,15 @@ mod tests {
             Error::ClaimInvalid("exp"),
             Error::ClaimMismatch("aud"),
             Error::ClaimMissing("iss"),
+            Error::ComponentNotCovered,
             Error::CredentialDuplicated("dpop proof"),
             Error::CredentialMissing("wit"),
             Error::CritUnsupported,
+            Error::DigestMismatch("sha-256"),
             Error::DuplicateJsonMember,
             Error::InvalidArgument("seed"),
             Error::InvalidBundle("keys"),
+            Error::InvalidComponent("@path"),
             Error::InvalidIdentifier("scheme"),
             Error::InvalidKey(KeyProblem::BadPoint),
             Error::InvalidSignature,
@@ -328,6 +357,7 @@ mod tests {
             Error::LimitExceeded(Limit::TokenBytes),
             Error::MalformedBase64,
             Error::MalformedCertificate,
+            Error::MalformedHttpSignature,
             Error::MalformedJson,
             Error::MalformedToken,
             Error::Replayed,

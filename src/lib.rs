@@ -63,6 +63,7 @@ pub mod crypto;
 pub mod encoding;
 pub mod error;
 pub mod ffi;
+pub mod httpsig;
 pub mod identity;
 pub mod jose;
 pub mod limits;

@@ -236,6 +236,7 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
             }))
         }
         op if op.starts_with("proof.") => proof_op(op, input),
+        op if op.starts_with("httpsig.") => httpsig_op(op, input),
         other => panic!("unknown op `{other}`: the core runner must learn it"),
     }
 }
@@ -413,6 +414,138 @@ fn proof_op(op: &str, input: &Value) -> Result<Value, Error> {
             }
             Ok(json!({ "results": results }))
         }
+        other => panic!("unknown op `{other}`: the core runner must learn it"),
+    }
+}
+
+fn body_of(input: &Value) -> Option<Vec<u8>> {
+    input["body"].as_str().map(|b| b.as_bytes().to_vec())
+}
+
+fn verified_sig_json(v: &a2a_auth::ffi::VerifiedHttpSignature) -> Value {
+    json!({
+        "label": v.label, "components": v.components, "keyid": v.keyid, "tag": v.tag, "nonce": v.nonce,
+        "created": v.created, "expires": v.expires, "digest_checked": v.digest_checked,
+    })
+}
+
+fn wimse_json(v: &a2a_auth::ffi::VerifiedWimseInfo) -> Value {
+    let s = &v.signature;
+    json!({
+        "subject": v.subject, "trust_domain": v.trust_domain, "label": s.label, "components": s.components,
+        "nonce": s.nonce, "created": s.created, "expires": s.expires, "digest_checked": s.digest_checked,
+        "sign_response": v.sign_response,
+    })
+}
+
+fn httpsig_op(op: &str, input: &Value) -> Result<Value, Error> {
+    use a2a_auth::ffi;
+    let now = || input["now"].as_u64().expect("needs now");
+    let key = || KeyPair::from_jwk(&input["key"].to_string(), None, &L);
+    let strings = |name: &str| -> Vec<String> {
+        input[name]
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let body = body_of(input);
+    match op {
+        "httpsig.signature-base" => Ok(json!({
+            "base": ffi::http_signature_base(str_field(input, "message"), str_field(input, "signature_input"))?
+        })),
+        "httpsig.verify" => {
+            let mut cache = a2a_auth::proof::ReplayCache::new(16, &[1; 32])?;
+            let mut last = None;
+            for _ in 0..input["repeat"].as_u64().unwrap_or(1) {
+                last = Some(ffi::http_verify(
+                    str_field(input, "message"),
+                    body.as_deref(),
+                    str_field(input, "policy"),
+                    str_field(input, "keys"),
+                    now(),
+                    Some(&mut cache),
+                )?);
+            }
+            Ok(verified_sig_json(&last.expect("repeat >= 1")))
+        }
+        "httpsig.sign" => {
+            let s = ffi::http_sign(
+                str_field(input, "message"),
+                str_field(input, "label"),
+                &strings("components"),
+                str_field(input, "params"),
+                &key()?,
+            )?;
+            Ok(
+                json!({ "signature_input": s.signature_input, "signature": s.signature, "base": s.base }),
+            )
+        }
+        "httpsig.content-digest" => Ok(json!({
+            "value": ffi::http_content_digest(body.as_deref().unwrap_or_default(), &strings("algorithms"))?
+        })),
+        "httpsig.verify-content-digest" => {
+            ffi::http_verify_content_digest(
+                str_field(input, "field"),
+                body.as_deref().unwrap_or_default(),
+            )?;
+            Ok(json!({}))
+        }
+        "httpsig.sign-wimse-request" => {
+            let s = ffi::wimse_sign_request(
+                str_field(input, "message"),
+                body.as_deref(),
+                &key()?,
+                str_field(input, "audience"),
+                now(),
+                input["lifetime"].as_u64().expect("lifetime"),
+                str_field(input, "nonce"),
+                str_field(input, "version"),
+                input["sign_response"].as_bool().expect("sign_response"),
+            )?;
+            Ok(
+                json!({ "content_digest": s.content_digest, "signature_input": s.signature_input, "signature": s.signature }),
+            )
+        }
+        "httpsig.sign-wimse-response" => {
+            let s = ffi::wimse_sign_response(
+                str_field(input, "message"),
+                body.as_deref(),
+                str_field(input, "request_nonce"),
+                &key()?,
+                now(),
+                input["lifetime"].as_u64().expect("lifetime"),
+                str_field(input, "nonce"),
+                str_field(input, "version"),
+            )?;
+            Ok(
+                json!({ "content_digest": s.content_digest, "signature_input": s.signature_input, "signature": s.signature }),
+            )
+        }
+        "httpsig.verify-wimse-request" => {
+            let mut cache = a2a_auth::proof::ReplayCache::new(16, &[1; 32])?;
+            let mut last = None;
+            for _ in 0..input["repeat"].as_u64().unwrap_or(1) {
+                last = Some(ffi::wimse_verify_request(
+                    str_field(input, "message"),
+                    body.as_deref(),
+                    str_field(input, "trust_store"),
+                    str_field(input, "config"),
+                    now(),
+                    Some(&mut cache),
+                )?);
+            }
+            Ok(wimse_json(&last.expect("repeat >= 1")))
+        }
+        "httpsig.verify-wimse-response" => Ok(wimse_json(&ffi::wimse_verify_response(
+            str_field(input, "message"),
+            body.as_deref(),
+            str_field(input, "request_nonce"),
+            str_field(input, "trust_store"),
+            str_field(input, "config"),
+            now(),
+        )?)),
         other => panic!("unknown op `{other}`: the core runner must learn it"),
     }
 }

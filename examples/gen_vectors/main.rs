@@ -28,6 +28,7 @@ use a2a_auth::encoding::base64url as b64;
 use a2a_auth::encoding::json::to_compact;
 use serde_json::{Map, Value, json};
 
+mod httpsig;
 mod proof;
 mod x509;
 
@@ -192,6 +193,11 @@ fn err(id: &str, title: &str, input: Value, code: &str) -> Case {
     }
 }
 
+/// Splits cases into those whose id starts with `prefix` and the rest.
+fn split(cases: Vec<Case>, prefix: &str) -> (Vec<Case>, Vec<Case>) {
+    cases.into_iter().partition(|c| c.id.starts_with(prefix))
+}
+
 fn write(dir: &Path, module: &str, op: &str, cases: &[Case]) {
     let mut ids = std::collections::BTreeSet::new();
     let mut text = format!("{{\n  \"op\": \"{module}.{op}\",\n  \"cases\": [\n");
@@ -289,6 +295,29 @@ fn main() {
         &proof::normalize_cases(),
     );
     write(&dir, "proof", "replay-cache", &proof::replay_cases());
+    write(
+        &dir,
+        "httpsig",
+        "signature-base",
+        &httpsig::signature_base_cases(),
+    );
+    write(&dir, "httpsig", "verify", &httpsig::verify_cases());
+    write(&dir, "httpsig", "sign", &httpsig::sign_cases());
+    let (digest, verify_digest) = split(httpsig::digest_cases(), "content-digest/");
+    write(&dir, "httpsig", "content-digest", &digest);
+    write(&dir, "httpsig", "verify-content-digest", &verify_digest);
+    let mut wimse = httpsig::wimse_cases(&k);
+    for op in [
+        "sign-wimse-request",
+        "verify-wimse-request",
+        "sign-wimse-response",
+        "verify-wimse-response",
+    ] {
+        let (mine, rest) = split(wimse, &format!("{op}/"));
+        write(&dir, "httpsig", op, &mine);
+        wimse = rest;
+    }
+    assert!(wimse.is_empty());
 }
 
 const SPEC_WIT: &str = "eyJhbGciOiJFUzI1NiIsImtpZCI6Ikp1bmUgNSIsInR5cCI6IndpdCtqd3QifQ.eyJjbmYiOnsiandrIjp7ImFsZyI6IkVkRFNBIiwiY3J2IjoiRWQyNTUxOSIsImt0eSI6Ik9LUCIsIngiOiIxQ1hYdmZsTl9MVlZzSXNZWHNVdkIwM0ptbEdXZUNIcVFWdW91Q0Y5MmJnIn19LCJleHAiOjE3NDU1MTI1MTAsImlhdCI6MTc0NTUwODkxMCwianRpIjoieC1fMUNUTDJjY2EzQ1NFNGN3Yl9sIiwic3ViIjoid2ltc2U6Ly9leGFtcGxlLmNvbS9zcGVjaWZpYy13b3JrbG9hZCJ9.6KraSQUxWdl9dxFQ3Fj6dPY0Vi88OkwFwZpAIOhLeq6AbXAnLLQgOp8U9UDGcBuYF3KiNv6oKQD1ZWAzrMZOJw";

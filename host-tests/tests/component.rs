@@ -7,6 +7,7 @@
 )]
 
 use a2a_auth_conformance::{Outcome, hex};
+use a2a_auth_host_tests::exports::a2a::auth::httpsig::{VerifiedSignature, VerifiedWimse};
 use a2a_auth_host_tests::exports::a2a::auth::jose::JwtRules;
 use a2a_auth_host_tests::exports::a2a::auth::proof::{Challenge, HttpRequest};
 use a2a_auth_host_tests::exports::a2a::auth::types::Error as WitError;
@@ -202,6 +203,7 @@ fn run(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
             }))
         }
         op if op.starts_with("proof.") => proof_op(store, auth, op, input),
+        op if op.starts_with("httpsig.") => httpsig_op(store, auth, op, input),
         other => Err(format!("unknown-op: the component runner does not know `{other}`")),
     }
 }
@@ -417,6 +419,176 @@ fn proof_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outc
             c.resource_drop(&mut *store).unwrap();
             Ok(json!({ "results": results }))
         }
+        other => Err(format!(
+            "unknown-op: the component runner does not know `{other}`"
+        )),
+    }
+}
+
+fn sig_json(v: &VerifiedSignature) -> Value {
+    json!({"label": v.label, "components": v.components, "keyid": v.keyid, "tag": v.tag, "nonce": v.nonce,
+        "created": v.created, "expires": v.expires, "digest_checked": v.digest_checked})
+}
+
+fn wimse_json(v: &VerifiedWimse) -> Value {
+    let s = &v.signature;
+    json!({"subject": v.subject, "trust_domain": v.trust_domain, "label": s.label, "components": s.components, "nonce": s.nonce,
+        "created": s.created, "expires": s.expires, "digest_checked": s.digest_checked, "sign_response": v.sign_response})
+}
+
+fn httpsig_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
+    let keys = auth.a2a_auth_keys();
+    let hs = auth.a2a_auth_httpsig();
+    let proof = auth.a2a_auth_proof();
+    let s = |name: &str| {
+        input[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("input lacks `{name}`"))
+            .to_owned()
+    };
+    let now = || input["now"].as_u64().expect("needs now");
+    let body: Option<Vec<u8>> = input["body"].as_str().map(|b| b.as_bytes().to_vec());
+    let key = |store: &mut Store<()>| match keys
+        .key_pair()
+        .call_from_jwk(&mut *store, &input["key"].to_string(), None)
+        .unwrap()
+    {
+        Ok(p) => Ok(p),
+        Err(e) => Err(code(e.code)),
+    };
+    match op {
+        "httpsig.signature-base" => wit(hs
+            .call_signature_base(&mut *store, &s("message"), &s("signature_input"))
+            .unwrap()
+            .map(|b| json!({ "base": b }))),
+        "httpsig.verify" => {
+            let c = proof
+                .replay_cache()
+                .call_create(&mut *store, 16, &[1; 32])
+                .unwrap()
+                .unwrap();
+            let mut last = None;
+            for _ in 0..input["repeat"].as_u64().unwrap_or(1) {
+                last = Some(
+                    hs.call_verify(
+                        &mut *store,
+                        &s("message"),
+                        body.as_deref(),
+                        &s("policy"),
+                        &s("keys"),
+                        now(),
+                        Some(c),
+                    )
+                    .unwrap(),
+                );
+            }
+            c.resource_drop(&mut *store).unwrap();
+            wit(last.unwrap().map(|v| sig_json(&v)))
+        }
+        "httpsig.sign" => {
+            let pair = key(store)?;
+            let r = hs
+                .call_sign(
+                    &mut *store,
+                    &s("message"),
+                    &s("label"),
+                    &strings(&input["components"]),
+                    &s("params"),
+                    pair,
+                )
+                .unwrap();
+            pair.resource_drop(&mut *store).unwrap();
+            wit(r.map(|v| json!({"signature_input": v.signature_input, "signature": v.signature, "base": v.base})))
+        }
+        "httpsig.content-digest" => wit(hs
+            .call_content_digest(
+                &mut *store,
+                body.as_deref().unwrap_or_default(),
+                &strings(&input["algorithms"]),
+            )
+            .unwrap()
+            .map(|v| json!({ "value": v }))),
+        "httpsig.verify-content-digest" => wit(hs
+            .call_verify_content_digest(
+                &mut *store,
+                &s("field"),
+                body.as_deref().unwrap_or_default(),
+            )
+            .unwrap()
+            .map(|()| json!({}))),
+        "httpsig.sign-wimse-request" => {
+            let pair = key(store)?;
+            let r = hs
+                .call_sign_wimse_request(
+                    &mut *store,
+                    &s("message"),
+                    body.as_deref(),
+                    pair,
+                    &s("audience"),
+                    now(),
+                    input["lifetime"].as_u64().unwrap(),
+                    &s("nonce"),
+                    &s("version"),
+                    input["sign_response"].as_bool().unwrap(),
+                )
+                .unwrap();
+            pair.resource_drop(&mut *store).unwrap();
+            wit(r.map(|v| json!({"content_digest": v.content_digest, "signature_input": v.signature_input, "signature": v.signature})))
+        }
+        "httpsig.sign-wimse-response" => {
+            let pair = key(store)?;
+            let r = hs
+                .call_sign_wimse_response(
+                    &mut *store,
+                    &s("message"),
+                    body.as_deref(),
+                    &s("request_nonce"),
+                    pair,
+                    now(),
+                    input["lifetime"].as_u64().unwrap(),
+                    &s("nonce"),
+                    &s("version"),
+                )
+                .unwrap();
+            pair.resource_drop(&mut *store).unwrap();
+            wit(r.map(|v| json!({"content_digest": v.content_digest, "signature_input": v.signature_input, "signature": v.signature})))
+        }
+        "httpsig.verify-wimse-request" => {
+            let c = proof
+                .replay_cache()
+                .call_create(&mut *store, 16, &[1; 32])
+                .unwrap()
+                .unwrap();
+            let mut last = None;
+            for _ in 0..input["repeat"].as_u64().unwrap_or(1) {
+                last = Some(
+                    hs.call_verify_wimse_request(
+                        &mut *store,
+                        &s("message"),
+                        body.as_deref(),
+                        &s("trust_store"),
+                        &s("config"),
+                        now(),
+                        Some(c),
+                    )
+                    .unwrap(),
+                );
+            }
+            c.resource_drop(&mut *store).unwrap();
+            wit(last.unwrap().map(|v| wimse_json(&v)))
+        }
+        "httpsig.verify-wimse-response" => wit(hs
+            .call_verify_wimse_response(
+                &mut *store,
+                &s("message"),
+                body.as_deref(),
+                &s("request_nonce"),
+                &s("trust_store"),
+                &s("config"),
+                now(),
+            )
+            .unwrap()
+            .map(|v| wimse_json(&v))),
         other => Err(format!(
             "unknown-op: the component runner does not know `{other}`"
         )),

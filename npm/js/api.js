@@ -461,3 +461,116 @@ export function dpopChallenge(errorOrCode, config, { now, description } = {}) {
 export function normalizeHttpUri(uri) {
   return call(() => raw.normalizeHttpUri(uri));
 }
+
+// ---- HTTP Message Signatures (RFC 9421), Content-Digest (RFC 9530), WIMSE profile ----------
+
+/**
+ * A message for signing/verifying: a request { method, targetUri, headers, trailers? } or a
+ * response { status, headers, trailers?, request? } (request for ;req components). Headers as
+ * in verifyWpt (pairs keep repeats).
+ */
+function messageText(m) {
+  const out = { headers: headerPairs(m.headers ?? []) };
+  if (m.trailers) out.trailers = headerPairs(m.trailers);
+  if (m.status !== undefined && m.status !== null) {
+    out.status = m.status;
+    if (m.request) out.request = JSON.parse(messageText(m.request));
+  } else {
+    out.method = m.method;
+    out.target_uri = m.targetUri ?? m.target_uri;
+  }
+  return JSON.stringify(out);
+}
+
+const bodyBytes = (b) => (b === undefined || b === null ? undefined : asBytes(b));
+
+/**
+ * Signs a message: components in order (`@method`, `content-digest`, `"@query-param";name="x"`),
+ * params as an ordered array of [name, value] pairs (created/expires numbers, strings, true
+ * flags). Returns { signatureInput, signature, base }: add `Signature-Input: <signatureInput>`
+ * and `Signature: <signature>`.
+ */
+export function httpSign(message, { label = 'sig1', components, params = [], key }) {
+  if (!(key instanceof KeyPair)) throw new TypeError('key must be a KeyPair');
+  return JSON.parse(call(() => raw.httpSign(messageText(message), label, components, JSON.stringify(params), key._inner)));
+}
+
+/** The signature base of one Signature-Input member for a message (for debugging). */
+export function httpSignatureBase(message, signatureInput) {
+  return call(() => raw.httpSignatureBase(messageText(message), signatureInput));
+}
+
+function policyText(p = {}) {
+  return snake(p, { requiredComponents: 'required_components', requiredParams: 'required_params',
+    forbiddenParams: 'forbidden_params', maxAge: 'max_age', requireDigestForBody: 'require_digest_for_body', fieldTypes: 'field_types' });
+}
+
+/**
+ * Verifies one signature of a message. Options: body (bytes or string, exactly as received),
+ * policy ({ label, tag, requiredComponents, requiredParams, forbiddenParams, maxAge, leeway,
+ * algorithms, requireDigestForBody, fieldTypes }), keys ([{ keyid, alg, jwk }]; the algorithm
+ * is configuration), now, replayCache. A covered content-digest is always checked against the
+ * body. Returns { label, components, keyid, tag, nonce, created, expires, digestChecked }.
+ */
+export function httpVerify(message, { body, policy, keys, now, replayCache } = {}) {
+  const cache = replayCache ?? new ReplayCache(1);
+  try {
+    return JSON.parse(call(() => raw.httpVerify(messageText(message), bodyBytes(body), policyText(policy), asText(keys ?? []),
+      now ?? nowSeconds(), cache._inner)));
+  } finally {
+    if (!replayCache) cache.free();
+  }
+}
+
+/** The Content-Digest value for a body (algorithms: 'sha-256', 'sha-512'). */
+export function contentDigest(body, algorithms = ['sha-256']) {
+  return call(() => raw.contentDigest(asBytes(body), algorithms));
+}
+
+/** Checks a Content-Digest value against the body received; throws digest-mismatch. */
+export function verifyContentDigest(field, body) {
+  call(() => raw.verifyContentDigest(field, asBytes(body)));
+}
+
+/**
+ * Signs a request in the WIMSE profile with the WIT's key; the request must carry its
+ * Workload-Identity-Token. Options: body, audience (wimse-aud), lifetime (default 60), nonce
+ * (default random), version ('draft-07' default or 'draft-06'), signResponse, now. Returns
+ * { contentDigest, signatureInput, signature } to add as headers.
+ */
+export function signWimseRequest(request, key, { body, audience, lifetime = 60, nonce, version = 'draft-07', signResponse = false, now } = {}) {
+  if (!(key instanceof KeyPair)) throw new TypeError('key must be a KeyPair');
+  return JSON.parse(call(() => raw.signWimseRequest(messageText(request), bodyBytes(body), key._inner, audience, now ?? nowSeconds(),
+    lifetime, nonce ?? randomJti(), version, signResponse)));
+}
+
+/** Signs a response (with its request) in the WIMSE profile, echoing the request's nonce. */
+export function signWimseResponse(response, key, { body, requestNonce, lifetime = 60, nonce, version = 'draft-07', now } = {}) {
+  if (!(key instanceof KeyPair)) throw new TypeError('key must be a KeyPair');
+  return JSON.parse(call(() => raw.signWimseResponse(messageText(response), bodyBytes(body), requestNonce, key._inner,
+    now ?? nowSeconds(), lifetime, nonce ?? randomJti(), version)));
+}
+
+const wimseConfigText = (c) => snake(c, { maxAge: 'max_age', maxLifetime: 'max_lifetime', maxWitLifetime: 'max_wit_lifetime', witProfile: 'wit_profile' });
+
+/**
+ * Verifies a WIMSE-signed request: its WIT first (against trustStore, a bundle map), then the
+ * profile and the signature. config: { audiences, maxAge, maxLifetime, leeway, maxWitLifetime,
+ * witProfile }. Options: body, now, replayCache. Returns { subject, trustDomain, signature,
+ * signResponse }.
+ */
+export function verifyWimseRequest(request, trustStore, config, { body, now, replayCache } = {}) {
+  const cache = replayCache ?? new ReplayCache(1);
+  try {
+    return JSON.parse(call(() => raw.verifyWimseRequest(messageText(request), bodyBytes(body), asText(trustStore),
+      wimseConfigText(config), now ?? nowSeconds(), cache._inner)));
+  } finally {
+    if (!replayCache) cache.free();
+  }
+}
+
+/** Verifies a WIMSE-signed response (with its request) against the responder's WIT and our nonce. */
+export function verifyWimseResponse(response, trustStore, config, { body, requestNonce, now } = {}) {
+  return JSON.parse(call(() => raw.verifyWimseResponse(messageText(response), bodyBytes(body), requestNonce, asText(trustStore),
+    wimseConfigText(config), now ?? nowSeconds())));
+}

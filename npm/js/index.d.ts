@@ -3,9 +3,9 @@
 /** Every stable error code (the same in Rust, WIT, JS and Python). */
 export type ErrorCode =
   | 'alg-not-allowed' | 'attestation-rejected' | 'binding-mismatch' | 'certificate-rejected' | 'claim-invalid' | 'claim-mismatch' | 'claim-missing'
-  | 'credential-duplicated' | 'credential-missing' | 'crit-unsupported' | 'duplicate-json-member' | 'invalid-argument' | 'invalid-bundle' | 'invalid-identifier' | 'invalid-key'
+  | 'component-not-covered' | 'credential-duplicated' | 'credential-missing' | 'crit-unsupported' | 'digest-mismatch' | 'duplicate-json-member' | 'invalid-argument' | 'invalid-bundle' | 'invalid-component' | 'invalid-identifier' | 'invalid-key'
   | 'invalid-signature' | 'jwe-unsupported' | 'key-mismatch' | 'key-not-found'
-  | 'limit-exceeded' | 'malformed-base64' | 'malformed-certificate' | 'malformed-json' | 'malformed-token' | 'replayed'
+  | 'limit-exceeded' | 'malformed-base64' | 'malformed-certificate' | 'malformed-http-signature' | 'malformed-json' | 'malformed-token' | 'replayed'
   | 'token-expired' | 'token-issued-in-future' | 'token-not-yet-valid' | 'token-too-old'
   | 'typ-mismatch' | 'unknown-trust-domain' | 'untrusted-chain' | 'use-dpop-nonce';
 
@@ -159,3 +159,39 @@ export function wptChallenge(errorOrCode: A2AAuthError | ErrorCode, wire: 'wpt-0
 export function dpopChallenge(errorOrCode: A2AAuthError | ErrorCode, config: DpopConfig | string,
   options?: { now?: number; description?: string }): Challenge;
 export function normalizeHttpUri(uri: string): string;
+
+// ---- HTTP Message Signatures ----
+
+/** A request or a response (with the request it answers, for ;req components). */
+export type HttpMessage =
+  | { method: string; targetUri: string; headers: HeaderInput; trailers?: HeaderInput }
+  | { status: number; headers: HeaderInput; trailers?: HeaderInput; request?: { method: string; targetUri: string; headers: HeaderInput } };
+export type HttpSigAlgorithm = 'rsa-pss-sha512' | 'rsa-v1_5-sha256' | 'hmac-sha256' | 'ecdsa-p256-sha256' | 'ecdsa-p384-sha384' | 'ed25519';
+export interface HttpVerifyPolicy {
+  label?: string; tag?: string; requiredComponents?: string[]; requiredParams?: string[]; forbiddenParams?: string[];
+  maxAge?: number; leeway?: number; algorithms?: HttpSigAlgorithm[]; requireDigestForBody?: boolean;
+  fieldTypes?: Record<string, 'item' | 'list' | 'dictionary'>;
+}
+export interface VerifiedHttpSignature {
+  label: string; components: string[]; keyid: string | null; tag: string | null; nonce: string | null;
+  created: number | null; expires: number | null; digestChecked: boolean;
+}
+export function httpSign(message: HttpMessage, options: { label?: string; components: string[];
+  params?: Array<[string, string | number | true]>; key: KeyPair }): { signatureInput: string; signature: string; base: string };
+export function httpSignatureBase(message: HttpMessage, signatureInput: string): string;
+export function httpVerify(message: HttpMessage, options: { body?: Uint8Array | string; policy?: HttpVerifyPolicy;
+  keys: Array<{ keyid?: string; alg: HttpSigAlgorithm; jwk: Jwk }>; now?: number; replayCache?: ReplayCache }): VerifiedHttpSignature;
+export function contentDigest(body: Uint8Array | string, algorithms?: Array<'sha-256' | 'sha-512'>): string;
+export function verifyContentDigest(field: string, body: Uint8Array | string): void;
+
+export interface WimseConfig { audiences: string[]; maxAge?: number; maxLifetime?: number; leeway?: number; maxWitLifetime?: number; witProfile?: 'wimse' | 'wit-svid' }
+export interface WimseSignature { contentDigest: string | null; signatureInput: string; signature: string }
+export interface VerifiedWimse { subject: string; trustDomain: string; signature: VerifiedHttpSignature; signResponse: boolean }
+export function signWimseRequest(request: HttpMessage, key: KeyPair, options: { body?: Uint8Array | string; audience: string;
+  lifetime?: number; nonce?: string; version?: 'draft-06' | 'draft-07'; signResponse?: boolean; now?: number }): WimseSignature;
+export function signWimseResponse(response: HttpMessage, key: KeyPair, options: { body?: Uint8Array | string; requestNonce: string;
+  lifetime?: number; nonce?: string; version?: 'draft-06' | 'draft-07'; now?: number }): WimseSignature;
+export function verifyWimseRequest(request: HttpMessage, trustStore: Record<string, unknown> | string, config: WimseConfig | string,
+  options?: { body?: Uint8Array | string; now?: number; replayCache?: ReplayCache }): VerifiedWimse;
+export function verifyWimseResponse(response: HttpMessage, trustStore: Record<string, unknown> | string, config: WimseConfig | string,
+  options: { body?: Uint8Array | string; requestNonce: string; now?: number }): VerifiedWimse;

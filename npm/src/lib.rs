@@ -599,3 +599,183 @@ pub fn dpop_challenge(
 pub fn normalize_http_uri(uri: &str) -> Result<String, JsValue> {
     ffi::normalize_http_uri(uri).map_err(err)
 }
+
+fn verified_signature_json(v: &ffi::VerifiedHttpSignature) -> serde_json::Value {
+    serde_json::json!({
+        "label": v.label, "components": v.components, "keyid": v.keyid, "tag": v.tag, "nonce": v.nonce,
+        "created": v.created, "expires": v.expires, "digestChecked": v.digest_checked,
+    })
+}
+
+fn wimse_json(v: &ffi::VerifiedWimseInfo) -> String {
+    serde_json::json!({
+        "subject": v.subject, "trustDomain": v.trust_domain, "signature": verified_signature_json(&v.signature),
+        "signResponse": v.sign_response,
+    })
+    .to_string()
+}
+
+fn wimse_signature_json(s: &ffi::WimseSignatureInfo) -> String {
+    serde_json::json!({"contentDigest": s.content_digest, "signatureInput": s.signature_input, "signature": s.signature})
+        .to_string()
+}
+
+/// Signs an HTTP message (JSON text); returns `{signatureInput, signature, base}` as JSON text.
+#[wasm_bindgen(js_name = httpSign)]
+pub fn http_sign(
+    message: &str,
+    label: &str,
+    components: Vec<String>,
+    params: &str,
+    key: &KeyPair,
+) -> Result<String, JsValue> {
+    let s = ffi::http_sign(message, label, &components, params, &key.0).map_err(err)?;
+    Ok(serde_json::json!({"signatureInput": s.signature_input, "signature": s.signature, "base": s.base}).to_string())
+}
+
+/// The signature base of one Signature-Input member.
+#[wasm_bindgen(js_name = httpSignatureBase)]
+pub fn http_signature_base(message: &str, signature_input: &str) -> Result<String, JsValue> {
+    ffi::http_signature_base(message, signature_input).map_err(err)
+}
+
+/// Verifies an HTTP signature; returns the result as JSON text.
+#[wasm_bindgen(js_name = httpVerify)]
+pub fn http_verify(
+    message: &str,
+    body: Option<Vec<u8>>,
+    policy: &str,
+    keys: &str,
+    now: f64,
+    cache: &mut ReplayCache,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    let v = ffi::http_verify(
+        message,
+        body.as_deref(),
+        policy,
+        keys,
+        now,
+        Some(&mut cache.0),
+    )
+    .map_err(err)?;
+    Ok(verified_signature_json(&v).to_string())
+}
+
+/// The Content-Digest value for `body`.
+#[wasm_bindgen(js_name = contentDigest)]
+pub fn content_digest(body: &[u8], algorithms: Vec<String>) -> Result<String, JsValue> {
+    ffi::http_content_digest(body, &algorithms).map_err(err)
+}
+
+/// Checks a Content-Digest value against `body`.
+#[wasm_bindgen(js_name = verifyContentDigest)]
+pub fn verify_content_digest(field: &str, body: &[u8]) -> Result<(), JsValue> {
+    ffi::http_verify_content_digest(field, body).map_err(err)
+}
+
+/// Signs a request in the WIMSE profile; returns JSON text.
+#[wasm_bindgen(js_name = signWimseRequest)]
+#[allow(clippy::too_many_arguments)]
+pub fn sign_wimse_request(
+    message: &str,
+    body: Option<Vec<u8>>,
+    key: &KeyPair,
+    audience: &str,
+    now: f64,
+    lifetime: f64,
+    nonce: &str,
+    version: &str,
+    sign_response: bool,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    let lifetime = whole_seconds(lifetime, "lifetime")?;
+    let s = ffi::wimse_sign_request(
+        message,
+        body.as_deref(),
+        &key.0,
+        audience,
+        now,
+        lifetime,
+        nonce,
+        version,
+        sign_response,
+    )
+    .map_err(err)?;
+    Ok(wimse_signature_json(&s))
+}
+
+/// Signs a response in the WIMSE profile; returns JSON text.
+#[wasm_bindgen(js_name = signWimseResponse)]
+#[allow(clippy::too_many_arguments)]
+pub fn sign_wimse_response(
+    message: &str,
+    body: Option<Vec<u8>>,
+    request_nonce: &str,
+    key: &KeyPair,
+    now: f64,
+    lifetime: f64,
+    nonce: &str,
+    version: &str,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    let lifetime = whole_seconds(lifetime, "lifetime")?;
+    let s = ffi::wimse_sign_response(
+        message,
+        body.as_deref(),
+        request_nonce,
+        &key.0,
+        now,
+        lifetime,
+        nonce,
+        version,
+    )
+    .map_err(err)?;
+    Ok(wimse_signature_json(&s))
+}
+
+/// Verifies a WIMSE-signed request; returns JSON text.
+#[wasm_bindgen(js_name = verifyWimseRequest)]
+pub fn verify_wimse_request(
+    message: &str,
+    body: Option<Vec<u8>>,
+    trust_store: &str,
+    config: &str,
+    now: f64,
+    cache: &mut ReplayCache,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    let v = ffi::wimse_verify_request(
+        message,
+        body.as_deref(),
+        trust_store,
+        config,
+        now,
+        Some(&mut cache.0),
+    )
+    .map_err(err)?;
+    Ok(wimse_json(&v))
+}
+
+/// Verifies a WIMSE-signed response; returns JSON text.
+#[wasm_bindgen(js_name = verifyWimseResponse)]
+pub fn verify_wimse_response(
+    message: &str,
+    body: Option<Vec<u8>>,
+    request_nonce: &str,
+    trust_store: &str,
+    config: &str,
+    now: f64,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    let v = ffi::wimse_verify_response(
+        message,
+        body.as_deref(),
+        request_nonce,
+        trust_store,
+        config,
+        now,
+    )
+    .map_err(err)?;
+    Ok(wimse_json(&v))
+}

@@ -570,3 +570,6 @@ mod tests {
 
 mod proof;
 pub use proof::*;
+
+mod httpsig;
+pub use httpsig::*;

@@ -13,6 +13,9 @@ mod bindings {
 }
 
 use a2a_auth::ffi;
+use bindings::exports::a2a::auth::httpsig::{
+    self, SignedMessage, VerifiedSignature, VerifiedWimse, WimseSignature,
+};
 use bindings::exports::a2a::auth::identity::{
     self, BundleInfo, IssuedWit, VerifiedJwtSvid, VerifiedWit, VerifiedX509Svid, WorkloadId,
 };
@@ -28,7 +31,7 @@ pub struct Component;
 
 /// The WIT `error-code` cases in the order of `a2a_auth::Error::ALL_CODES` (a test checks that
 /// each case's WIT name equals the core's code at the same position).
-const CODES: [ErrorCode; 33] = [
+const CODES: [ErrorCode; 37] = [
     ErrorCode::AlgNotAllowed,
     ErrorCode::AttestationRejected,
     ErrorCode::BindingMismatch,
@@ -36,12 +39,15 @@ const CODES: [ErrorCode; 33] = [
     ErrorCode::ClaimInvalid,
     ErrorCode::ClaimMismatch,
     ErrorCode::ClaimMissing,
+    ErrorCode::ComponentNotCovered,
     ErrorCode::CredentialDuplicated,
     ErrorCode::CredentialMissing,
     ErrorCode::CritUnsupported,
+    ErrorCode::DigestMismatch,
     ErrorCode::DuplicateJsonMember,
     ErrorCode::InvalidArgument,
     ErrorCode::InvalidBundle,
+    ErrorCode::InvalidComponent,
     ErrorCode::InvalidIdentifier,
     ErrorCode::InvalidKey,
     ErrorCode::InvalidSignature,
@@ -51,6 +57,7 @@ const CODES: [ErrorCode; 33] = [
     ErrorCode::LimitExceeded,
     ErrorCode::MalformedBase64,
     ErrorCode::MalformedCertificate,
+    ErrorCode::MalformedHttpSignature,
     ErrorCode::MalformedJson,
     ErrorCode::MalformedToken,
     ErrorCode::Replayed,
@@ -510,6 +517,186 @@ impl proof::Guest for Component {
 
     fn normalize_http_uri(uri: String) -> Result<String, WitError> {
         ffi::normalize_http_uri(&uri).map_err(error)
+    }
+}
+
+fn verified_signature(v: ffi::VerifiedHttpSignature) -> VerifiedSignature {
+    VerifiedSignature {
+        label: v.label,
+        components: v.components,
+        keyid: v.keyid,
+        tag: v.tag,
+        nonce: v.nonce,
+        created: v.created,
+        expires: v.expires,
+        digest_checked: v.digest_checked,
+    }
+}
+
+fn wimse_signature(s: ffi::WimseSignatureInfo) -> WimseSignature {
+    WimseSignature {
+        content_digest: s.content_digest,
+        signature_input: s.signature_input,
+        signature: s.signature,
+    }
+}
+
+fn verified_wimse(v: ffi::VerifiedWimseInfo) -> VerifiedWimse {
+    VerifiedWimse {
+        subject: v.subject,
+        trust_domain: v.trust_domain,
+        signature: verified_signature(v.signature),
+        sign_response: v.sign_response,
+    }
+}
+
+impl httpsig::Guest for Component {
+    fn sign(
+        message: String,
+        label: String,
+        components: Vec<String>,
+        params: String,
+        key: KeyPairBorrow<'_>,
+    ) -> Result<SignedMessage, WitError> {
+        let s = ffi::http_sign(
+            &message,
+            &label,
+            &components,
+            &params,
+            &key.get::<KeyPair>().0,
+        )
+        .map_err(error)?;
+        Ok(SignedMessage {
+            signature_input: s.signature_input,
+            signature: s.signature,
+            base: s.base,
+        })
+    }
+
+    fn signature_base(message: String, signature_input: String) -> Result<String, WitError> {
+        ffi::http_signature_base(&message, &signature_input).map_err(error)
+    }
+
+    fn verify(
+        message: String,
+        body: Option<Vec<u8>>,
+        policy: String,
+        keys: String,
+        now: u64,
+        replay: Option<ReplayCacheBorrow<'_>>,
+    ) -> Result<VerifiedSignature, WitError> {
+        let cache = replay.as_ref().map(|r| r.get::<ReplayCache>());
+        let mut guard = cache.map(|c| c.0.borrow_mut());
+        ffi::http_verify(
+            &message,
+            body.as_deref(),
+            &policy,
+            &keys,
+            now,
+            guard.as_deref_mut(),
+        )
+        .map(verified_signature)
+        .map_err(error)
+    }
+
+    fn content_digest(body: Vec<u8>, algorithms: Vec<String>) -> Result<String, WitError> {
+        ffi::http_content_digest(&body, &algorithms).map_err(error)
+    }
+
+    fn verify_content_digest(field: String, body: Vec<u8>) -> Result<(), WitError> {
+        ffi::http_verify_content_digest(&field, &body).map_err(error)
+    }
+
+    fn sign_wimse_request(
+        message: String,
+        body: Option<Vec<u8>>,
+        key: KeyPairBorrow<'_>,
+        audience: String,
+        now: u64,
+        lifetime: u64,
+        nonce: String,
+        version: String,
+        sign_response: bool,
+    ) -> Result<WimseSignature, WitError> {
+        ffi::wimse_sign_request(
+            &message,
+            body.as_deref(),
+            &key.get::<KeyPair>().0,
+            &audience,
+            now,
+            lifetime,
+            &nonce,
+            &version,
+            sign_response,
+        )
+        .map(wimse_signature)
+        .map_err(error)
+    }
+
+    fn sign_wimse_response(
+        message: String,
+        body: Option<Vec<u8>>,
+        request_nonce: String,
+        key: KeyPairBorrow<'_>,
+        now: u64,
+        lifetime: u64,
+        nonce: String,
+        version: String,
+    ) -> Result<WimseSignature, WitError> {
+        ffi::wimse_sign_response(
+            &message,
+            body.as_deref(),
+            &request_nonce,
+            &key.get::<KeyPair>().0,
+            now,
+            lifetime,
+            &nonce,
+            &version,
+        )
+        .map(wimse_signature)
+        .map_err(error)
+    }
+
+    fn verify_wimse_request(
+        message: String,
+        body: Option<Vec<u8>>,
+        trust_store: String,
+        config: String,
+        now: u64,
+        replay: Option<ReplayCacheBorrow<'_>>,
+    ) -> Result<VerifiedWimse, WitError> {
+        let cache = replay.as_ref().map(|r| r.get::<ReplayCache>());
+        let mut guard = cache.map(|c| c.0.borrow_mut());
+        ffi::wimse_verify_request(
+            &message,
+            body.as_deref(),
+            &trust_store,
+            &config,
+            now,
+            guard.as_deref_mut(),
+        )
+        .map(verified_wimse)
+        .map_err(error)
+    }
+
+    fn verify_wimse_response(
+        message: String,
+        body: Option<Vec<u8>>,
+        request_nonce: String,
+        trust_store: String,
+        config: String,
+        now: u64,
+    ) -> Result<VerifiedWimse, WitError> {
+        ffi::wimse_verify_response(
+            &message,
+            body.as_deref(),
+            &request_nonce,
+            &trust_store,
+            &config,
+            now,
+        )
+        .map(verified_wimse)
+        .map_err(error)
     }
 }
 

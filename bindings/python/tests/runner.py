@@ -104,6 +104,8 @@ def run(op: str, i: dict[str, Any]) -> dict[str, Any]:
         return _outcome(vx509)
     if op.startswith("proof."):
         return _proof(op, i)
+    if op.startswith("httpsig."):
+        return _httpsig(op, i)
     return {"error": f"unknown-op: the Python runner does not know {op}"}
 
 
@@ -273,4 +275,74 @@ def _proof(op: str, i: dict[str, Any]) -> dict[str, Any]:
                     results.append(e.code)
             return {"results": results}
         return _outcome(rc)
+    return {"error": f"unknown-op: the Python runner does not know {op}"}
+
+
+def _sig_out(v: Any) -> dict[str, Any]:
+    return {"label": v.label, "components": v.components, "keyid": v.keyid, "tag": v.tag, "nonce": v.nonce,
+            "created": v.created, "expires": v.expires, "digest_checked": v.digest_checked}
+
+
+def _wimse_out(v: Any) -> dict[str, Any]:
+    s = v.signature
+    return {"subject": v.subject, "trust_domain": v.trust_domain, "label": s.label, "components": s.components,
+            "nonce": s.nonce, "created": s.created, "expires": s.expires, "digest_checked": s.digest_checked,
+            "sign_response": v.sign_response}
+
+
+def _httpsig(op: str, i: dict[str, Any]) -> dict[str, Any]:
+    msg = json.loads(i["message"]) if "message" in i else None
+    if msg is not None:
+        msg["headers"] = [tuple(h) for h in msg.get("headers", [])]
+        if "request" in msg:
+            msg["request"]["headers"] = [tuple(h) for h in msg["request"].get("headers", [])]
+    body = i.get("body")
+    if op == "httpsig.signature-base":
+        return _outcome(lambda: {"base": a2a_auth.http_signature_base(msg, i["signature_input"])})
+    if op == "httpsig.verify":
+        def ver() -> dict[str, Any]:
+            cache = a2a_auth.ReplayCache(16)
+            v = None
+            for _ in range(i.get("repeat", 1)):
+                v = a2a_auth.http_verify(msg, keys=json.loads(i["keys"]), policy=json.loads(i["policy"]), body=body, now=i["now"],
+                                         replay_cache=cache)
+            return _sig_out(v)
+        return _outcome(ver)
+    if op == "httpsig.sign":
+        def sig() -> dict[str, Any]:
+            s = a2a_auth.http_sign(msg, components=i["components"], key=a2a_auth.KeyPair.from_jwk(i["key"]),
+                                   params=[tuple(p) for p in json.loads(i["params"])], label=i["label"])
+            return {"signature_input": s["signature_input"], "signature": s["signature"], "base": s["base"]}
+        return _outcome(sig)
+    if op == "httpsig.content-digest":
+        return _outcome(lambda: {"value": a2a_auth.content_digest(body or "", i["algorithms"])})
+    if op == "httpsig.verify-content-digest":
+        def vcd() -> dict[str, Any]:
+            a2a_auth.verify_content_digest(i["field"], body or "")
+            return {}
+        return _outcome(vcd)
+    if op == "httpsig.sign-wimse-request":
+        def swr() -> dict[str, Any]:
+            s = a2a_auth.sign_wimse_request(msg, a2a_auth.KeyPair.from_jwk(i["key"]), audience=i["audience"], body=body,
+                                            lifetime=i["lifetime"], nonce=i["nonce"], version=i["version"],
+                                            sign_response=i["sign_response"], now=i["now"])
+            return {"content_digest": s.content_digest, "signature_input": s.signature_input, "signature": s.signature}
+        return _outcome(swr)
+    if op == "httpsig.sign-wimse-response":
+        def sws() -> dict[str, Any]:
+            s = a2a_auth.sign_wimse_response(msg, a2a_auth.KeyPair.from_jwk(i["key"]), request_nonce=i["request_nonce"], body=body,
+                                             lifetime=i["lifetime"], nonce=i["nonce"], version=i["version"], now=i["now"])
+            return {"content_digest": s.content_digest, "signature_input": s.signature_input, "signature": s.signature}
+        return _outcome(sws)
+    if op == "httpsig.verify-wimse-request":
+        def vwr() -> dict[str, Any]:
+            cache = a2a_auth.ReplayCache(16)
+            v = None
+            for _ in range(i.get("repeat", 1)):
+                v = a2a_auth.verify_wimse_request(msg, i["trust_store"], i["config"], body=body, now=i["now"], replay_cache=cache)
+            return _wimse_out(v)
+        return _outcome(vwr)
+    if op == "httpsig.verify-wimse-response":
+        return _outcome(lambda: _wimse_out(a2a_auth.verify_wimse_response(
+            msg, i["trust_store"], i["config"], request_nonce=i["request_nonce"], body=body, now=i["now"])))
     return {"error": f"unknown-op: the Python runner does not know {op}"}

@@ -38,6 +38,18 @@ __all__ = [
     "VerifiedWit",
     "verify_jwt_svid",
     "Challenge",
+    "VerifiedHttpSignature",
+    "VerifiedWimse",
+    "WimseSignature",
+    "content_digest",
+    "http_sign",
+    "http_signature_base",
+    "http_verify",
+    "sign_wimse_request",
+    "sign_wimse_response",
+    "verify_content_digest",
+    "verify_wimse_request",
+    "verify_wimse_response",
     "ReplayCache",
     "VerifiedDpopProof",
     "VerifiedWpt",
@@ -610,3 +622,166 @@ def normalize_http_uri(uri: str) -> str:
     """RFC 3986 normalisation of an absolute http(s) URI without query and fragment."""
     result: str = _c.call("proof", "normalize-http-uri", uri)
     return result
+
+
+# ---- HTTP Message Signatures (RFC 9421), Content-Digest (RFC 9530), WIMSE profile ----------
+
+MessageLike = Mapping[str, Any]
+
+
+def _message(m: MessageLike) -> str:
+    """A request ``{"method", "target_uri", "headers", "trailers"}`` or a response ``{"status",
+    "headers", "trailers", "request"}``; headers as pairs (repeats kept) or a mapping."""
+    out: dict[str, Any] = {"headers": [list(p) for p in _pairs(m.get("headers", []))]}
+    if m.get("trailers"):
+        out["trailers"] = [list(p) for p in _pairs(m["trailers"])]
+    if m.get("status") is not None:
+        out["status"] = m["status"]
+        if m.get("request") is not None:
+            out["request"] = json.loads(_message(m["request"]))
+    else:
+        out["method"] = m["method"]
+        out["target_uri"] = m["target_uri"]
+    return json.dumps(out)
+
+
+def _body(body: Optional[BytesLike]) -> Optional[bytes]:
+    if body is None:
+        return None
+    return body.encode() if isinstance(body, str) else bytes(body)
+
+
+def http_sign(
+    message: MessageLike, *, components: list[str], key: KeyPair, params: Iterable[tuple[str, Any]] = (), label: str = "sig1",
+) -> dict[str, str]:
+    """Signs a message: ``components`` in order, ``params`` as ordered ``(name, value)`` pairs
+    (created/expires ints, strings, ``True`` flags). Returns ``signature_input``, ``signature``
+    and ``base``."""
+    s = _c.call("httpsig", "sign", _message(message), label, list(components), json.dumps([list(p) for p in params]), key._handle)
+    return {"signature_input": _c.field(s, "signature_input"), "signature": s.signature, "base": s.base}
+
+
+def http_signature_base(message: MessageLike, signature_input: str) -> str:
+    """The signature base of one Signature-Input member for ``message``."""
+    result: str = _c.call("httpsig", "signature-base", _message(message), signature_input)
+    return result
+
+
+@dataclass(frozen=True)
+class VerifiedHttpSignature:
+    """A verified HTTP message signature."""
+
+    label: str
+    components: list[str]
+    keyid: Optional[str]
+    tag: Optional[str]
+    nonce: Optional[str]
+    created: Optional[int]
+    expires: Optional[int]
+    digest_checked: bool
+
+
+def _verified_sig(v: Any) -> VerifiedHttpSignature:
+    return VerifiedHttpSignature(
+        v.label, list(v.components), v.keyid, v.tag, v.nonce, v.created, v.expires, _c.field(v, "digest_checked"),
+    )
+
+
+def http_verify(
+    message: MessageLike, *, keys: list[Mapping[str, Any]], policy: Optional[Mapping[str, Any]] = None,
+    body: Optional[BytesLike] = None, now: Optional[int] = None, replay_cache: Optional[ReplayCache] = None,
+) -> VerifiedHttpSignature:
+    """Verifies one signature of ``message`` chosen by ``policy`` with a key from ``keys``
+    (``[{"keyid", "alg", "jwk"}]``). A covered content-digest is always checked against ``body``."""
+    when = int(time.time()) if now is None else now
+    v = _c.call(
+        "httpsig", "verify", _message(message), _body(body), json.dumps(dict(policy or {})), json.dumps(list(keys)), when,
+        replay_cache._handle if replay_cache is not None else None,
+    )
+    return _verified_sig(v)
+
+
+def content_digest(body: BytesLike, algorithms: Iterable[str] = ("sha-256",)) -> str:
+    """The ``Content-Digest`` value for ``body``."""
+    result: str = _c.call("httpsig", "content-digest", _body(body), list(algorithms))
+    return result
+
+
+def verify_content_digest(field: str, body: BytesLike) -> None:
+    """Checks a ``Content-Digest`` value against ``body``; raises :class:`DigestMismatch`."""
+    _c.call("httpsig", "verify-content-digest", field, _body(body))
+
+
+@dataclass(frozen=True)
+class WimseSignature:
+    """Headers a WIMSE signer adds."""
+
+    content_digest: Optional[str]
+    signature_input: str
+    signature: str
+
+
+def _wimse_sig(s: Any) -> WimseSignature:
+    return WimseSignature(_c.field(s, "content_digest"), _c.field(s, "signature_input"), s.signature)
+
+
+def sign_wimse_request(
+    request: MessageLike, key: KeyPair, *, audience: str, body: Optional[BytesLike] = None, lifetime: int = 60,
+    nonce: Optional[str] = None, version: str = "draft-07", sign_response: bool = False, now: Optional[int] = None,
+) -> WimseSignature:
+    """Signs a request in the WIMSE profile with the WIT's key (the request carries its WIT)."""
+    when = int(time.time()) if now is None else now
+    return _wimse_sig(_c.call(
+        "httpsig", "sign-wimse-request", _message(request), _body(body), key._handle, audience, when, lifetime,
+        nonce if nonce is not None else _b64url(os.urandom(16)), version, sign_response,
+    ))
+
+
+def sign_wimse_response(
+    response: MessageLike, key: KeyPair, *, request_nonce: str, body: Optional[BytesLike] = None, lifetime: int = 60,
+    nonce: Optional[str] = None, version: str = "draft-07", now: Optional[int] = None,
+) -> WimseSignature:
+    """Signs a response (with its ``request``) in the WIMSE profile, echoing the request's nonce."""
+    when = int(time.time()) if now is None else now
+    return _wimse_sig(_c.call(
+        "httpsig", "sign-wimse-response", _message(response), _body(body), request_nonce, key._handle, when, lifetime,
+        nonce if nonce is not None else _b64url(os.urandom(16)), version,
+    ))
+
+
+@dataclass(frozen=True)
+class VerifiedWimse:
+    """A verified WIMSE-signed message: ``subject`` is the authenticated peer."""
+
+    subject: str
+    trust_domain: str
+    signature: VerifiedHttpSignature
+    sign_response: bool
+
+
+def _wimse(v: Any) -> VerifiedWimse:
+    return VerifiedWimse(v.subject, _c.field(v, "trust_domain"), _verified_sig(v.signature), _c.field(v, "sign_response"))
+
+
+def verify_wimse_request(
+    request: MessageLike, trust_store: JsonLike, config: JsonLike, *, body: Optional[BytesLike] = None,
+    now: Optional[int] = None, replay_cache: Optional[ReplayCache] = None,
+) -> VerifiedWimse:
+    """Verifies a WIMSE-signed request: its WIT first, then the profile and the signature."""
+    when = int(time.time()) if now is None else now
+    return _wimse(_c.call(
+        "httpsig", "verify-wimse-request", _message(request), _body(body), _text(trust_store), _text(config), when,
+        replay_cache._handle if replay_cache is not None else None,
+    ))
+
+
+def verify_wimse_response(
+    response: MessageLike, trust_store: JsonLike, config: JsonLike, *, request_nonce: str,
+    body: Optional[BytesLike] = None, now: Optional[int] = None,
+) -> VerifiedWimse:
+    """Verifies a WIMSE-signed response against the responder's WIT and our request's nonce."""
+    when = int(time.time()) if now is None else now
+    return _wimse(_c.call(
+        "httpsig", "verify-wimse-response", _message(response), _body(body), request_nonce, _text(trust_store),
+        _text(config), when,
+    ))

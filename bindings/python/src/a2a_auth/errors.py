@@ -45,6 +45,10 @@ class ClaimMissing(AuthError):
     code = "claim-missing"
 
 
+class ComponentNotCovered(AuthError):
+    code = "component-not-covered"
+
+
 class CredentialDuplicated(AuthError):
     code = "credential-duplicated"
 
@@ -57,6 +61,10 @@ class CritUnsupported(AuthError):
     code = "crit-unsupported"
 
 
+class DigestMismatch(AuthError):
+    code = "digest-mismatch"
+
+
 class DuplicateJsonMember(AuthError):
     code = "duplicate-json-member"
 
@@ -67,6 +75,10 @@ class InvalidArgument(AuthError):
 
 class InvalidBundle(AuthError):
     code = "invalid-bundle"
+
+
+class InvalidComponent(AuthError):
+    code = "invalid-component"
 
 
 class InvalidIdentifier(AuthError):
@@ -103,6 +115,10 @@ class MalformedBase64(AuthError):
 
 class MalformedCertificate(AuthError):
     code = "malformed-certificate"
+
+
+class MalformedHttpSignature(AuthError):
+    code = "malformed-http-signature"
 
 
 class MalformedJson(AuthError):
