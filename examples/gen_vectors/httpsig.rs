@@ -11,6 +11,7 @@ const RESP_BODY: &str = r#"{"message": "good dog"}"#;
 const RSA_PSS: &str = r#"{"kty":"RSA","e":"AQAB","n":"r4tmm3r20Wd_PbqvP1s2-QEtvpuRaV8Yq40gjUR8y2Rjxa6dpG2GXHbPfvMs8ct-Lh1GH45x28Rw3Ry53mm-oAXjyQ86OnDkZ5N8lYbggD4O3w6M6pAvLkhk95AndTrifbIFPNU8PPMO7OyrFAHqgDsznjPFmTOtCEcN2Z1FpWgchwuYLPL-Wokqltd11nqqzi-bJ9cvSKADYdUAAN5WUtzdpiy6LbTgSxP7ociU4Tn0g5I6aDZJ7A8Lzo0KSyZYoA485mqcO0GVAdVw9lq4aOT9v6d-nb4bnNkQVklLQ3fVAvJm-xdDOp9LCNCN48V2pnDOkFV6-U9nV5oyc6XI2w"}"#;
 const ECC_P256: &str = r#"{"kty":"EC","crv":"P-256","d":"UpuF81l-kOxbjf7T4mNSv0r5tN67Gim7rnf6EFpcYDs","x":"qIVYZVLCrPZHGHjP17CTW0_-D9Lfw0EkjqF7xB4FivA","y":"Mc4nN9LTDOBhfoUeg8Ye9WedFRhnZXZJA12Qp0zZ6F0"}"#;
 const ED25519: &str = r#"{"kty":"OKP","crv":"Ed25519","d":"n4Ni-HpISpVObnQMW0wOhCKROaIKqKtW_2ZYb2p9KcU","x":"JrQLj5P_89iXES9-vFgrIy29clF9CC_oPPsw3c5D0bs"}"#;
+const RSA_V15: &str = r#"{"kty":"RSA","e":"AQAB","n":"hAKYdtoeoy8zcAcR874L8cnZxKzAGwd7v36APp7Pv6Q2jdsPBRrwWEBnez6d0UDKDwGbc6nxfEXAy5mbhgajzrw3MOEt8uA5txSKobBpKDeBLOsdJKFqMGmXCQvEG7YemcxDTRPxAleIAgYYRjTSd_QBwVW9OwNFhekro3RtlinV0a75jfZgkne_YiktSvLG34lw2zqXBDTC5NHROUqGTlML4PlNZS5Ri2U4aCNx2rUPRcKIlE0PuKxI4T-HIaFpv8-rdV6eUgOrB2xeI1dSFFn_nnv5OoZJEIB-VmuKn3DCUcCZSFlQPSXSfBDiUGhwOw76WuSSsf1D4b_vLoJ10w"}"#;
 const HMAC: &str = r#"{"kty":"oct","k":"uzvJfB4u3N0Jy4T7NZ75MDVcr8zSTInedJtkgcu46YW4XByzNJjxBdtjUkdJPBtbmHhIDi6pcl8jsasjlTMtDQ"}"#;
 
 fn pairs(p: &[(&str, &str)]) -> Value {
@@ -52,6 +53,7 @@ fn rfc_keys() -> String {
         {"keyid": "test-key-ecc-p256", "alg": "ecdsa-p256-sha256", "jwk": public_part(ECC_P256)},
         {"keyid": "test-key-ed25519", "alg": "ed25519", "jwk": public_part(ED25519)},
         {"keyid": "test-shared-secret", "alg": "hmac-sha256", "jwk": serde_json::from_str::<Value>(HMAC).unwrap()},
+        {"keyid": "test-key-rsa", "alg": "rsa-v1_5-sha256", "jwk": serde_json::from_str::<Value>(RSA_V15).unwrap()},
     ]))
 }
 
@@ -1203,4 +1205,438 @@ pub fn wimse_cases(k: &Keys) -> Vec<Case> {
         err("verify-wimse-response/unsigned", "specs §7.F9: signing required and the signature is absent", r_in(response(&[("Content-Digest", digest)]), body, "abcd1111", W_NOW + 3), "credential-missing"),
     ]);
     cases
+}
+
+const RESP503_BODY: &str = r#"{"busy": true, "message": "Your call is very important to us"}"#;
+const RESP503_DIGEST: &str = "sha-512=:0Y6iCBzGg5rZtoXS95Ijz03mslf6KAMCloESHObfwnHJDbkkWWQz6PhhU9kxsTbARtY2PTBOzq24uJFpHsMuAg==:";
+const REQRES1: Rfc = Rfc {
+    label: "reqres",
+    input: r#"reqres=("@status" "content-digest" "content-type" "@authority";req "@method";req "@path";req "content-digest";req);created=1618884479;keyid="test-key-ecc-p256""#,
+    signature: "reqres=:dMT/A/76ehrdBTD/2Xx8QuKV6FoyzEP/I9hdzKN8LQJLNgzU4W767HK05rx1i8meNQQgQPgQp8wq2ive3tV5Ag==:",
+    base: "\"@status\": 503\n\"content-digest\": sha-512=:0Y6iCBzGg5rZtoXS95Ijz03mslf6KAMCloESHObfwnHJDbkkWWQz6PhhU9kxsTbARtY2PTBOzq24uJFpHsMuAg==:\n\"content-type\": application/json\n\"@authority\";req: example.com\n\"@method\";req: POST\n\"@path\";req: /foo\n\"content-digest\";req: sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:\n\"@signature-params\": (\"@status\" \"content-digest\" \"content-type\" \"@authority\";req \"@method\";req \"@path\";req \"content-digest\";req);created=1618884479;keyid=\"test-key-ecc-p256\"",
+};
+const REQRES2: Rfc = Rfc {
+    label: "reqres",
+    input: r#"reqres=("@status" "content-digest" "content-type" "@authority";req "@method";req "@path";req "@query";req "content-digest";req "content-type";req "content-length";req);created=1618884479;keyid="test-key-ecc-p256""#,
+    signature: "reqres=:C73J41GVKc+TYXbSobvZf0CmNcptRiWN+NY1Or0A36ISg6ymdRN6ZgR2QfrtopFNzqAyv+CeWrMsNbcV2Ojsgg==:",
+    base: "\"@status\": 503\n\"content-digest\": sha-512=:0Y6iCBzGg5rZtoXS95Ijz03mslf6KAMCloESHObfwnHJDbkkWWQz6PhhU9kxsTbARtY2PTBOzq24uJFpHsMuAg==:\n\"content-type\": application/json\n\"@authority\";req: example.com\n\"@method\";req: POST\n\"@path\";req: /foo\n\"@query\";req: ?param=Value&Pet=dog\n\"content-digest\";req: sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:\n\"content-type\";req: application/json\n\"content-length\";req: 18\n\"@signature-params\": (\"@status\" \"content-digest\" \"content-type\" \"@authority\";req \"@method\";req \"@path\";req \"@query\";req \"content-digest\";req \"content-type\";req \"content-length\";req);created=1618884479;keyid=\"test-key-ecc-p256\"",
+};
+const MULTI_SIG1: Rfc = Rfc {
+    label: "sig1",
+    input: r#"sig1=("@method" "@authority" "@path" "content-digest" "content-type" "content-length");created=1618884475;keyid="test-key-ecc-p256""#,
+    signature: "sig1=:X5spyd6CFnAG5QnDyHfqoSNICd+BUP4LYMz2Q0JXlb//4Ijpzp+kve2w4NIyqeAuM7jTDX+sNalzA8ESSaHD3A==:",
+    base: "\"@method\": POST\n\"@authority\": example.com\n\"@path\": /foo\n\"content-digest\": sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:\n\"content-type\": application/json\n\"content-length\": 18\n\"@signature-params\": (\"@method\" \"@authority\" \"@path\" \"content-digest\" \"content-type\" \"content-length\");created=1618884475;keyid=\"test-key-ecc-p256\"",
+};
+const PROXY: Rfc = Rfc {
+    label: "proxy_sig",
+    input: r#"proxy_sig=("@method" "@authority" "@path" "content-digest" "content-type" "content-length" "forwarded");created=1618884480;keyid="test-key-rsa";alg="rsa-v1_5-sha256";expires=1618884540"#,
+    signature: "proxy_sig=:S6ZzPXSdAMOPjN/6KXfXWNO/f7V6cHm7BXYUh3YD/fRad4BCaRZxP+JH+8XY1I6+8Cy+CM5g92iHgxtRPz+MjniOaYmdkDcnL9cCpXJleXsOckpURl49GwiyUpZ10KHgOEe11sx3G2gxI8S0jnxQB+Pu68U9vVcasqOWAEObtNKKZd8tSFu7LB5YAv0RAGhB8tmpv7sFnIm9y+7X5kXQfi8NMaZaA8i2ZHwpBdg7a6CMfwnnrtflzvZdXAsD3LH2TwevU+/PBPv0B6NMNk93wUs/vfJvye+YuI87HU38lZHowtznbLVdp770I6VHR6WfgS9ddzirrswsE1w5o0LV/g==:",
+    base: "\"@method\": POST\n\"@authority\": origin.host.internal.example\n\"@path\": /foo\n\"content-digest\": sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:\n\"content-type\": application/json\n\"content-length\": 18\n\"forwarded\": for=192.0.2.123;host=example.com;proto=https\n\"@signature-params\": (\"@method\" \"@authority\" \"@path\" \"content-digest\" \"content-type\" \"content-length\" \"forwarded\");created=1618884480;keyid=\"test-key-rsa\";alg=\"rsa-v1_5-sha256\";expires=1618884540",
+};
+const CLIENT_CERT: &str = ":MIIBqDCCAU6gAwIBAgIBBzAKBggqhkjOPQQDAjA6MRswGQYDVQQKDBJMZXQncyBBdXRoZW50aWNhdGUxGzAZBgNVBAMMEkxBIEludGVybWVkaWF0ZSBDQTAeFw0yMDAxMTQyMjU1MzNaFw0yMTAxMjMyMjU1MzNaMA0xCzAJBgNVBAMMAkJDMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8YnXXfaUgmnMtOXU/IncWalRhebrXmckC8vdgJ1p5Be5F/3YC8OthxM4+k1M6aEAEFcGzkJiNy6J84y7uzo9M6NyMHAwCQYDVR0TBAIwADAfBgNVHSMEGDAWgBRm3WjLa38lbEYCuiCPct0ZaSED2DAOBgNVHQ8BAf8EBAMCBsAwEwYDVR0lBAwwCgYIKwYBBQUHAwIwHQYDVR0RAQH/BBMwEYEPYmRjQGV4YW1wbGUuY29tMAoGCCqGSM49BAMCA0gAMEUCIBHda/r1vaL6G3VliL4/Di6YK0Q6bMjeSkC3dFCOOB8TAiEAx/kHSB4urmiZ0NX5r5XarmPk0wmuydBVoU4hBVZ1yhk=:";
+const TTRP: Rfc = Rfc {
+    label: "ttrp",
+    input: r#"ttrp=("@path" "@query" "@method" "@authority" "client-cert");created=1618884473;keyid="test-key-ecc-p256""#,
+    signature: "ttrp=:xVMHVpawaAC/0SbHrKRs9i8I3eOs5RtTMGCWXm/9nvZzoHsIg6Mce9315T6xoklyy0yzhD9ah4JHRwMLOgmizw==:",
+    base: "",
+};
+const TRANSFORM: Rfc = Rfc {
+    label: "transform",
+    input: r#"transform=("@method" "@path" "@authority" "accept");created=1618884473;keyid="test-key-ed25519""#,
+    signature: "transform=:ZT1kooQsEHpZ0I1IjCqtQppOmIqlJPeo7DHR3SoMn0s5JZ1eRGS0A+vyYP9t/LXlh5QMFFQ6cpLt2m0pmj3NDA==:",
+    base: "\"@method\": GET\n\"@path\": /demo\n\"@authority\": example.org\n\"accept\": application/json, */*\n\"@signature-params\": (\"@method\" \"@path\" \"@authority\" \"accept\");created=1618884473;keyid=\"test-key-ed25519\"",
+};
+
+fn response_503(extra: &[(&str, &str)]) -> Value {
+    let mut h = vec![
+        ("Date", "Tue, 20 Apr 2021 02:07:56 GMT"),
+        ("Content-Type", "application/json"),
+        ("Content-Length", "62"),
+        ("Content-Digest", RESP503_DIGEST),
+    ];
+    h.extend_from_slice(extra);
+    json!({"status": 503, "headers": pairs(&h), "request": test_request(&[])})
+}
+
+fn proxied(extra: &[(&str, &str)]) -> Value {
+    let mut h = vec![
+        ("Host", "origin.host.internal.example"),
+        ("Date", "Tue, 20 Apr 2021 02:07:56 GMT"),
+        ("Content-Type", "application/json"),
+        ("Content-Digest", REQ_DIGEST),
+        ("Content-Length", "18"),
+        ("Forwarded", "for=192.0.2.123;host=example.com;proto=https"),
+    ];
+    h.extend_from_slice(extra);
+    json!({"method": "POST", "target_uri": "https://origin.host.internal.example/foo?param=Value&Pet=dog", "headers": pairs(&h)})
+}
+
+fn ttrp_request(extra: &[(&str, &str)]) -> Value {
+    let mut h = vec![
+        ("Host", "service.internal.example"),
+        ("Date", "Tue, 20 Apr 2021 02:07:55 GMT"),
+        ("Content-Type", "application/json"),
+        ("Content-Length", "18"),
+        ("Client-Cert", CLIENT_CERT),
+    ];
+    h.extend_from_slice(extra);
+    json!({"method": "POST", "target_uri": "https://service.internal.example/foo?param=Value&Pet=dog", "headers": pairs(&h)})
+}
+
+fn transform_request(target: &str, method: &str, headers: &[(&str, &str)]) -> Value {
+    json!({"method": method, "target_uri": format!("https://example.org{target}"), "headers": pairs(headers)})
+}
+
+const TRANSFORM_HEADERS: [(&str, &str); 4] = [
+    ("Host", "example.org"),
+    ("Date", "Fri, 15 Jul 2022 14:24:55 GMT"),
+    ("Accept", "application/json"),
+    ("Accept", "*/*"),
+];
+
+/// The other signed examples of RFC 9421 (§2.4, §4.3, B.3, B.4): with B.2.1–B.2.6 and §3.2,
+/// all 13.
+pub fn more_rfc_cases() -> (Vec<Case>, Vec<Case>) {
+    let keys = rfc_keys();
+    let lenient = to_compact(&json!({"max_age": 100_000_000u64, "require_digest_for_body": false}));
+    let vin = |msg: &Value, body: Option<&str>, now: u64, policy: &str| json!({"message": to_compact(msg), "body": body, "policy": policy, "keys": keys, "now": now});
+    let ttrp_base = format!(
+        "\"@path\": /foo\n\"@query\": ?param=Value&Pet=dog\n\"@method\": POST\n\"@authority\": service.internal.example\n\"client-cert\": {CLIENT_CERT}\n\"@signature-params\": (\"@path\" \"@query\" \"@method\" \"@authority\" \"client-cert\");created=1618884473;keyid=\"test-key-ecc-p256\""
+    );
+    let bases = vec![
+        ok(
+            "signature-base/rfc9421-reqres",
+            "RFC 9421 §2.4: a response signature covering request components (;req)",
+            json!({"message": to_compact(&response_503(&[])), "signature_input": REQRES1.input}),
+            json!({"base": REQRES1.base}),
+        ),
+        ok(
+            "signature-base/rfc9421-reqres-full",
+            "RFC 9421 §2.4: the second variant (all of the request's signed components)",
+            json!({"message": to_compact(&response_503(&[])), "signature_input": REQRES2.input}),
+            json!({"base": REQRES2.base}),
+        ),
+        ok(
+            "signature-base/rfc9421-multiple-sig1",
+            "RFC 9421 §4.3: the client's sig1 before the proxy",
+            json!({"message": to_compact(&test_request(&[])), "signature_input": MULTI_SIG1.input}),
+            json!({"base": MULTI_SIG1.base}),
+        ),
+        ok(
+            "signature-base/rfc9421-proxy-sig",
+            "RFC 9421 §4.3: the proxy's signature after rewriting Host and adding Forwarded",
+            json!({"message": to_compact(&proxied(&[])), "signature_input": PROXY.input}),
+            json!({"base": PROXY.base}),
+        ),
+        ok(
+            "signature-base/rfc9421-b3-ttrp",
+            "RFC 9421 B.3: the TLS-terminating proxy covering Client-Cert",
+            json!({"message": to_compact(&ttrp_request(&[])), "signature_input": TTRP.input}),
+            json!({"base": ttrp_base}),
+        ),
+        ok(
+            "signature-base/rfc9421-b4-transform",
+            "RFC 9421 B.4: repeated Accept lines joined in order",
+            json!({"message": to_compact(&transform_request("/demo?name1=Value1&Name2=value2", "GET", &TRANSFORM_HEADERS)), "signature_input": TRANSFORM.input}),
+            json!({"base": TRANSFORM.base}),
+        ),
+        ok(
+            "signature-base/trailer",
+            "RFC 9421 §2.1.4: tr takes the value from the trailers",
+            json!({"message": to_compact(&json!({"status": 200, "headers": pairs(&[("Trailer", "Expires")]), "trailers": pairs(&[("Expires", "Wed, 9 Nov 2022 07:28:00 GMT")])})),
+                "signature_input": r#"s=("@status" "trailer" "expires";tr)"#}),
+            json!({"base": "\"@status\": 200\n\"trailer\": Expires\n\"expires\";tr: Wed, 9 Nov 2022 07:28:00 GMT\n\"@signature-params\": (\"@status\" \"trailer\" \"expires\";tr)"}),
+        ),
+        err(
+            "signature-base/trailer-not-in-headers",
+            "RFC 9421 §2.1.4: headers and trailers are never merged",
+            json!({"message": to_compact(&json!({"status": 200, "headers": pairs(&[("Expires", "x")]), "trailers": []})), "signature_input": r#"s=("expires";tr)"#}),
+            "invalid-component",
+        ),
+    ];
+    let ok_sig = |rfc: &Rfc,
+                  created: u64,
+                  expires: Option<u64>,
+                  keyid: &str,
+                  components: Value,
+                  digest: bool| {
+        json!({
+        "label": rfc.label, "components": components, "keyid": keyid, "tag": null, "nonce": null, "created": created, "expires": expires, "digest_checked": digest})
+    };
+    let tf_components = json!(["\"@method\"", "\"@path\"", "\"@authority\"", "\"accept\""]);
+    let tf_ok = ok_sig(
+        &TRANSFORM,
+        CREATED,
+        None,
+        "test-key-ed25519",
+        tf_components,
+        false,
+    );
+    let tf = |id: &str, title: &str, msg: Value, expect: Result<Value, &str>| {
+        let i = vin(&msg, None, CREATED, &lenient);
+        match expect {
+            Ok(v) => ok(&format!("verify/rfc9421-b4-{id}"), title, i, v),
+            Err(code) => err(&format!("verify/rfc9421-b4-{id}"), title, i, code),
+        }
+    };
+    fn with_tf<'a>(headers: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+        let mut h = headers.to_vec();
+        h.push(("Signature-Input", TRANSFORM.input));
+        h.push(("Signature", TRANSFORM.signature));
+        h
+    }
+    let both = [
+        (
+            "Signature-Input",
+            format!("{}, {}", MULTI_SIG1.input, PROXY.input),
+        ),
+        (
+            "Signature",
+            format!("{}, {}", MULTI_SIG1.signature, PROXY.signature),
+        ),
+    ];
+    let both: Vec<(&str, &str)> = both.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let verifies = vec![
+        ok(
+            "verify/rfc9421-reqres",
+            "RFC 9421 §2.4: verified with its request (ecdsa-p256-sha256)",
+            vin(
+                &response_503(&[
+                    ("Signature-Input", REQRES1.input),
+                    ("Signature", REQRES1.signature),
+                ]),
+                Some(RESP503_BODY),
+                1_618_884_479,
+                &lenient,
+            ),
+            ok_sig(
+                &REQRES1,
+                1_618_884_479,
+                None,
+                "test-key-ecc-p256",
+                json!([
+                    "\"@status\"",
+                    "\"content-digest\"",
+                    "\"content-type\"",
+                    "\"@authority\";req",
+                    "\"@method\";req",
+                    "\"@path\";req",
+                    "\"content-digest\";req"
+                ]),
+                true,
+            ),
+        ),
+        ok(
+            "verify/rfc9421-reqres-full",
+            "RFC 9421 §2.4: the second variant",
+            vin(
+                &response_503(&[
+                    ("Signature-Input", REQRES2.input),
+                    ("Signature", REQRES2.signature),
+                ]),
+                Some(RESP503_BODY),
+                1_618_884_479,
+                &lenient,
+            ),
+            ok_sig(
+                &REQRES2,
+                1_618_884_479,
+                None,
+                "test-key-ecc-p256",
+                json!([
+                    "\"@status\"",
+                    "\"content-digest\"",
+                    "\"content-type\"",
+                    "\"@authority\";req",
+                    "\"@method\";req",
+                    "\"@path\";req",
+                    "\"@query\";req",
+                    "\"content-digest\";req",
+                    "\"content-type\";req",
+                    "\"content-length\";req"
+                ]),
+                true,
+            ),
+        ),
+        ok(
+            "verify/rfc9421-proxy-sig",
+            "RFC 9421 §4.3: the proxy's rsa-v1_5-sha256 signature at the origin (label proxy_sig)",
+            vin(
+                &proxied(&both),
+                Some(REQ_BODY),
+                1_618_884_480,
+                &to_compact(&json!({"label": "proxy_sig", "max_age": 100_000_000u64})),
+            ),
+            ok_sig(
+                &PROXY,
+                1_618_884_480,
+                Some(1_618_884_540),
+                "test-key-rsa",
+                json!([
+                    "\"@method\"",
+                    "\"@authority\"",
+                    "\"@path\"",
+                    "\"content-digest\"",
+                    "\"content-type\"",
+                    "\"content-length\"",
+                    "\"forwarded\""
+                ]),
+                true,
+            ),
+        ),
+        err(
+            "verify/rfc9421-multiple-sig1-at-origin",
+            "RFC 9421 §4.3: the client's sig1 no longer verifies at the origin (@authority rewritten)",
+            vin(
+                &proxied(&both),
+                Some(REQ_BODY),
+                1_618_884_480,
+                &to_compact(&json!({"label": "sig1", "max_age": 100_000_000u64})),
+            ),
+            "invalid-signature",
+        ),
+        ok(
+            "verify/rfc9421-multiple-sig1-before-proxy",
+            "RFC 9421 §4.3: sig1 verifies on the message the client sent",
+            vin(
+                &test_request(&[
+                    ("Signature-Input", MULTI_SIG1.input),
+                    ("Signature", MULTI_SIG1.signature),
+                ]),
+                Some(REQ_BODY),
+                1_618_884_475,
+                &lenient,
+            ),
+            ok_sig(
+                &MULTI_SIG1,
+                1_618_884_475,
+                None,
+                "test-key-ecc-p256",
+                json!([
+                    "\"@method\"",
+                    "\"@authority\"",
+                    "\"@path\"",
+                    "\"content-digest\"",
+                    "\"content-type\"",
+                    "\"content-length\""
+                ]),
+                true,
+            ),
+        ),
+        ok(
+            "verify/rfc9421-b3-ttrp",
+            "RFC 9421 B.3: the TLS-terminating proxy's signature",
+            vin(
+                &ttrp_request(&[
+                    ("Signature-Input", TTRP.input),
+                    ("Signature", TTRP.signature),
+                ]),
+                None,
+                CREATED,
+                &lenient,
+            ),
+            ok_sig(
+                &TTRP,
+                CREATED,
+                None,
+                "test-key-ecc-p256",
+                json!([
+                    "\"@path\"",
+                    "\"@query\"",
+                    "\"@method\"",
+                    "\"@authority\"",
+                    "\"client-cert\""
+                ]),
+                false,
+            ),
+        ),
+        tf(
+            "original",
+            "RFC 9421 B.4: the original message",
+            transform_request(
+                "/demo?name1=Value1&Name2=value2",
+                "GET",
+                &with_tf(&TRANSFORM_HEADERS),
+            ),
+            Ok(tf_ok.clone()),
+        ),
+        tf(
+            "query-and-header-added",
+            "RFC 9421 B.4: a parameter and Accept-Language added: still valid",
+            transform_request(
+                "/demo?name1=Value1&Name2=value2&param=added",
+                "GET",
+                &with_tf(&[
+                    ("Host", "example.org"),
+                    ("Date", "Fri, 15 Jul 2022 14:24:55 GMT"),
+                    ("Accept", "application/json"),
+                    ("Accept", "*/*"),
+                    ("Accept-Language", "en-US,en;q=0.5"),
+                ]),
+            ),
+            Ok(tf_ok.clone()),
+        ),
+        tf(
+            "accept-merged",
+            "RFC 9421 B.4: Date removed, Referer added, the Accept lines merged: still valid",
+            transform_request(
+                "/demo?name1=Value1&Name2=value2",
+                "GET",
+                &with_tf(&[
+                    ("Host", "example.org"),
+                    ("Referer", "https://developer.example.org/demo"),
+                    ("Accept", "application/json, */*"),
+                ]),
+            ),
+            Ok(tf_ok.clone()),
+        ),
+        tf(
+            "reordered",
+            "RFC 9421 B.4: headers reordered, Accept lines kept in order: still valid",
+            transform_request(
+                "/demo?name1=Value1&Name2=value2",
+                "GET",
+                &with_tf(&[
+                    ("Accept", "application/json"),
+                    ("Date", "Fri, 15 Jul 2022 14:24:55 GMT"),
+                    ("Accept", "*/*"),
+                    ("Host", "example.org"),
+                ]),
+            ),
+            Ok(tf_ok),
+        ),
+        tf(
+            "method-and-host-changed",
+            "RFC 9421 B.4: POST to example.com: invalid",
+            json!({"method": "POST", "target_uri": "https://example.com/demo?name1=Value1&Name2=value2", "headers": pairs(&with_tf(&[("Host", "example.com"), ("Date", "Fri, 15 Jul 2022 14:24:55 GMT"), ("Accept", "application/json"), ("Accept", "*/*")]))}),
+            Err("invalid-signature"),
+        ),
+        tf(
+            "accept-swapped",
+            "RFC 9421 B.4: the two Accept lines swapped: invalid",
+            transform_request(
+                "/demo?name1=Value1&Name2=value2",
+                "GET",
+                &with_tf(&[
+                    ("Host", "example.org"),
+                    ("Date", "Fri, 15 Jul 2022 14:24:55 GMT"),
+                    ("Accept", "*/*"),
+                    ("Accept", "application/json"),
+                ]),
+            ),
+            Err("invalid-signature"),
+        ),
+        err(
+            "verify/rfc9421-b24-draft-digest",
+            "specs §1.12: B.2.4 with the draft's wrong JlEy… digest does not verify",
+            vin(
+                &json!({"status": 200, "headers": pairs(&[("Date", "Tue, 20 Apr 2021 02:07:56 GMT"), ("Content-Type", "application/json"), ("Content-Digest", "sha-512=:JlEy2bfUz7WrWIjc1qV6KVLpdr/7L5/L4h7Sxvh6sNHpDQWDCL+GauFQWcZBvVDhiyOnAQsxzZFYwi0wDH+1pw==:"), ("Content-Length", "23"), ("Signature-Input", B24.input), ("Signature", B24.signature)])}),
+                Some(RESP_BODY),
+                CREATED,
+                &lenient,
+            ),
+            "invalid-signature",
+        ),
+    ];
+    (bases, verifies)
 }

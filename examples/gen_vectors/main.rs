@@ -295,13 +295,13 @@ fn main() {
         &proof::normalize_cases(),
     );
     write(&dir, "proof", "replay-cache", &proof::replay_cases());
-    write(
-        &dir,
-        "httpsig",
-        "signature-base",
-        &httpsig::signature_base_cases(),
-    );
-    write(&dir, "httpsig", "verify", &httpsig::verify_cases());
+    let (more_bases, more_verifies) = httpsig::more_rfc_cases();
+    let mut bases = httpsig::signature_base_cases();
+    bases.extend(more_bases);
+    write(&dir, "httpsig", "signature-base", &bases);
+    let mut verifies = httpsig::verify_cases();
+    verifies.extend(more_verifies);
+    write(&dir, "httpsig", "verify", &verifies);
     write(&dir, "httpsig", "sign", &httpsig::sign_cases());
     let (digest, verify_digest) = split(httpsig::digest_cases(), "content-digest/");
     write(&dir, "httpsig", "content-digest", &digest);
