@@ -1640,3 +1640,45 @@ pub fn more_rfc_cases() -> (Vec<Case>, Vec<Case>) {
     ];
     (bases, verifies)
 }
+
+/// ecdsa-p384-sha384: RFC 6979 signing and verification with the generator's P-384 key.
+pub fn p384_cases(k: &Keys) -> (Vec<Case>, Vec<Case>) {
+    let private: Value = serde_json::from_str(&k.es384.to_private_jwk_json()).unwrap();
+    let mut public = public(&k.es384);
+    public.as_object_mut().unwrap().remove("kid");
+    let input =
+        r#"p384=("@method" "@target-uri" "content-digest");created=1618884473;keyid="es384-1""#;
+    let base = format!(
+        "\"@method\": POST\n\"@target-uri\": https://example.com/foo?param=Value&Pet=dog\n\"content-digest\": {REQ_DIGEST}\n\"@signature-params\": (\"@method\" \"@target-uri\" \"content-digest\");created=1618884473;keyid=\"es384-1\""
+    );
+    let sig = format!(
+        "p384=:{}:",
+        base64::engine::general_purpose::STANDARD.encode(k.es384.sign(base.as_bytes()).unwrap())
+    );
+    let sign = vec![ok(
+        "sign/ecdsa-p384-sha384",
+        "RFC 9421 §3.3.5: ecdsa-p384-sha384, 96-byte r‖s (RFC 6979 deterministic here)",
+        json!({"message": to_compact(&test_request(&[])), "label": "p384", "components": ["@method", "@target-uri", "content-digest"],
+            "params": to_compact(&json!([["created", CREATED], ["keyid", "es384-1"]])), "key": private}),
+        json!({"signature_input": input, "signature": sig, "base": base}),
+    )];
+    let keys =
+        to_compact(&json!([{"keyid": "es384-1", "alg": "ecdsa-p384-sha384", "jwk": public}]));
+    let msg = test_request(&[("Signature-Input", input), ("Signature", &sig)]);
+    let verify = vec![
+        ok(
+            "verify/ecdsa-p384-sha384",
+            "RFC 9421 §3.3.5: ecdsa-p384-sha384 verifies, digest checked",
+            json!({"message": to_compact(&msg), "body": REQ_BODY, "policy": to_compact(&json!({"max_age": 100_000_000u64})), "keys": keys, "now": CREATED}),
+            json!({"label": "p384", "components": ["\"@method\"", "\"@target-uri\"", "\"content-digest\""], "keyid": "es384-1", "tag": null, "nonce": null, "created": CREATED, "expires": null, "digest_checked": true}),
+        ),
+        err(
+            "verify/ecdsa-p384-as-p256",
+            "specs §1.11 step 7: a P-384 key configured as ecdsa-p256-sha256 does not fit",
+            json!({"message": to_compact(&msg), "body": REQ_BODY, "policy": to_compact(&json!({"max_age": 100_000_000u64})),
+                "keys": to_compact(&json!([{"keyid": "es384-1", "alg": "ecdsa-p256-sha256", "jwk": public}])), "now": CREATED}),
+            "key-mismatch",
+        ),
+    ];
+    (sign, verify)
+}

@@ -296,13 +296,17 @@ fn main() {
     );
     write(&dir, "proof", "replay-cache", &proof::replay_cases());
     let (more_bases, more_verifies) = httpsig::more_rfc_cases();
+    let (p384_sign, p384_verify) = httpsig::p384_cases(&k);
     let mut bases = httpsig::signature_base_cases();
     bases.extend(more_bases);
     write(&dir, "httpsig", "signature-base", &bases);
     let mut verifies = httpsig::verify_cases();
     verifies.extend(more_verifies);
+    verifies.extend(p384_verify);
     write(&dir, "httpsig", "verify", &verifies);
-    write(&dir, "httpsig", "sign", &httpsig::sign_cases());
+    let mut signs = httpsig::sign_cases();
+    signs.extend(p384_sign);
+    write(&dir, "httpsig", "sign", &signs);
     let (digest, verify_digest) = split(httpsig::digest_cases(), "content-digest/");
     write(&dir, "httpsig", "content-digest", &digest);
     write(&dir, "httpsig", "verify-content-digest", &verify_digest);
