@@ -403,6 +403,30 @@ pub struct WimseSignatureInfo {
     pub signature: String,
 }
 
+impl From<httpsig::WimseSignature> for WimseSignatureInfo {
+    fn from(s: httpsig::WimseSignature) -> Self {
+        Self {
+            content_digest: s.content_digest,
+            signature_input: s.signature_input,
+            signature: s.signature,
+        }
+    }
+}
+
+fn wimse_params<'n>(
+    now: u64,
+    lifetime: u64,
+    nonce: &'n str,
+    version: &str,
+) -> Result<WimseSignParams<'n>, Error> {
+    Ok(WimseSignParams {
+        created: UnixTime(now),
+        lifetime,
+        nonce,
+        version: wimse_version(version)?,
+    })
+}
+
 fn wimse_version(v: &str) -> Result<WimseVersion, Error> {
     match v {
         "06" | "-06" | "draft-06" => Ok(WimseVersion::Draft06),
@@ -431,18 +455,9 @@ pub fn wimse_sign_request(
     let Message::Request(request) = m.message() else {
         return Err(Error::InvalidArgument("message"));
     };
-    let params = WimseSignParams {
-        created: UnixTime(now),
-        lifetime,
-        nonce,
-        version: wimse_version(version)?,
-    };
-    let s = httpsig::sign_wimse_request(&request, body, key, audience, &params, sign_response)?;
-    Ok(WimseSignatureInfo {
-        content_digest: s.content_digest,
-        signature_input: s.signature_input,
-        signature: s.signature,
-    })
+    let params = wimse_params(now, lifetime, nonce, version)?;
+    httpsig::sign_wimse_request(&request, body, key, audience, &params, sign_response)
+        .map(WimseSignatureInfo::from)
 }
 
 /// Signs a response (with its `request` member) in the WIMSE profile.
@@ -464,18 +479,9 @@ pub fn wimse_sign_response(
     let Message::Response(response, Some(request)) = m.message() else {
         return Err(Error::InvalidArgument("message"));
     };
-    let params = WimseSignParams {
-        created: UnixTime(now),
-        lifetime,
-        nonce,
-        version: wimse_version(version)?,
-    };
-    let s = httpsig::sign_wimse_response(&response, body, &request, request_nonce, key, &params)?;
-    Ok(WimseSignatureInfo {
-        content_digest: s.content_digest,
-        signature_input: s.signature_input,
-        signature: s.signature,
-    })
+    let params = wimse_params(now, lifetime, nonce, version)?;
+    httpsig::sign_wimse_response(&response, body, &request, request_nonce, key, &params)
+        .map(WimseSignatureInfo::from)
 }
 
 fn wimse_config(text: &str) -> Result<WimseVerifyConfig, Error> {

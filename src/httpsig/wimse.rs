@@ -146,6 +146,32 @@ fn with_digest(
     (out, digest)
 }
 
+/// What every WIMSE signer needs: its WIT among the fields, a lifetime of minutes, a nonce.
+fn check_sign_inputs(
+    fields: &[(String, String)],
+    params: &WimseSignParams<'_>,
+) -> Result<(), Error> {
+    if !present(fields, WIT_FIELD) {
+        return Err(Error::InvalidArgument("workload-identity-token"));
+    }
+    if params.lifetime == 0 || params.lifetime > 600 {
+        return Err(Error::InvalidArgument("lifetime"));
+    }
+    if params.nonce.is_empty() {
+        return Err(Error::InvalidArgument("nonce"));
+    }
+    Ok(())
+}
+
+/// `created`, `expires`, `nonce`, `tag`: the parameters requests and responses share.
+fn common_params(params: &WimseSignParams<'_>) -> Result<SignatureParams, Error> {
+    SignatureParams::new()
+        .created(params.created)
+        .expires(params.created.saturating_add(params.lifetime))
+        .string("nonce", params.nonce)?
+        .string("tag", WIMSE_TAG)
+}
+
 /// Signs a request in the WIMSE profile with `key` (the private half of the WIT's `cnf.jwk`,
 /// whose `Workload-Identity-Token` must already be among the request's headers).
 /// `audience` becomes `wimse-aud` (query and fragment removed).
@@ -161,27 +187,14 @@ pub fn sign_wimse_request(
     params: &WimseSignParams<'_>,
     sign_response: bool,
 ) -> Result<WimseSignature, Error> {
-    if !present(request.headers, WIT_FIELD) {
-        return Err(Error::InvalidArgument("workload-identity-token"));
-    }
-    if params.lifetime == 0 || params.lifetime > 600 {
-        return Err(Error::InvalidArgument("lifetime"));
-    }
-    if params.nonce.is_empty() {
-        return Err(Error::InvalidArgument("nonce"));
-    }
+    check_sign_inputs(request.headers, params)?;
     let (headers, digest) = with_digest(request.headers, body);
     let mut components: Vec<&str> = match params.version {
         WimseVersion::Draft06 => vec!["@method", "@request-target"],
         WimseVersion::Draft07 => vec!["@method", "@path", "@query"],
     };
     components.extend(covered_when_present(&headers));
-    let mut sp = SignatureParams::new()
-        .created(params.created)
-        .expires(params.created.saturating_add(params.lifetime))
-        .string("nonce", params.nonce)?
-        .string("tag", WIMSE_TAG)?
-        .string("wimse-aud", strip_query(audience))?;
+    let mut sp = common_params(params)?.string("wimse-aud", strip_query(audience))?;
     if sign_response {
         sp = sp.flag("wimse-sign-response")?;
     }
@@ -210,15 +223,7 @@ pub fn sign_wimse_response(
     key: &KeyPair,
     params: &WimseSignParams<'_>,
 ) -> Result<WimseSignature, Error> {
-    if !present(response.headers, WIT_FIELD) {
-        return Err(Error::InvalidArgument("workload-identity-token"));
-    }
-    if params.lifetime == 0 || params.lifetime > 600 {
-        return Err(Error::InvalidArgument("lifetime"));
-    }
-    if params.nonce.is_empty() {
-        return Err(Error::InvalidArgument("nonce"));
-    }
+    check_sign_inputs(response.headers, params)?;
     let (headers, digest) = with_digest(response.headers, body);
     let mut components: Vec<&str> = vec!["@status"];
     components.extend(covered_when_present(&headers));
@@ -226,12 +231,7 @@ pub fn sign_wimse_response(
         WimseVersion::Draft06 => vec![r#""@method";req"#, r#""@request-target";req"#],
         WimseVersion::Draft07 => vec![r#""@method";req"#, r#""@path";req"#, r#""@query";req"#],
     });
-    let sp = SignatureParams::new()
-        .created(params.created)
-        .expires(params.created.saturating_add(params.lifetime))
-        .string("nonce", params.nonce)?
-        .string("tag", WIMSE_TAG)?
-        .string("wimse-req-nonce", request_nonce)?;
+    let sp = common_params(params)?.string("wimse-req-nonce", request_nonce)?;
     let message = Message::Response(
         Response {
             headers: &headers,
