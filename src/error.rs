@@ -54,6 +54,12 @@ pub enum Error {
     DigestMismatch(&'static str),
     /// A JSON object has the same member name twice (rejected, never "last wins").
     DuplicateJsonMember,
+    /// The access token lacks a scope or an `authorization_details` type the route requires
+    /// (HTTP 403 `insufficient_scope`).
+    InsufficientScope,
+    /// The user's authentication behind the token is too weak (`acr`) or too old (`max_age`)
+    /// for the route (RFC 9470 `insufficient_user_authentication`).
+    InsufficientUserAuthentication(&'static str),
     /// An argument supplied by the caller (not by the peer) is unusable, for example a key seed
     /// of the wrong length or an empty allow-list. Names the argument.
     InvalidArgument(&'static str),
@@ -208,6 +214,8 @@ impl Error {
         "crit-unsupported",
         "digest-mismatch",
         "duplicate-json-member",
+        "insufficient-scope",
+        "insufficient-user-authentication",
         "invalid-argument",
         "invalid-bundle",
         "invalid-component",
@@ -250,6 +258,8 @@ impl Error {
             Self::CritUnsupported => "crit-unsupported",
             Self::DigestMismatch(_) => "digest-mismatch",
             Self::DuplicateJsonMember => "duplicate-json-member",
+            Self::InsufficientScope => "insufficient-scope",
+            Self::InsufficientUserAuthentication(_) => "insufficient-user-authentication",
             Self::InvalidArgument(_) => "invalid-argument",
             Self::InvalidBundle(_) => "invalid-bundle",
             Self::InvalidComponent(_) => "invalid-component",
@@ -296,6 +306,12 @@ impl fmt::Display for Error {
             Self::CritUnsupported => f.write_str("crit names an unsupported extension"),
             Self::DigestMismatch(why) => write!(f, "content digest rejected: {why}"),
             Self::DuplicateJsonMember => f.write_str("json object has a duplicate member"),
+            Self::InsufficientScope => {
+                f.write_str("the token lacks a required scope or authorization detail")
+            }
+            Self::InsufficientUserAuthentication(what) => {
+                write!(f, "the user authentication does not meet `{what}`")
+            }
             Self::InvalidArgument(a) => write!(f, "invalid argument `{a}`"),
             Self::InvalidBundle(why) => write!(f, "invalid trust bundle: {why}"),
             Self::InvalidComponent(why) => write!(f, "signature component unavailable: {why}"),
@@ -345,6 +361,8 @@ mod tests {
             Error::CritUnsupported,
             Error::DigestMismatch("sha-256"),
             Error::DuplicateJsonMember,
+            Error::InsufficientScope,
+            Error::InsufficientUserAuthentication("acr"),
             Error::InvalidArgument("seed"),
             Error::InvalidBundle("keys"),
             Error::InvalidComponent("@path"),

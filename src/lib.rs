@@ -26,6 +26,7 @@
 //!   HMAC-SHA256; JWKs, JWK sets, RFC 7638 thumbprints; key pairs from caller seeds.
 //! - [`identity`]: SPIFFE IDs and WIMSE identifiers, canonical parsing and safe patterns.
 //! - [`jose`]: compact JWS and JWT claim checks (RFC 7515, 7519, 8725).
+//! - [`oauth`]: the OAuth resource server: RFC 9068 access tokens, route requirements, challenges, RFC 9728 metadata.
 //! - [`proof`]: proof of possession: WIMSE Workload Proof Tokens, DPoP, the replay cache.
 //! - [`ffi`]: the same operations in the string/JSON shape every language binding exposes.
 //!
@@ -67,6 +68,7 @@ pub mod httpsig;
 pub mod identity;
 pub mod jose;
 pub mod limits;
+pub mod oauth;
 pub mod proof;
 pub mod time;
 

@@ -1,7 +1,13 @@
 //! The structured-field rules that matter for RFC 9421 and RFC 9530 (specs §3.2, §3.5), run
 //! against the `sfv` parser/serializer this library uses, in RFC 8941 mode, and through the
 //! public signature-base and digest APIs.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 use a2a_auth::httpsig::{FieldType, Message, Request, signature_base, verify_content_digest};
 use sfv::{FieldType as _, Parser, Version};

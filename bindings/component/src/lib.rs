@@ -31,7 +31,7 @@ pub struct Component;
 
 /// The WIT `error-code` cases in the order of `a2a_auth::Error::ALL_CODES` (a test checks that
 /// each case's WIT name equals the core's code at the same position).
-const CODES: [ErrorCode; 37] = [
+const CODES: [ErrorCode; 39] = [
     ErrorCode::AlgNotAllowed,
     ErrorCode::AttestationRejected,
     ErrorCode::BindingMismatch,
@@ -45,6 +45,8 @@ const CODES: [ErrorCode; 37] = [
     ErrorCode::CritUnsupported,
     ErrorCode::DigestMismatch,
     ErrorCode::DuplicateJsonMember,
+    ErrorCode::InsufficientScope,
+    ErrorCode::InsufficientUserAuthentication,
     ErrorCode::InvalidArgument,
     ErrorCode::InvalidBundle,
     ErrorCode::InvalidComponent,

@@ -69,6 +69,14 @@ class DuplicateJsonMember(AuthError):
     code = "duplicate-json-member"
 
 
+class InsufficientScope(AuthError):
+    code = "insufficient-scope"
+
+
+class InsufficientUserAuthentication(AuthError):
+    code = "insufficient-user-authentication"
+
+
 class InvalidArgument(AuthError):
     code = "invalid-argument"
 

@@ -1,0 +1,76 @@
+//! The OAuth 2.0 resource-server side (specs/oauth.md §2, §3): RFC 9068 JWT access tokens,
+//! route requirements (scopes, RFC 9396 `authorization_details` types, RFC 9470 step-up), the
+//! RFC 6750 / RFC 9449 / RFC 9470 challenges of the §3.5 decision table, and RFC 9728 protected
+//! resource metadata.
+
+mod access_token;
+mod challenge;
+mod metadata;
+
+pub use access_token::{
+    AT_TYP, AccessTokenValidation, TrustedIssuer, VerifiedAccessToken, verify_access_token,
+};
+pub use challenge::{ChallengeConfig, Failure, ResourceChallenge, resource_challenge};
+pub use metadata::{
+    ResourceMetadata, metadata_url, parse_resource_metadata, resource_metadata_document,
+};
+
+use crate::error::Error;
+use crate::time::UnixTime;
+
+/// What a route requires of an access token beyond its validity.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RouteRequirements {
+    /// Scopes that must all be granted.
+    pub scopes: Vec<String>,
+    /// RFC 9396 `authorization_details` types of which at least one entry each must be granted.
+    pub authorization_details_types: Vec<String>,
+    /// Acceptable `acr` values (RFC 9470); empty means any.
+    pub acr_values: Vec<String>,
+    /// Maximum seconds since the user's authentication (`auth_time`, RFC 9470).
+    pub max_auth_age: Option<u64>,
+}
+
+/// Checks a verified token against a route's requirements (specs/oauth.md §2.3 step 11).
+///
+/// # Errors
+/// `insufficient-scope` when a scope or an `authorization_details` type is missing;
+/// `insufficient-user-authentication` when `acr` is not acceptable or the authentication is
+/// older than `max_auth_age` (or its time unknown).
+pub fn check_requirements(
+    token: &VerifiedAccessToken,
+    requirements: &RouteRequirements,
+    now: UnixTime,
+) -> Result<(), Error> {
+    if requirements
+        .scopes
+        .iter()
+        .any(|s| !token.scopes.contains(s))
+    {
+        return Err(Error::InsufficientScope);
+    }
+    if requirements.authorization_details_types.iter().any(|t| {
+        !token
+            .authorization_details
+            .iter()
+            .any(|d| d.get("type").and_then(serde_json::Value::as_str) == Some(t.as_str()))
+    }) {
+        return Err(Error::InsufficientScope);
+    }
+    if !requirements.acr_values.is_empty()
+        && !token
+            .acr
+            .as_ref()
+            .is_some_and(|a| requirements.acr_values.contains(a))
+    {
+        return Err(Error::InsufficientUserAuthentication("acr"));
+    }
+    if let Some(max) = requirements.max_auth_age
+        && token
+            .auth_time
+            .is_none_or(|t| now.as_secs().saturating_sub(t) > max)
+    {
+        return Err(Error::InsufficientUserAuthentication("max_age"));
+    }
+    Ok(())
+}
