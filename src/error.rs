@@ -104,6 +104,8 @@ pub enum Error {
     MalformedToken,
     /// The token's `exp` (a certificate's `notAfter`) is in the past (beyond the leeway).
     TokenExpired,
+    /// Introspection says the token is not active (revoked, expired, unknown to the server).
+    TokenInactive,
     /// The token's `iat` is in the future (beyond the leeway).
     TokenIssuedInFuture,
     /// The token's `nbf` (a certificate's `notBefore`) is in the future (beyond the leeway).
@@ -233,6 +235,7 @@ impl Error {
         "malformed-token",
         "replayed",
         "token-expired",
+        "token-inactive",
         "token-issued-in-future",
         "token-not-yet-valid",
         "token-too-old",
@@ -277,6 +280,7 @@ impl Error {
             Self::MalformedToken => "malformed-token",
             Self::Replayed => "replayed",
             Self::TokenExpired => "token-expired",
+            Self::TokenInactive => "token-inactive",
             Self::TokenIssuedInFuture => "token-issued-in-future",
             Self::TokenNotYetValid => "token-not-yet-valid",
             Self::TokenTooOld => "token-too-old",
@@ -329,6 +333,7 @@ impl fmt::Display for Error {
             Self::MalformedToken => f.write_str("not a compact jws"),
             Self::Replayed => f.write_str("proof already used (jti replay)"),
             Self::TokenExpired => f.write_str("token expired"),
+            Self::TokenInactive => f.write_str("token is not active"),
             Self::TokenIssuedInFuture => f.write_str("token issued in the future"),
             Self::TokenNotYetValid => f.write_str("token not yet valid"),
             Self::TokenTooOld => f.write_str("token too old"),
@@ -380,6 +385,7 @@ mod tests {
             Error::MalformedToken,
             Error::Replayed,
             Error::TokenExpired,
+            Error::TokenInactive,
             Error::TokenIssuedInFuture,
             Error::TokenNotYetValid,
             Error::TokenTooOld,

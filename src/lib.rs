@@ -64,6 +64,7 @@ pub mod crypto;
 pub mod encoding;
 pub mod error;
 pub mod ffi;
+pub mod gate;
 pub mod httpsig;
 pub mod identity;
 pub mod jose;

@@ -262,3 +262,158 @@ fn route_requirements() {
         Err("insufficient-user-authentication")
     );
 }
+
+mod introspection {
+    use super::*;
+    use a2a_auth::oauth::{
+        IntrospectionValidation, check_introspection_response, verify_introspection_jwt,
+    };
+
+    fn v() -> IntrospectionValidation {
+        IntrospectionValidation {
+            issuer: "https://as.example.com".into(),
+            resource: RESOURCE.into(),
+            leeway: Leeway::DEFAULT,
+        }
+    }
+
+    fn check(response: Value) -> Result<(), &'static str> {
+        check_introspection_response(
+            &to_compact(&response),
+            "opaque-token",
+            &v(),
+            UnixTime(NOW + 10),
+        )
+        .map(|_| ())
+        .map_err(|e| e.code())
+    }
+
+    fn active() -> Value {
+        json!({"active": true, "iss": "https://as.example.com", "client_id": "agent-planner", "sub": "user:alice",
+            "aud": RESOURCE, "scope": "tools:call", "exp": NOW + 600, "token_type": "DPoP",
+            "cnf": {"jkt": "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"}})
+    }
+
+    fn patched(patch: Value) -> Value {
+        let mut r = active();
+        for (k, val) in patch.as_object().unwrap() {
+            if val.is_null() {
+                r.as_object_mut().unwrap().remove(k);
+            } else {
+                r[k] = val.clone();
+            }
+        }
+        r
+    }
+
+    #[test]
+    fn rfc_7662_responses() {
+        let ok = check_introspection_response(
+            &to_compact(&active()),
+            "opaque-token",
+            &v(),
+            UnixTime(NOW + 10),
+        )
+        .unwrap();
+        assert_eq!(ok.scopes, ["tools:call"]);
+        assert_eq!(
+            ok.cnf_jkt.as_deref(),
+            Some("kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k")
+        );
+        assert_eq!(check(json!({"active": false})), Err("token-inactive"));
+        assert_eq!(
+            check(patched(json!({"active": "true"}))),
+            Err("claim-invalid")
+        );
+        assert_eq!(
+            check(patched(json!({"active": null}))),
+            Err("claim-missing")
+        );
+        assert_eq!(
+            check(patched(json!({"iss": "https://evil.example"}))),
+            Err("claim-mismatch")
+        );
+        assert_eq!(
+            check(patched(json!({"aud": "https://other.example"}))),
+            Err("claim-mismatch")
+        );
+        assert_eq!(check(patched(json!({"aud": null}))), Err("claim-missing"));
+        assert_eq!(
+            check(patched(json!({"exp": NOW - 100}))),
+            Err("token-expired")
+        );
+        assert_eq!(
+            check(patched(json!({"token_type": "mac"}))),
+            Err("claim-invalid")
+        );
+        assert_eq!(check(patched(json!({"cnf": null}))), Err("claim-missing"));
+        assert_eq!(
+            check(patched(json!({"cnf": null, "token_type": "Bearer"}))),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn rfc_9701_jwt_responses() {
+        let server = TrustedIssuer {
+            issuer: "https://as.example.com".into(),
+            keys: JwkSet::from_keys(vec![key(1).public_jwk().clone()]),
+            algorithms: AlgorithmSet::ASYMMETRIC,
+        };
+        let body = json!({"iss": "https://as.example.com", "aud": "rs-client", "iat": NOW, "token_introspection": active()});
+        let jwt = token(json!({"typ": "token-introspection+jwt"}), &body, &key(1));
+        let run = |jwt: &str, client: &str| {
+            verify_introspection_jwt(
+                jwt,
+                &server,
+                client,
+                "opaque-token",
+                &v(),
+                UnixTime(NOW + 10),
+            )
+            .map(|_| ())
+            .map_err(|e| e.code())
+        };
+        assert_eq!(run(&jwt, "rs-client"), Ok(()));
+        assert_eq!(run(&jwt, "another-rs"), Err("claim-mismatch"));
+        // An access token is not an introspection response, and the reverse.
+        assert_eq!(
+            run(
+                &token(json!({"typ": "at+jwt"}), &body, &key(1)),
+                "rs-client"
+            ),
+            Err("typ-mismatch")
+        );
+        assert_eq!(
+            run(
+                &token(
+                    json!({"typ": "token-introspection+jwt"}),
+                    &body,
+                    &key(2).with_kid("as-1")
+                ),
+                "rs-client"
+            ),
+            Err("invalid-signature")
+        );
+        let inactive = json!({"iss": "https://as.example.com", "aud": "rs-client", "iat": NOW, "token_introspection": {"active": false}});
+        assert_eq!(
+            run(
+                &token(
+                    json!({"typ": "token-introspection+jwt"}),
+                    &inactive,
+                    &key(1)
+                ),
+                "rs-client"
+            ),
+            Err("token-inactive")
+        );
+        let no_iat = json!({"iss": "https://as.example.com", "aud": "rs-client", "token_introspection": active()});
+        assert_eq!(
+            run(
+                &token(json!({"typ": "token-introspection+jwt"}), &no_iat, &key(1)),
+                "rs-client"
+            ),
+            Err("claim-missing")
+        );
+    }
+}

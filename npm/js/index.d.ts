@@ -6,7 +6,7 @@ export type ErrorCode =
   | 'component-not-covered' | 'credential-duplicated' | 'credential-missing' | 'crit-unsupported' | 'digest-mismatch' | 'duplicate-json-member' | 'insufficient-scope' | 'insufficient-user-authentication' | 'invalid-argument' | 'invalid-bundle' | 'invalid-component' | 'invalid-identifier' | 'invalid-key'
   | 'invalid-signature' | 'jwe-unsupported' | 'key-mismatch' | 'key-not-found'
   | 'limit-exceeded' | 'malformed-base64' | 'malformed-certificate' | 'malformed-http-signature' | 'malformed-json' | 'malformed-token' | 'replayed'
-  | 'token-expired' | 'token-issued-in-future' | 'token-not-yet-valid' | 'token-too-old'
+  | 'token-expired' | 'token-inactive' | 'token-issued-in-future' | 'token-not-yet-valid' | 'token-too-old'
   | 'typ-mismatch' | 'unknown-trust-domain' | 'untrusted-chain' | 'use-dpop-nonce';
 
 /** JWS algorithm names accepted by this library. */

@@ -5,12 +5,17 @@
 
 mod access_token;
 mod challenge;
+mod introspection;
 mod metadata;
 
 pub use access_token::{
     AT_TYP, AccessTokenValidation, TrustedIssuer, VerifiedAccessToken, verify_access_token,
 };
 pub use challenge::{ChallengeConfig, Failure, ResourceChallenge, resource_challenge};
+pub use introspection::{
+    INTROSPECTION_TYP, IntrospectionValidation, check_introspection_response,
+    verify_introspection_jwt,
+};
 pub use metadata::{
     ResourceMetadata, metadata_url, parse_resource_metadata, resource_metadata_document,
 };

@@ -31,7 +31,7 @@ pub struct Component;
 
 /// The WIT `error-code` cases in the order of `a2a_auth::Error::ALL_CODES` (a test checks that
 /// each case's WIT name equals the core's code at the same position).
-const CODES: [ErrorCode; 39] = [
+const CODES: [ErrorCode; 40] = [
     ErrorCode::AlgNotAllowed,
     ErrorCode::AttestationRejected,
     ErrorCode::BindingMismatch,
@@ -64,6 +64,7 @@ const CODES: [ErrorCode; 39] = [
     ErrorCode::MalformedToken,
     ErrorCode::Replayed,
     ErrorCode::TokenExpired,
+    ErrorCode::TokenInactive,
     ErrorCode::TokenIssuedInFuture,
     ErrorCode::TokenNotYetValid,
     ErrorCode::TokenTooOld,

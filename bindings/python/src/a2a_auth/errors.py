@@ -145,6 +145,10 @@ class TokenExpired(AuthError):
     code = "token-expired"
 
 
+class TokenInactive(AuthError):
+    code = "token-inactive"
+
+
 class TokenIssuedInFuture(AuthError):
     code = "token-issued-in-future"
 
