@@ -70,6 +70,7 @@ pub mod identity;
 pub mod jose;
 pub mod limits;
 pub mod oauth;
+pub mod policy;
 pub mod proof;
 pub mod time;
 
