@@ -16,7 +16,7 @@
 //! replay of `(sub, nonce)` (`replayed`). Responses are checked against the **responder's** WIT
 //! and the request's nonce (`wimse-req-nonce`).
 
-use sfv::{BareItem, ListEntry, Parser, Version};
+use sfv::{BareItem, Parser, Version};
 
 use super::{
     DigestAlgorithm, HttpSigAlgorithm, Message, Request, Response, SignatureParams,
@@ -433,11 +433,7 @@ pub fn verify_wimse_request(
         Parser::new(&joined.join(", "))
             .with_version(Version::Rfc8941)
             .parse::<sfv::Dictionary>()
-            .map_err(|_| Error::MalformedHttpSignature)?
-            .values()
-            .all(|e| matches!(e, ListEntry::InnerList(_) | ListEntry::Item(_)))
-            .then_some(())
-            .ok_or(Error::MalformedHttpSignature)?;
+            .map_err(|_| Error::MalformedHttpSignature)?;
     }
     // Step 3: the WIT, fully, before the message signature.
     let wit = verify_workload_identity_token(wit_field(request.headers)?, store, &config.wit, now)?;
