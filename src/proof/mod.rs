@@ -23,7 +23,7 @@ pub use replay::{Insertion, ReplayCache};
 pub use uri::{normalize_http_uri, strip_query};
 pub use wpt::{
     DEFAULT_MAX_WPT_LIFETIME, VerifiedWpt, WPT_TYP, WptConfig, WptParams, WptWire, create_wpt,
-    verify_wpt,
+    verify_wpt, verify_wpt_with_wit, wpt_carriers,
 };
 
 use crate::crypto::{AlgorithmSet, sha256};

@@ -268,18 +268,39 @@ pub fn verify_wpt(
     now: UnixTime,
     replay: Option<&mut ReplayCache>,
 ) -> Result<VerifiedWpt, Error> {
-    let limits = config.wit.limits;
     // Step 1: exactly one WIT and one WPT carrier.
+    let (wit_text, wpt_text, access_token) = wpt_carriers(request, config.wire)?;
+    // Step 2: the WIT.
+    let wit = verify_workload_identity_token(wit_text, store, &config.wit, now)?;
+    finish_wpt(
+        request,
+        wit_text,
+        wpt_text,
+        access_token,
+        wit,
+        config,
+        now,
+        replay,
+    )
+}
+
+/// The WIT and WPT carriers of `request` (step 1): `(wit, wpt, access token)`.
+///
+/// # Errors
+/// `credential-missing`, `credential-duplicated`, `malformed-token` as in [`verify_wpt`].
+pub fn wpt_carriers<'r>(
+    request: &HttpRequest<'r>,
+    wire: WptWire,
+) -> Result<(&'r str, &'r str, Option<&'r str>), Error> {
     let wit_text = request
         .single(WIT_HEADER, "workload identity token")?
         .ok_or(Error::CredentialMissing("workload identity token"))?;
     let authorization = request.single("authorization", "authorization field")?;
-    let (wpt_text, access_token) = match config.wire {
+    let (wpt_text, access_token) = match wire {
         WptWire::Header => {
             let wpt = request
                 .single(WPT_HEADER, "workload proof token")?
                 .ok_or(Error::CredentialMissing("workload proof token"))?;
-            // wpt-01: an access token in Authorization (any scheme) is bound by `ath`.
             let at = match authorization {
                 None => None,
                 Some(v) => Some(auth_scheme(v).ok_or(Error::MalformedToken)?.1),
@@ -292,7 +313,6 @@ pub fn verify_wpt(
                 .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("WPT"))
                 .map(|(_, t)| t)
                 .ok_or(Error::CredentialMissing("workload proof token"))?;
-            // The retired wpt-01 field alongside is ambiguous: refuse it.
             if request
                 .single(WPT_HEADER, "workload proof token")?
                 .is_some()
@@ -302,8 +322,47 @@ pub fn verify_wpt(
             (wpt, None)
         }
     };
-    // Step 2: the WIT.
-    let wit = verify_workload_identity_token(wit_text, store, &config.wit, now)?;
+    Ok((wit_text, wpt_text, access_token))
+}
+
+/// Steps 3–12 of [`verify_wpt`] with a WIT that was **already verified** (for example taken from
+/// a verified-credential cache keyed by `wit_text`, the exact string the request carries).
+///
+/// # Errors
+/// As [`verify_wpt`] after step 2.
+#[allow(clippy::too_many_arguments)]
+pub fn verify_wpt_with_wit(
+    request: &HttpRequest<'_>,
+    wit: VerifiedWorkloadIdentityToken,
+    config: &WptConfig,
+    now: UnixTime,
+    replay: Option<&mut ReplayCache>,
+) -> Result<VerifiedWpt, Error> {
+    let (wit_text, wpt_text, access_token) = wpt_carriers(request, config.wire)?;
+    finish_wpt(
+        request,
+        wit_text,
+        wpt_text,
+        access_token,
+        wit,
+        config,
+        now,
+        replay,
+    )
+}
+
+#[allow(clippy::too_many_arguments, clippy::too_many_lines)]
+fn finish_wpt(
+    request: &HttpRequest<'_>,
+    wit_text: &str,
+    wpt_text: &str,
+    access_token: Option<&str>,
+    wit: VerifiedWorkloadIdentityToken,
+    config: &WptConfig,
+    now: UnixTime,
+    replay: Option<&mut ReplayCache>,
+) -> Result<VerifiedWpt, Error> {
+    let limits = config.wit.limits;
     // Step 3: the WPT's syntax.
     let jws = parse_jws(wpt_text, &limits)?;
     // Step 4: alg string-equal to cnf.jwk.alg, before any verification.
