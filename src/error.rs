@@ -18,6 +18,8 @@ use core::fmt;
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Error {
+    /// The authenticated agent is not among those the matched route allows (HTTP 403).
+    AgentNotAllowed,
     /// The JWS `alg` (or a requested signing algorithm) is not in the caller's allow-list, is
     /// `none` in any casing, or is not an algorithm this library implements.
     AlgorithmNotAllowed,
@@ -102,6 +104,12 @@ pub enum Error {
     /// outside the base64url alphabet, empty signature), or carries a header member its token
     /// kind forbids (JWT-SVID: anything but `alg`, `kid`, `typ`).
     MalformedToken,
+    /// The request's target URI names an origin this resource does not serve (HTTP 421): the
+    /// host built it from something other than its configured authorities.
+    MisdirectedRequest,
+    /// No route of the policy covers the request's method and path (HTTP 403; unrouted
+    /// requests are denied).
+    NoMatchingRoute,
     /// The token's `exp` (a certificate's `notAfter`) is in the past (beyond the leeway).
     TokenExpired,
     /// Introspection says the token is not active (revoked, expired, unknown to the server).
@@ -203,6 +211,7 @@ impl Error {
     /// Every code, in the order of the variants. The WIT `error-code` enum has exactly these
     /// cases (a test compares them).
     pub const ALL_CODES: &'static [&'static str] = &[
+        "agent-not-allowed",
         "alg-not-allowed",
         "attestation-rejected",
         "binding-mismatch",
@@ -233,6 +242,8 @@ impl Error {
         "malformed-http-signature",
         "malformed-json",
         "malformed-token",
+        "misdirected-request",
+        "no-matching-route",
         "replayed",
         "token-expired",
         "token-inactive",
@@ -248,6 +259,7 @@ impl Error {
     /// The stable kebab-case code of this error, the same in every host and in the vectors.
     pub const fn code(&self) -> &'static str {
         match self {
+            Self::AgentNotAllowed => "agent-not-allowed",
             Self::AlgorithmNotAllowed => "alg-not-allowed",
             Self::AttestationRejected(_) => "attestation-rejected",
             Self::BindingMismatch(_) => "binding-mismatch",
@@ -278,6 +290,8 @@ impl Error {
             Self::MalformedHttpSignature => "malformed-http-signature",
             Self::MalformedJson => "malformed-json",
             Self::MalformedToken => "malformed-token",
+            Self::MisdirectedRequest => "misdirected-request",
+            Self::NoMatchingRoute => "no-matching-route",
             Self::Replayed => "replayed",
             Self::TokenExpired => "token-expired",
             Self::TokenInactive => "token-inactive",
@@ -295,6 +309,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::AgentNotAllowed => f.write_str("agent not allowed on this route"),
             Self::AlgorithmNotAllowed => f.write_str("algorithm not allowed"),
             Self::AttestationRejected(why) => write!(f, "attestation evidence rejected: {why}"),
             Self::BindingMismatch(what) => write!(f, "proof does not bind the {what} presented"),
@@ -331,6 +346,8 @@ impl fmt::Display for Error {
             Self::MalformedHttpSignature => f.write_str("malformed http signature fields"),
             Self::MalformedJson => f.write_str("malformed json"),
             Self::MalformedToken => f.write_str("not a compact jws"),
+            Self::MisdirectedRequest => f.write_str("target uri is not served here"),
+            Self::NoMatchingRoute => f.write_str("no route covers this request"),
             Self::Replayed => f.write_str("proof already used (jti replay)"),
             Self::TokenExpired => f.write_str("token expired"),
             Self::TokenInactive => f.write_str("token is not active"),
@@ -353,6 +370,7 @@ mod tests {
 
     fn one_of_each() -> Vec<Error> {
         vec![
+            Error::AgentNotAllowed,
             Error::AlgorithmNotAllowed,
             Error::AttestationRejected("selectors"),
             Error::BindingMismatch("wit"),
@@ -383,6 +401,8 @@ mod tests {
             Error::MalformedHttpSignature,
             Error::MalformedJson,
             Error::MalformedToken,
+            Error::MisdirectedRequest,
+            Error::NoMatchingRoute,
             Error::Replayed,
             Error::TokenExpired,
             Error::TokenInactive,

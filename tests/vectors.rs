@@ -237,6 +237,71 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
         }
         op if op.starts_with("proof.") => proof_op(op, input),
         op if op.starts_with("httpsig.") => httpsig_op(op, input),
+        op if op.starts_with("gate.") => gate_op(op, input),
+        other => panic!("unknown op `{other}`: the core runner must learn it"),
+    }
+}
+
+fn gate_request(r: &Value) -> a2a_auth::ffi::GateRequest {
+    a2a_auth::ffi::GateRequest {
+        method: str_field(r, "method").to_owned(),
+        target_uri: str_field(r, "target_uri").to_owned(),
+        headers: headers_of(r),
+        body: r["body"].as_str().map(|b| base64url::decode(b).unwrap()),
+        mtls_peer: r["mtls_peer"].as_str().map(str::to_owned),
+    }
+}
+
+fn gate_op(op: &str, input: &Value) -> Result<Value, Error> {
+    use a2a_auth::ffi;
+    let now = input["now"].as_u64().expect("needs now");
+    match op {
+        "gate.authenticate" => {
+            let secret = base64url::decode(str_field(input, "secret")).unwrap();
+            let mut verifier = ffi::verifier_new(str_field(input, "policy"), &secret)?;
+            for earlier in input["before"].as_array().into_iter().flatten() {
+                assert!(
+                    ffi::authenticate(&mut verifier, &gate_request(earlier), now).is_ok(),
+                    "a `before` request is allowed"
+                );
+            }
+            let request = gate_request(&input["request"]);
+            let mut last = None;
+            for _ in 0..input["repeat"].as_u64().unwrap_or(1) {
+                last = Some(ffi::authenticate(&mut verifier, &request, now));
+            }
+            Ok(match last.expect("repeat >= 1") {
+                Ok(p) => json!({
+                    "allow": true, "agent": p.agent, "trust_domain": p.trust_domain, "method": p.method,
+                    "credentials": p.credentials, "client_id": p.client_id, "subject": p.subject, "issuer": p.issuer,
+                    "act": p.act.map(|a| serde_json::from_str::<Value>(&a).unwrap()), "scopes": p.scopes,
+                    "authorization_details": serde_json::from_str::<Value>(&p.authorization_details).unwrap(),
+                    "token_hashes": p.token_hashes, "expires_at": p.expires_at, "route": p.route,
+                }),
+                Err(d) => json!({
+                    "allow": false, "status": d.status, "www_authenticate": d.www_authenticate,
+                    "dpop_nonce": d.dpop_nonce, "code": d.error.code(),
+                }),
+            })
+        }
+        "gate.sign" => {
+            let pair = |name: &str| {
+                input[name]
+                    .as_object()
+                    .map(|j| KeyPair::from_jwk(&Value::Object(j.clone()).to_string(), None, &L))
+                    .transpose()
+            };
+            let (workload, dpop) = (pair("workload_key")?, pair("dpop_key")?);
+            let signer = ffi::signer_new(
+                str_field(input, "options"),
+                workload.as_ref(),
+                dpop.as_ref(),
+            )?;
+            let entropy = base64url::decode(str_field(input, "entropy")).unwrap();
+            let headers =
+                ffi::sign_request(&signer, &gate_request(&input["request"]), now, &entropy)?;
+            Ok(json!({ "headers": headers }))
+        }
         other => panic!("unknown op `{other}`: the core runner must learn it"),
     }
 }

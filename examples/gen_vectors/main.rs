@@ -28,6 +28,7 @@ use a2a_auth::encoding::base64url as b64;
 use a2a_auth::encoding::json::to_compact;
 use serde_json::{Map, Value, json};
 
+mod gate;
 mod httpsig;
 mod proof;
 mod x509;
@@ -218,7 +219,7 @@ fn write(dir: &Path, module: &str, op: &str, cases: &[Case]) {
     fs::write(&path, text).unwrap();
     let negative = cases
         .iter()
-        .filter(|c| c.expect.get("error").is_some())
+        .filter(|c| c.expect.get("error").is_some() || c.expect["ok"]["allow"] == json!(false))
         .count();
     println!(
         "{}: {} cases ({} negative)",
@@ -322,6 +323,8 @@ fn main() {
         wimse = rest;
     }
     assert!(wimse.is_empty());
+    write(&dir, "gate", "authenticate", &gate::authenticate_cases(&k));
+    write(&dir, "gate", "sign", &gate::sign_cases(&k));
 }
 
 const SPEC_WIT: &str = "eyJhbGciOiJFUzI1NiIsImtpZCI6Ikp1bmUgNSIsInR5cCI6IndpdCtqd3QifQ.eyJjbmYiOnsiandrIjp7ImFsZyI6IkVkRFNBIiwiY3J2IjoiRWQyNTUxOSIsImt0eSI6Ik9LUCIsIngiOiIxQ1hYdmZsTl9MVlZzSXNZWHNVdkIwM0ptbEdXZUNIcVFWdW91Q0Y5MmJnIn19LCJleHAiOjE3NDU1MTI1MTAsImlhdCI6MTc0NTUwODkxMCwianRpIjoieC1fMUNUTDJjY2EzQ1NFNGN3Yl9sIiwic3ViIjoid2ltc2U6Ly9leGFtcGxlLmNvbS9zcGVjaWZpYy13b3JrbG9hZCJ9.6KraSQUxWdl9dxFQ3Fj6dPY0Vi88OkwFwZpAIOhLeq6AbXAnLLQgOp8U9UDGcBuYF3KiNv6oKQD1ZWAzrMZOJw";

@@ -2,10 +2,10 @@
 
 /** Every stable error code (the same in Rust, WIT, JS and Python). */
 export type ErrorCode =
-  | 'alg-not-allowed' | 'attestation-rejected' | 'binding-mismatch' | 'certificate-rejected' | 'claim-invalid' | 'claim-mismatch' | 'claim-missing'
+  | 'agent-not-allowed' | 'alg-not-allowed' | 'attestation-rejected' | 'binding-mismatch' | 'certificate-rejected' | 'claim-invalid' | 'claim-mismatch' | 'claim-missing'
   | 'component-not-covered' | 'credential-duplicated' | 'credential-missing' | 'crit-unsupported' | 'digest-mismatch' | 'duplicate-json-member' | 'insufficient-scope' | 'insufficient-user-authentication' | 'invalid-argument' | 'invalid-bundle' | 'invalid-component' | 'invalid-identifier' | 'invalid-key'
   | 'invalid-signature' | 'jwe-unsupported' | 'key-mismatch' | 'key-not-found'
-  | 'limit-exceeded' | 'malformed-base64' | 'malformed-certificate' | 'malformed-http-signature' | 'malformed-json' | 'malformed-token' | 'replayed'
+  | 'limit-exceeded' | 'malformed-base64' | 'malformed-certificate' | 'malformed-http-signature' | 'malformed-json' | 'malformed-token' | 'misdirected-request' | 'no-matching-route' | 'replayed'
   | 'token-expired' | 'token-inactive' | 'token-issued-in-future' | 'token-not-yet-valid' | 'token-too-old'
   | 'typ-mismatch' | 'unknown-trust-domain' | 'untrusted-chain' | 'use-dpop-nonce';
 

@@ -573,3 +573,6 @@ pub use proof::*;
 
 mod httpsig;
 pub use httpsig::*;
+
+mod gate;
+pub use gate::*;

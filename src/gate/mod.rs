@@ -1,9 +1,13 @@
-//! The paved path's building blocks (issue 9, in progress): the verified-credential cache and
-//! the sans-IO key cache the verifier and the hosts share. `Verifier::authenticate` and
-//! `Signer::sign` build on these.
+//! The paved path: [`Verifier::authenticate`] decides about an incoming request under a
+//! [`Policy`](crate::policy::Policy); [`Signer::sign`] adds what an outgoing request needs.
+//! Beneath them: the verified-credential cache and the sans-IO key cache the hosts drive.
 
 mod cache;
 mod keycache;
+mod signer;
+mod verifier;
 
 pub use cache::CredentialCache;
 pub use keycache::{Document, KeyCache, RefreshPolicy, SourceKind};
+pub use signer::{OutgoingRequest, Signer, TokenType, WorkloadProof};
+pub use verifier::{Denial, IncomingRequest, Principal, Verifier, VerifierOptions};

@@ -31,7 +31,8 @@ pub struct Component;
 
 /// The WIT `error-code` cases in the order of `a2a_auth::Error::ALL_CODES` (a test checks that
 /// each case's WIT name equals the core's code at the same position).
-const CODES: [ErrorCode; 40] = [
+const CODES: [ErrorCode; 43] = [
+    ErrorCode::AgentNotAllowed,
     ErrorCode::AlgNotAllowed,
     ErrorCode::AttestationRejected,
     ErrorCode::BindingMismatch,
@@ -62,6 +63,8 @@ const CODES: [ErrorCode; 40] = [
     ErrorCode::MalformedHttpSignature,
     ErrorCode::MalformedJson,
     ErrorCode::MalformedToken,
+    ErrorCode::MisdirectedRequest,
+    ErrorCode::NoMatchingRoute,
     ErrorCode::Replayed,
     ErrorCode::TokenExpired,
     ErrorCode::TokenInactive,

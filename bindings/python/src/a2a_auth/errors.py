@@ -17,6 +17,10 @@ class AuthError(Exception):
         self.detail = detail
 
 
+class AgentNotAllowed(AuthError):
+    code = "agent-not-allowed"
+
+
 class AlgNotAllowed(AuthError):
     code = "alg-not-allowed"
 
@@ -135,6 +139,14 @@ class MalformedJson(AuthError):
 
 class MalformedToken(AuthError):
     code = "malformed-token"
+
+
+class MisdirectedRequest(AuthError):
+    code = "misdirected-request"
+
+
+class NoMatchingRoute(AuthError):
+    code = "no-matching-route"
 
 
 class Replayed(AuthError):

@@ -1,0 +1,771 @@
+//! `Verifier::authenticate`: one call decides about an incoming request under a
+//! [`Policy`](crate::policy::Policy).
+//!
+//! The order of checks, each failure answered with one error code, one status and the
+//! challenges the specs require:
+//!
+//! 1. The target URI's origin is one of the policy's `authorities` (else `misdirected-request`,
+//!    421) and a route covers the method and path (else `no-matching-route`, 403). Neither
+//!    needs credentials, so neither spends a signature verification.
+//! 2. The credentials are classified: a workload credential (a WIT with an HTTP signature, a
+//!    WIT with a WPT, or the mTLS peer identity the host supplies) and/or an access token
+//!    (`Authorization: DPoP` or `Bearer`). Two `Authorization` fields are `credential-duplicated`
+//!    (400 `invalid_request`). Kinds the policy or route does not accept are not credentials;
+//!    with none left the answer is 401 with every accepted scheme's challenge and no error (or
+//!    400 when only header-carried WIMSE credentials are accepted, which have no challenge).
+//! 3. The workload credential: the WIT from the verified-credential cache or verified in full,
+//!    then the proof (WPT or HTTP signature, with Content-Digest checked against the body) and
+//!    the replay cache; then the route's `agents`. WPT failures answer per the wire form (wpt-01
+//!    400, wpt-02 401 `WPT`); HTTP-signature failures 400; an mTLS peer the policy refuses
+//!    (malformed identifier, untrusted trust domain) 403; `agent-not-allowed` 403.
+//! 4. The access token: from the cache or verified (RFC 9068, issuer allow-list, audience = the
+//!    policy's `resource`); a DPoP proof bound to its `cnf.jkt`, or Bearer only when accepted
+//!    and the token is not DPoP-bound; then the route's scopes, `authorization_details` types
+//!    and step-up requirements. Answers follow the §3.5 table ([`crate::oauth::resource_challenge`]).
+//!
+//! A request must authenticate a caller: a workload credential, an access token, or both (then
+//! both must pass and the Principal carries both). A route with token requirements needs a token.
+//!
+//! The verifier keeps bounded state: verified WITs and access tokens by SHA-256 of the token
+//! string until they expire, the proof replay cache, and the key cache for `jwks_uri` issuers.
+
+use serde_json::{Value, json};
+
+use super::{CredentialCache, Document, KeyCache, RefreshPolicy, SourceKind};
+use crate::crypto::{JwkSet, sha256};
+use crate::encoding::{base64url, json as sjson};
+use crate::error::Error;
+use crate::httpsig::{self, WimseVerifyConfig};
+use crate::identity::{
+    VerifiedWorkloadIdentityToken, WitValidation, WorkloadId, verify_workload_identity_token,
+};
+use crate::limits::Limits;
+use crate::oauth::{
+    AccessTokenValidation, ChallengeConfig, Failure, RouteRequirements, TrustedIssuer,
+    VerifiedAccessToken, check_requirements, metadata_url, resource_challenge, verify_access_token,
+};
+use crate::policy::{CredentialKind, Jwks, Policy, Route};
+use crate::proof::{
+    self, DpopConfig, DpopNonces, HttpRequest, ReplayCache, WptConfig, WptWire, wpt_carriers,
+};
+use crate::time::{Leeway, UnixTime};
+
+/// An incoming request as the host hands it over.
+#[derive(Debug, Clone, Copy)]
+pub struct IncomingRequest<'a> {
+    /// The method, e.g. `POST`.
+    pub method: &'a str,
+    /// The absolute target URI, built by the host from **its own configuration** (scheme and
+    /// authority it serves) and the request target, e.g. `https://tools.example.com/mcp?x=1`.
+    pub target_uri: &'a str,
+    /// Header fields as received, repeated names kept as separate entries.
+    pub headers: &'a [(String, String)],
+    /// The body, when the host has it (needed when an HTTP signature covers Content-Digest).
+    pub body: Option<&'a [u8]>,
+    /// The mTLS peer's URI SAN, when the host terminated TLS with a client certificate it
+    /// verified.
+    pub mtls_peer: Option<&'a str>,
+}
+
+/// Who called, established by [`Verifier::authenticate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Principal {
+    /// The calling workload (WIT `sub` or mTLS peer), when a workload credential was presented.
+    pub agent: Option<String>,
+    /// The agent's trust domain.
+    pub trust_domain: Option<String>,
+    /// How the caller authenticated: the workload credential if any, else the token's scheme.
+    pub method: CredentialKind,
+    /// Every credential kind the request presented and passed.
+    pub credentials: Vec<CredentialKind>,
+    /// The access token's `client_id`.
+    pub client_id: Option<String>,
+    /// The user (or client) the token was issued for (`sub`).
+    pub subject: Option<String>,
+    /// The access token's issuer.
+    pub issuer: Option<String>,
+    /// The token's `act` claim (RFC 8693 delegation chain), as JSON, when present.
+    pub act: Option<String>,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// Granted `authorization_details` (JSON array text; `[]` when none).
+    pub authorization_details: String,
+    /// `(kind, base64url SHA-256)` of each token presented: `wit`, `access_token`.
+    pub token_hashes: Vec<(String, String)>,
+    /// When the earliest of the credentials expires (Unix seconds); `None` for an mTLS peer
+    /// alone (the host knows its certificate's lifetime).
+    pub expires_at: Option<u64>,
+    /// The matched route's path.
+    pub route: String,
+    /// The token-free decision record (JSON).
+    pub audit: String,
+}
+
+/// A refusal: what to answer and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Denial {
+    /// HTTP status.
+    pub status: u16,
+    /// `WWW-Authenticate` values, one per scheme (may be empty).
+    pub www_authenticate: Vec<String>,
+    /// A `DPoP-Nonce` value to send, if any.
+    pub dpop_nonce: Option<String>,
+    /// The error.
+    pub error: Error,
+    /// The token-free decision record (JSON).
+    pub audit: String,
+}
+
+/// Sizes of the verifier's bounded state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifierOptions {
+    /// Verified WITs kept (default 4096).
+    pub wit_cache: usize,
+    /// Verified access tokens kept (default 4096).
+    pub token_cache: usize,
+    /// Proof `jti`s / signature nonces kept (default 65536).
+    pub replay_cache: usize,
+    /// Key-document refresh bounds.
+    pub refresh: RefreshPolicy,
+    /// Counted limits.
+    pub limits: Limits,
+}
+
+impl Default for VerifierOptions {
+    fn default() -> Self {
+        Self {
+            wit_cache: 4096,
+            token_cache: 4096,
+            replay_cache: 65_536,
+            refresh: RefreshPolicy::default(),
+            limits: Limits::DEFAULT,
+        }
+    }
+}
+
+/// The request-level verifier (see the module documentation).
+#[derive(Debug)]
+pub struct Verifier {
+    policy: Policy,
+    options: VerifierOptions,
+    wits: CredentialCache<VerifiedWorkloadIdentityToken>,
+    tokens: CredentialCache<VerifiedAccessToken>,
+    replay: ReplayCache,
+    keys: KeyCache,
+    issuers: AccessTokenValidation,
+    nonces: Option<DpopNonces>,
+    challenge: ChallengeConfig,
+}
+
+/// Which token scheme the request used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokenScheme {
+    Dpop,
+    Bearer,
+}
+
+/// How a failure is answered.
+enum Answer {
+    /// A WPT failure under this wire form.
+    Wpt(WptWire),
+    /// An HTTP-signature failure: 400, no challenge.
+    BadRequest,
+    /// A resource-server failure (§3.5) with whether the client used the DPoP scheme.
+    OAuth(Kind, bool),
+    /// 403 without a challenge.
+    Forbidden,
+    /// 421 without a challenge.
+    Misdirected,
+}
+
+/// The §3.5 classes (the error itself travels beside them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    NoCredentials,
+    InvalidRequest,
+    InvalidToken,
+    DpopProof,
+    InsufficientScope,
+    InsufficientUserAuthentication,
+}
+
+/// What the audit record knows at the point of decision.
+#[derive(Default)]
+struct Facts {
+    route: Option<String>,
+    credentials: Vec<CredentialKind>,
+    agent: Option<String>,
+    wit_issuer_key: Option<String>,
+    subject: Option<String>,
+    client_id: Option<String>,
+    issuer: Option<String>,
+    token_hashes: Vec<(String, String)>,
+}
+
+const fn kind_name(k: CredentialKind) -> &'static str {
+    match k {
+        CredentialKind::Wpt => "wpt",
+        CredentialKind::HttpSignature => "http_signature",
+        CredentialKind::Mtls => "mtls",
+        CredentialKind::Dpop => "dpop",
+        CredentialKind::Bearer => "bearer",
+    }
+}
+
+/// The origin (`scheme://authority`) and origin-form target of an absolute URI.
+fn split_target(uri: &str) -> Option<(&str, &str)> {
+    let scheme_end = uri.find("://")?;
+    let rest = uri.get(scheme_end.checked_add(3)?..)?;
+    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let origin_len = scheme_end.checked_add(3)?.checked_add(authority_len)?;
+    let origin = uri.get(..origin_len)?;
+    let target = uri.get(origin_len..)?;
+    if authority_len == 0 || !target.starts_with('/') || target.contains('#') {
+        return None;
+    }
+    Some((origin, target))
+}
+
+impl Verifier {
+    /// A verifier for `policy`. `secret` (at least 32 random bytes from the host) keys the
+    /// replay cache and, when the policy requires DPoP nonces, the stateless nonces; verifiers
+    /// that must accept each other's nonces share it.
+    ///
+    /// # Errors
+    /// `invalid-argument` (`secret`) for fewer than 32 bytes, (`capacity`) for a zero size.
+    pub fn new(policy: Policy, secret: &[u8], options: VerifierOptions) -> Result<Self, Error> {
+        if secret.len() < 32 {
+            return Err(Error::InvalidArgument("secret"));
+        }
+        let nonces = if policy.credentials.dpop_nonce {
+            Some(DpopNonces::new(secret, 60)?)
+        } else {
+            None
+        };
+        let sources = policy
+            .authorization_servers
+            .iter()
+            .filter_map(|s| match &s.jwks {
+                Jwks::Uri(u) => Some((u.clone(), SourceKind::Jwks)),
+                Jwks::Inline(_) => None,
+            })
+            .collect();
+        let challenge = ChallengeConfig {
+            realm: None,
+            resource_metadata: (!policy.authorization_servers.is_empty())
+                .then(|| metadata_url(&policy.resource).ok())
+                .flatten(),
+            bearer: policy.credentials.bearer,
+            dpop_algorithms: policy.credentials.dpop.unwrap_or_default(),
+        };
+        let mut v = Self {
+            wits: CredentialCache::new(options.wit_cache)?,
+            tokens: CredentialCache::new(options.token_cache)?,
+            replay: ReplayCache::new(options.replay_cache, secret)?,
+            keys: KeyCache::new(sources, options.refresh),
+            issuers: AccessTokenValidation {
+                issuers: Vec::new(),
+                resource: policy.resource.clone(),
+                leeway: Leeway(policy.leeway),
+                limits: options.limits,
+            },
+            nonces,
+            challenge,
+            policy,
+            options,
+        };
+        v.rebuild_issuers();
+        Ok(v)
+    }
+
+    /// The policy this verifier enforces.
+    pub const fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The key documents (`jwks_uri`) the host should fetch now.
+    pub fn due(&self, now: UnixTime) -> Vec<String> {
+        self.keys.due(now)
+    }
+
+    /// Hands over what the host fetched for `url` (`None` when the fetch failed; `max_age` from
+    /// `Cache-Control`). Tokens verified under the previous keys stay cached until they expire
+    /// unless their key is gone, in which case they are dropped.
+    ///
+    /// # Errors
+    /// As [`KeyCache::ingest`].
+    pub fn ingest(
+        &mut self,
+        url: &str,
+        body: Option<&str>,
+        max_age: Option<u64>,
+        now: UnixTime,
+    ) -> Result<(), Error> {
+        let result = self
+            .keys
+            .ingest(url, body, max_age, now, &self.options.limits);
+        self.rebuild_issuers();
+        // A rotated-out key takes the tokens it verified with it.
+        let issuers = &self.issuers.issuers;
+        self.tokens.remove_where(|t| {
+            issuers
+                .iter()
+                .find(|i| i.issuer == t.issuer)
+                .is_none_or(|i| i.keys.keys().is_empty())
+        });
+        result
+    }
+
+    fn rebuild_issuers(&mut self) {
+        self.issuers.issuers = self
+            .policy
+            .authorization_servers
+            .iter()
+            .map(|s| TrustedIssuer {
+                issuer: s.issuer.clone(),
+                keys: match &s.jwks {
+                    Jwks::Inline(set) => set.clone(),
+                    Jwks::Uri(u) => match self.keys.document(u) {
+                        Some(Document::Jwks(set)) => set.clone(),
+                        _ => JwkSet::from_keys(Vec::new()),
+                    },
+                },
+                algorithms: s.algorithms,
+            })
+            .collect();
+    }
+
+    /// Forgets cached verifications (for example after a trust-store change).
+    pub fn clear_caches(&mut self) {
+        self.wits.remove_where(|_| true);
+        self.tokens.remove_where(|_| true);
+    }
+
+    /// Decides about `request` at `now` (see the module documentation).
+    ///
+    /// # Errors
+    /// A [`Denial`] with the status, challenges, error code and audit record.
+    pub fn authenticate(
+        &mut self,
+        request: &IncomingRequest<'_>,
+        now: UnixTime,
+    ) -> Result<Principal, Box<Denial>> {
+        let mut facts = Facts::default();
+        match self.decide(request, now, &mut facts) {
+            Ok(mut p) => {
+                p.audit = audit(request, now, &facts, None);
+                Ok(p)
+            }
+            Err((error, answer, requirements)) => {
+                let mut d = self.answer(&error, answer, &requirements, now);
+                d.audit = audit(request, now, &facts, Some((&error, d.status)));
+                Err(Box::new(d))
+            }
+        }
+    }
+
+    fn answer(
+        &self,
+        error: &Error,
+        answer: Answer,
+        requirements: &RouteRequirements,
+        now: UnixTime,
+    ) -> Denial {
+        let (status, www_authenticate, dpop_nonce) = match answer {
+            Answer::Wpt(wire) => {
+                let c = proof::wpt_challenge(error, wire);
+                (c.status, c.www_authenticate.into_iter().collect(), None)
+            }
+            Answer::BadRequest => (400, Vec::new(), None),
+            Answer::Forbidden => (403, Vec::new(), None),
+            Answer::Misdirected => (421, Vec::new(), None),
+            Answer::OAuth(kind, dpop_used) => {
+                let failure = match kind {
+                    Kind::NoCredentials => Failure::NoCredentials,
+                    Kind::InvalidRequest => Failure::InvalidRequest(error),
+                    Kind::InvalidToken => Failure::InvalidToken(error),
+                    Kind::DpopProof => Failure::DpopProof(error),
+                    Kind::InsufficientScope => Failure::InsufficientScope,
+                    Kind::InsufficientUserAuthentication => Failure::InsufficientUserAuthentication,
+                };
+                let nonce = self.nonces.as_ref().and_then(|n| n.issue(now).ok());
+                let mut c =
+                    resource_challenge(failure, dpop_used, &self.challenge, requirements, nonce);
+                if failure == Failure::NoCredentials {
+                    if self.policy.credentials.wpt == Some(WptWire::Authorization) {
+                        c.www_authenticate.push("WPT".to_owned());
+                    }
+                    if c.www_authenticate.is_empty() {
+                        c.status = 400;
+                    }
+                }
+                (c.status, c.www_authenticate, c.dpop_nonce)
+            }
+        };
+        Denial {
+            status,
+            www_authenticate,
+            dpop_nonce,
+            error: *error,
+            audit: String::new(),
+        }
+    }
+
+    fn accepted(&self, route: &Route, kind: CredentialKind) -> bool {
+        let c = &self.policy.credentials;
+        let enabled = match kind {
+            CredentialKind::Wpt => c.wpt.is_some(),
+            CredentialKind::HttpSignature => c.http_signature.is_some(),
+            CredentialKind::Mtls => c.mtls,
+            CredentialKind::Dpop => c.dpop.is_some(),
+            CredentialKind::Bearer => c.bearer,
+        };
+        enabled && route.accepts(kind)
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn decide<'r>(
+        &mut self,
+        request: &IncomingRequest<'r>,
+        now: UnixTime,
+        facts: &mut Facts,
+    ) -> Result<Principal, (Error, Answer, RouteRequirements)> {
+        let none = RouteRequirements::default();
+        // Step 1: ours, and routed.
+        let Some((origin, target)) = split_target(request.target_uri)
+            .filter(|(o, _)| self.policy.authorities.iter().any(|a| a == o))
+        else {
+            return Err((Error::MisdirectedRequest, Answer::Misdirected, none));
+        };
+        let http = HttpRequest {
+            method: request.method,
+            target,
+            headers: request.headers,
+        };
+        let Some(route) = self.policy.route(request.method, http.path()).cloned() else {
+            return Err((Error::NoMatchingRoute, Answer::Forbidden, none));
+        };
+        facts.route = Some(route.path.clone());
+        let req = route.requirements.clone();
+        let oauth = |e: Error, k: Kind, dpop: bool| (e, Answer::OAuth(k, dpop), req.clone());
+        // Step 2: classify.
+        let authorization = match http.single("authorization", "authorization field") {
+            Ok(a) => a,
+            Err(e) => return Err(oauth(e, Kind::InvalidRequest, false)),
+        };
+        let scheme = authorization.and_then(proof::auth_scheme);
+        let token = match scheme {
+            Some((s, t)) if s.eq_ignore_ascii_case("DPoP") => Some((TokenScheme::Dpop, t)),
+            Some((s, t)) if s.eq_ignore_ascii_case("Bearer") => Some((TokenScheme::Bearer, t)),
+            _ => None,
+        };
+        let has_wit = http
+            .header_values("workload-identity-token")
+            .next()
+            .is_some();
+        let has_sig = http.header_values("signature-input").next().is_some();
+        let workload = if has_wit && has_sig && self.accepted(&route, CredentialKind::HttpSignature)
+        {
+            Some(CredentialKind::HttpSignature)
+        } else if has_wit && self.accepted(&route, CredentialKind::Wpt) {
+            Some(CredentialKind::Wpt)
+        } else if request.mtls_peer.is_some() && self.accepted(&route, CredentialKind::Mtls) {
+            Some(CredentialKind::Mtls)
+        } else {
+            None
+        };
+        let dpop_ok = self.accepted(&route, CredentialKind::Dpop);
+        let bearer_ok = self.accepted(&route, CredentialKind::Bearer);
+        let token = token.filter(|(s, _)| match s {
+            TokenScheme::Dpop => dpop_ok,
+            // A Bearer token where only DPoP is accepted is checked so that a DPoP-bound token
+            // sent as Bearer gets the downgrade answer.
+            TokenScheme::Bearer => bearer_ok || dpop_ok,
+        });
+        let needs_token = route.requirements != RouteRequirements::default();
+        if workload.is_none() && token.is_none() {
+            return Err(oauth(
+                Error::CredentialMissing("credentials"),
+                Kind::NoCredentials,
+                false,
+            ));
+        }
+        if token.is_none() && needs_token && (dpop_ok || bearer_ok) {
+            return Err(oauth(
+                Error::CredentialMissing("access token"),
+                Kind::NoCredentials,
+                false,
+            ));
+        }
+        // Step 3: the workload credential.
+        let mut expires_at = u64::MAX;
+        let mut agent: Option<WorkloadId> = None;
+        if let Some(kind) = workload {
+            let answer = match kind {
+                CredentialKind::Wpt => Answer::Wpt(self.policy.credentials.wpt.unwrap_or_default()),
+                // The host's TLS layer authenticated the peer; the policy refuses it.
+                CredentialKind::Mtls => Answer::Forbidden,
+                _ => Answer::BadRequest,
+            };
+            let result = self.workload(kind, request, &http, now, facts);
+            let (id, exp) = result.map_err(|e| (e, answer, none.clone()))?;
+            facts.credentials.push(kind);
+            facts.agent = Some(id.as_str().to_owned());
+            expires_at = expires_at.min(exp);
+            if !route.allows_agent(&id) {
+                return Err((Error::AgentNotAllowed, Answer::Forbidden, none));
+            }
+            agent = Some(id);
+        }
+        // A route that names agents needs an authenticated agent.
+        if agent.is_none() && !route.agents.is_empty() {
+            return Err((Error::AgentNotAllowed, Answer::Forbidden, none));
+        }
+        // Step 4: the access token.
+        let mut at: Option<VerifiedAccessToken> = None;
+        if let Some((scheme, text)) = token {
+            let dpop = scheme == TokenScheme::Dpop;
+            let t = self
+                .access_token(text, now)
+                .map_err(|e| oauth(e, Kind::InvalidToken, dpop))?;
+            facts.subject = Some(t.subject.clone());
+            facts.client_id = Some(t.client_id.clone());
+            facts.issuer = Some(t.issuer.clone());
+            facts
+                .token_hashes
+                .push(("access_token".into(), t.token_hash.clone()));
+            match scheme {
+                TokenScheme::Bearer => {
+                    if t.cnf_jkt.is_some() || !bearer_ok {
+                        return Err(oauth(
+                            Error::BindingMismatch("access token"),
+                            Kind::InvalidToken,
+                            false,
+                        ));
+                    }
+                    facts.credentials.push(CredentialKind::Bearer);
+                }
+                TokenScheme::Dpop => {
+                    let Some(jkt) = t.cnf_jkt.as_deref() else {
+                        return Err(oauth(
+                            Error::BindingMismatch("access token"),
+                            Kind::InvalidToken,
+                            true,
+                        ));
+                    };
+                    let mut config = DpopConfig::new(origin);
+                    config.algorithms = self.policy.credentials.dpop.unwrap_or_default();
+                    config.max_age = self.policy.max_proof_lifetime;
+                    config.max_future = self.policy.leeway;
+                    config.nonces.clone_from(&self.nonces);
+                    match proof::verify_dpop_proof(
+                        &http,
+                        Some(jkt),
+                        &config,
+                        now,
+                        Some(&mut self.replay),
+                    ) {
+                        Ok(_) => {}
+                        Err(e @ Error::BindingMismatch("access token")) => {
+                            return Err(oauth(e, Kind::InvalidToken, true));
+                        }
+                        Err(e) => return Err(oauth(e, Kind::DpopProof, true)),
+                    }
+                    facts.credentials.push(CredentialKind::Dpop);
+                }
+            }
+            expires_at = expires_at.min(t.expires_at);
+            if let Err(e) = check_requirements(&t, &req, now) {
+                let f = if e == Error::InsufficientScope {
+                    Kind::InsufficientScope
+                } else {
+                    Kind::InsufficientUserAuthentication
+                };
+                return Err((e, Answer::OAuth(f, dpop), req));
+            }
+            at = Some(t);
+        }
+        let method = facts
+            .credentials
+            .first()
+            .copied()
+            .unwrap_or(CredentialKind::Bearer);
+        Ok(Principal {
+            trust_domain: agent.as_ref().map(|a| a.trust_domain().to_owned()),
+            agent: agent.map(|a| a.as_str().to_owned()),
+            method,
+            credentials: facts.credentials.clone(),
+            client_id: at.as_ref().map(|t| t.client_id.clone()),
+            subject: at.as_ref().map(|t| t.subject.clone()),
+            issuer: at.as_ref().map(|t| t.issuer.clone()),
+            act: at
+                .as_ref()
+                .and_then(|t| t.claims.get("act"))
+                .map(sjson::to_compact),
+            scopes: at.as_ref().map(|t| t.scopes.clone()).unwrap_or_default(),
+            authorization_details: sjson::to_compact(&Value::Array(
+                at.as_ref()
+                    .map(|t| {
+                        t.authorization_details
+                            .iter()
+                            .cloned()
+                            .map(Value::Object)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            )),
+            token_hashes: facts.token_hashes.clone(),
+            expires_at: (expires_at != u64::MAX).then_some(expires_at),
+            route: route.path,
+            audit: String::new(),
+        })
+    }
+
+    /// Verifies the workload credential; returns the agent and the credential's expiry.
+    fn workload(
+        &mut self,
+        kind: CredentialKind,
+        request: &IncomingRequest<'_>,
+        http: &HttpRequest<'_>,
+        now: UnixTime,
+        facts: &mut Facts,
+    ) -> Result<(WorkloadId, u64), Error> {
+        if kind == CredentialKind::Mtls {
+            let peer = request.mtls_peer.unwrap_or_default();
+            let id = WorkloadId::parse(peer)?;
+            // The host verified the certificate chain; the trust domain must still be one this
+            // policy trusts when it names any.
+            if !self.policy.trust.trust_domains().is_empty()
+                && self.policy.trust.bundle_for(&id).is_none()
+            {
+                return Err(Error::UnknownTrustDomain);
+            }
+            return Ok((id, u64::MAX));
+        }
+        let wit_validation = WitValidation {
+            max_lifetime: self.policy.max_wit_lifetime,
+            leeway: Leeway(self.policy.leeway),
+            limits: self.options.limits,
+            ..WitValidation::default()
+        };
+        let wit_text = match kind {
+            CredentialKind::Wpt => {
+                wpt_carriers(http, self.policy.credentials.wpt.unwrap_or_default())?.0
+            }
+            _ => http
+                .single("workload-identity-token", "workload identity token")?
+                .ok_or(Error::CredentialMissing("workload identity token"))?,
+        };
+        facts.token_hashes.push((
+            "wit".into(),
+            base64url::encode(&sha256(wit_text.as_bytes())),
+        ));
+        let wit = if let Some(w) = self.wits.get(wit_text, now) {
+            w
+        } else {
+            let w =
+                verify_workload_identity_token(wit_text, &self.policy.trust, &wit_validation, now)?;
+            let exp = w.claims.get("exp").and_then(Value::as_u64).unwrap_or(0);
+            self.wits.insert(wit_text, w.clone(), UnixTime(exp), now);
+            w
+        };
+        facts.wit_issuer_key = Some(wit.issuer_key_thumbprint.clone());
+        let exp = wit.claims.get("exp").and_then(Value::as_u64).unwrap_or(0);
+        let subject = wit.subject.clone();
+        match kind {
+            CredentialKind::Wpt => {
+                let mut config = WptConfig::new(
+                    self.policy.credentials.wpt.unwrap_or_default(),
+                    self.policy.authorities.clone(),
+                );
+                config
+                    .audience_aliases
+                    .clone_from(&self.policy.audience_aliases);
+                config.max_lifetime = self.policy.max_proof_lifetime;
+                config.leeway = Leeway(self.policy.leeway);
+                config.wit = wit_validation;
+                proof::verify_wpt_with_wit(http, wit, &config, now, Some(&mut self.replay))?;
+            }
+            _ => {
+                let mut audiences: Vec<String> = self
+                    .policy
+                    .authorities
+                    .iter()
+                    .map(|a| format!("{a}{}", http.path()))
+                    .collect();
+                audiences.extend(self.policy.audience_aliases.iter().cloned());
+                let mut config = WimseVerifyConfig::new(audiences);
+                config.max_age = self.policy.max_proof_lifetime;
+                config.leeway = self.policy.leeway;
+                config.wit = wit_validation;
+                let message = httpsig::Request {
+                    method: request.method,
+                    target_uri: request.target_uri,
+                    headers: request.headers,
+                    trailers: &[],
+                };
+                httpsig::verify_wimse_request_with_wit(
+                    &message,
+                    request.body,
+                    wit,
+                    &config,
+                    now,
+                    Some(&mut self.replay),
+                )?;
+            }
+        }
+        Ok((subject, exp))
+    }
+
+    fn access_token(&mut self, text: &str, now: UnixTime) -> Result<VerifiedAccessToken, Error> {
+        if let Some(t) = self.tokens.get(text, now) {
+            return Ok(t);
+        }
+        match verify_access_token(text, &self.issuers, now) {
+            Ok(t) => {
+                self.tokens
+                    .insert(text, t.clone(), UnixTime(t.expires_at), now);
+                Ok(t)
+            }
+            Err(Error::KeyNotFound) => {
+                // An unknown kid from a jwks_uri issuer: ask the host for a refetch (bounded by
+                // the key cache's cooldown).
+                for s in &self.policy.authorization_servers {
+                    if let Jwks::Uri(u) = &s.jwks {
+                        self.keys.unknown_kid(u, now);
+                    }
+                }
+                Err(Error::KeyNotFound)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+fn audit(
+    request: &IncomingRequest<'_>,
+    now: UnixTime,
+    facts: &Facts,
+    denied: Option<(&Error, u16)>,
+) -> String {
+    let path = split_target(request.target_uri).map(|(_, t)| proof::strip_query(t).to_owned());
+    let mut record = json!({
+        "time": now.as_secs(),
+        "decision": if denied.is_some() { "deny" } else { "allow" },
+        "method": request.method,
+        "path": path,
+        "route": facts.route,
+        "credentials": facts.credentials.iter().map(|k| kind_name(*k)).collect::<Vec<_>>(),
+        "agent": facts.agent,
+        "wit_issuer_key": facts.wit_issuer_key,
+        "user": facts.subject,
+        "client_id": facts.client_id,
+        "issuer": facts.issuer,
+        "token_hashes": facts.token_hashes.iter().map(|(k, h)| json!({"kind": k, "sha256": h})).collect::<Vec<_>>(),
+    });
+    if let (Some((e, status)), Value::Object(o)) = (denied, &mut record) {
+        o.insert("error".into(), Value::String(e.code().to_owned()));
+        o.insert("status".into(), Value::from(status));
+    }
+    sjson::to_compact(&record)
+}
