@@ -7,6 +7,7 @@
 )]
 
 use a2a_auth_conformance::{Outcome, hex};
+use a2a_auth_host_tests::exports::a2a::auth::gate::GateRequest;
 use a2a_auth_host_tests::exports::a2a::auth::httpsig::{VerifiedSignature, VerifiedWimse};
 use a2a_auth_host_tests::exports::a2a::auth::jose::JwtRules;
 use a2a_auth_host_tests::exports::a2a::auth::proof::{Challenge, HttpRequest};
@@ -204,6 +205,7 @@ fn run(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
         }
         op if op.starts_with("proof.") => proof_op(store, auth, op, input),
         op if op.starts_with("httpsig.") => httpsig_op(store, auth, op, input),
+        op if op.starts_with("gate.") => gate_op(store, auth, op, input),
         other => Err(format!("unknown-op: the component runner does not know `{other}`")),
     }
 }
@@ -641,5 +643,123 @@ fn errors_carry_no_token_text() {
             "detail leaks `{fragment}`: {}",
             err.detail
         );
+    }
+}
+
+fn gate_request(r: &Value) -> GateRequest {
+    GateRequest {
+        method: r["method"].as_str().unwrap().to_owned(),
+        target_uri: r["target_uri"].as_str().unwrap().to_owned(),
+        headers: r["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h[0].as_str().unwrap().to_owned(),
+                    h[1].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect(),
+        body: r["body"].as_str().map(|b| B64.decode(b).unwrap()),
+        mtls_peer: r["mtls_peer"].as_str().map(str::to_owned),
+    }
+}
+
+fn gate_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
+    let gate = auth.a2a_auth_gate();
+    let keys = auth.a2a_auth_keys();
+    let now = input["now"].as_u64().expect("needs now");
+    match op {
+        "gate.authenticate" => {
+            let secret = B64.decode(input["secret"].as_str().unwrap()).unwrap();
+            let v = match gate
+                .verifier()
+                .call_create(&mut *store, input["policy"].as_str().unwrap(), &secret)
+                .unwrap()
+            {
+                Ok(v) => v,
+                Err(e) => return Err(code(e.code)),
+            };
+            for earlier in input["before"].as_array().into_iter().flatten() {
+                let r = gate
+                    .verifier()
+                    .call_authenticate(&mut *store, v, &gate_request(earlier), now)
+                    .unwrap();
+                assert!(r.is_ok(), "a `before` request is allowed");
+            }
+            let request = gate_request(&input["request"]);
+            let mut last = None;
+            for _ in 0..input["repeat"].as_u64().unwrap_or(1) {
+                last = Some(
+                    gate.verifier()
+                        .call_authenticate(&mut *store, v, &request, now)
+                        .unwrap(),
+                );
+            }
+            v.resource_drop(&mut *store).unwrap();
+            Ok(match last.unwrap() {
+                Ok(p) => json!({
+                    "allow": true, "agent": p.agent, "trust_domain": p.trust_domain, "method": p.method,
+                    "credentials": p.credentials, "client_id": p.client_id, "subject": p.subject, "issuer": p.issuer,
+                    "act": p.act.map(|a| parse(&a)), "scopes": p.scopes,
+                    "authorization_details": parse(&p.authorization_details),
+                    "token_hashes": p.token_hashes, "expires_at": p.expires_at, "route": p.route,
+                }),
+                Err(d) => json!({
+                    "allow": false, "status": d.status, "www_authenticate": d.www_authenticate,
+                    "dpop_nonce": d.dpop_nonce, "code": code(d.error.code),
+                }),
+            })
+        }
+        "gate.sign" => {
+            let mut pairs = Vec::new();
+            for name in ["workload_key", "dpop_key"] {
+                pairs.push(if input[name].is_object() {
+                    match keys
+                        .key_pair()
+                        .call_from_jwk(&mut *store, &input[name].to_string(), None)
+                        .unwrap()
+                    {
+                        Ok(p) => Some(p),
+                        Err(e) => return Err(code(e.code)),
+                    }
+                } else {
+                    None
+                });
+            }
+            let created = gate
+                .signer()
+                .call_create(
+                    &mut *store,
+                    input["options"].as_str().unwrap(),
+                    pairs[0],
+                    pairs[1],
+                )
+                .unwrap();
+            for p in pairs.into_iter().flatten() {
+                p.resource_drop(&mut *store).unwrap();
+            }
+            let signer = match created {
+                Ok(s) => s,
+                Err(e) => return Err(code(e.code)),
+            };
+            let entropy = B64.decode(input["entropy"].as_str().unwrap()).unwrap();
+            let r = gate
+                .signer()
+                .call_sign(
+                    &mut *store,
+                    signer,
+                    &gate_request(&input["request"]),
+                    now,
+                    &entropy,
+                )
+                .unwrap();
+            signer.resource_drop(&mut *store).unwrap();
+            wit(r.map(|h| json!({ "headers": h })))
+        }
+        other => Err(format!(
+            "unknown-op: the component runner does not know `{other}`"
+        )),
     }
 }

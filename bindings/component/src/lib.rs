@@ -13,6 +13,7 @@ mod bindings {
 }
 
 use a2a_auth::ffi;
+use bindings::exports::a2a::auth::gate::{self, Denial, GateRequest, Principal};
 use bindings::exports::a2a::auth::httpsig::{
     self, SignedMessage, VerifiedSignature, VerifiedWimse, WimseSignature,
 };
@@ -746,4 +747,118 @@ mod tests {
             .collect();
         assert_eq!(cases, a2a_auth::Error::ALL_CODES);
     }
+}
+
+fn gate_request(r: GateRequest) -> ffi::GateRequest {
+    ffi::GateRequest {
+        method: r.method,
+        target_uri: r.target_uri,
+        headers: r.headers,
+        body: r.body,
+        mtls_peer: r.mtls_peer,
+    }
+}
+
+/// The `verifier` resource.
+pub struct Verifier(core::cell::RefCell<a2a_auth::gate::Verifier>);
+
+impl gate::GuestVerifier for Verifier {
+    fn create(policy: String, secret: Vec<u8>) -> Result<gate::Verifier, WitError> {
+        let v = ffi::verifier_new(&policy, &secret).map_err(error)?;
+        Ok(gate::Verifier::new(Verifier(core::cell::RefCell::new(v))))
+    }
+
+    fn authenticate(&self, request: GateRequest, now: u64) -> Result<Principal, Denial> {
+        match ffi::authenticate(&mut self.0.borrow_mut(), &gate_request(request), now) {
+            Ok(p) => Ok(Principal {
+                agent: p.agent,
+                trust_domain: p.trust_domain,
+                method: p.method,
+                credentials: p.credentials,
+                client_id: p.client_id,
+                subject: p.subject,
+                issuer: p.issuer,
+                act: p.act,
+                scopes: p.scopes,
+                authorization_details: p.authorization_details,
+                token_hashes: p.token_hashes,
+                expires_at: p.expires_at,
+                route: p.route,
+                audit: p.audit,
+            }),
+            Err(d) => Err(Denial {
+                status: d.status,
+                www_authenticate: d.www_authenticate,
+                dpop_nonce: d.dpop_nonce,
+                error: error(d.error),
+                audit: d.audit,
+            }),
+        }
+    }
+
+    fn due(&self, now: u64) -> Vec<String> {
+        self.0.borrow().due(a2a_auth::UnixTime(now))
+    }
+
+    fn ingest(
+        &self,
+        url: String,
+        body: Option<String>,
+        max_age: Option<u64>,
+        now: u64,
+    ) -> Result<(), WitError> {
+        self.0
+            .borrow_mut()
+            .ingest(&url, body.as_deref(), max_age, a2a_auth::UnixTime(now))
+            .map_err(error)
+    }
+}
+
+/// The `signer` resource.
+pub struct Signer(core::cell::RefCell<a2a_auth::gate::Signer>);
+
+impl gate::GuestSigner for Signer {
+    fn create(
+        options: String,
+        workload_key: Option<KeyPairBorrow<'_>>,
+        dpop_key: Option<KeyPairBorrow<'_>>,
+    ) -> Result<gate::Signer, WitError> {
+        let w = workload_key.as_ref().map(|k| &k.get::<KeyPair>().0);
+        let d = dpop_key.as_ref().map(|k| &k.get::<KeyPair>().0);
+        let s = ffi::signer_new(&options, w, d).map_err(error)?;
+        Ok(gate::Signer::new(Signer(core::cell::RefCell::new(s))))
+    }
+
+    fn sign(
+        &self,
+        request: GateRequest,
+        now: u64,
+        entropy: Vec<u8>,
+    ) -> Result<Vec<(String, String)>, WitError> {
+        ffi::sign_request(&self.0.borrow(), &gate_request(request), now, &entropy).map_err(error)
+    }
+
+    fn observe_response(
+        &self,
+        target_uri: String,
+        status: u16,
+        headers: Vec<(String, String)>,
+    ) -> bool {
+        self.0
+            .borrow_mut()
+            .observe_response(&target_uri, status, &headers)
+    }
+
+    fn set_access_token(&self, token: String) {
+        self.0.borrow_mut().set_access_token(token);
+    }
+
+    fn set_workload_identity_token(&self, wit: String) {
+        self.0.borrow_mut().set_workload_identity_token(wit);
+    }
+}
+
+impl gate::Guest for Component {
+    type Verifier = Verifier;
+    type Signer = Signer;
 }
