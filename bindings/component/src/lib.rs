@@ -707,48 +707,6 @@ impl httpsig::Guest for Component {
     }
 }
 
-#[cfg(test)]
-#[allow(clippy::string_slice, clippy::indexing_slicing)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn error_codes_line_up_with_the_core() {
-        // wit-bindgen derives `Debug` as `ErrorCode::<UpperCamelCase case name>`.
-        let camel = |code: &str| -> String {
-            let camel: String = code
-                .split('-')
-                .map(|w| w[..1].to_uppercase() + &w[1..])
-                .collect();
-            format!("ErrorCode::{camel}")
-        };
-        let names: Vec<String> = CODES.iter().map(|c| format!("{c:?}")).collect();
-        let expected: Vec<String> = a2a_auth::Error::ALL_CODES
-            .iter()
-            .map(|c| camel(c))
-            .collect();
-        assert_eq!(names, expected);
-    }
-
-    #[test]
-    fn wit_error_code_enum_equals_the_core_codes() {
-        // Parse `enum error-code { ... }` from wit/types.wit.
-        let text = include_str!("../../../wit/types.wit");
-        let body = text
-            .split("enum error-code {")
-            .nth(1)
-            .and_then(|b| b.split('}').next())
-            .unwrap_or_default();
-        let cases: Vec<&str> = body
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with("//"))
-            .map(|l| l.trim_end_matches(','))
-            .collect();
-        assert_eq!(cases, a2a_auth::Error::ALL_CODES);
-    }
-}
-
 fn gate_request(r: GateRequest) -> ffi::GateRequest {
     ffi::GateRequest {
         method: r.method,
@@ -861,4 +819,46 @@ impl gate::GuestSigner for Signer {
 impl gate::Guest for Component {
     type Verifier = Verifier;
     type Signer = Signer;
+}
+
+#[cfg(test)]
+#[allow(clippy::string_slice, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_line_up_with_the_core() {
+        // wit-bindgen derives `Debug` as `ErrorCode::<UpperCamelCase case name>`.
+        let camel = |code: &str| -> String {
+            let camel: String = code
+                .split('-')
+                .map(|w| w[..1].to_uppercase() + &w[1..])
+                .collect();
+            format!("ErrorCode::{camel}")
+        };
+        let names: Vec<String> = CODES.iter().map(|c| format!("{c:?}")).collect();
+        let expected: Vec<String> = a2a_auth::Error::ALL_CODES
+            .iter()
+            .map(|c| camel(c))
+            .collect();
+        assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn wit_error_code_enum_equals_the_core_codes() {
+        // Parse `enum error-code { ... }` from wit/types.wit.
+        let text = include_str!("../../../wit/types.wit");
+        let body = text
+            .split("enum error-code {")
+            .nth(1)
+            .and_then(|b| b.split('}').next())
+            .unwrap_or_default();
+        let cases: Vec<&str> = body
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("//"))
+            .map(|l| l.trim_end_matches(','))
+            .collect();
+        assert_eq!(cases, a2a_auth::Error::ALL_CODES);
+    }
 }
