@@ -574,3 +574,184 @@ export function verifyWimseResponse(response, trustStore, config, { body, reques
   return JSON.parse(call(() => raw.verifyWimseResponse(messageText(response), bodyBytes(body), requestNonce, asText(trustStore),
     wimseConfigText(config), now ?? nowSeconds())));
 }
+
+// ---- The paved path: Verifier.authenticate and Signer.sign ----
+
+function gateRequestText(request) {
+  return JSON.stringify({
+    method: request.method,
+    target_uri: request.targetUri,
+    headers: headerPairs(request.headers ?? []),
+    mtls_peer: request.mtlsPeer ?? null,
+  });
+}
+
+function maxAgeOf(cacheControl) {
+  const m = /(?:^|,)\s*max-age\s*=\s*"?(\d+)"?/i.exec(cacheControl ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Decides about incoming requests under one policy document (JSON text or object). Keeps
+ * bounded state: verified WITs and access tokens until they expire, the proof replay cache, and
+ * the `jwks_uri` documents it fetched. `secret` (>= 32 bytes) keys the replay cache and DPoP
+ * nonces; verifiers that must accept each other's nonces share it.
+ */
+export class Verifier {
+  constructor(policy, { secret = randomBytes(32) } = {}) {
+    this._inner = call(() => new raw.Verifier(asText(policy), secret));
+  }
+
+  /**
+   * Decides about { method, targetUri, headers, body, mtlsPeer } (targetUri is the absolute URI
+   * built from your own origin, never from Host). Returns { allow: true, principal } or
+   * { allow: false, denial: { status, wwwAuthenticate, dpopNonce, code, detail, audit } }.
+   */
+  authenticate(request, { now } = {}) {
+    const d = JSON.parse(call(() => this._inner.authenticate(gateRequestText(request), bodyBytes(request.body), now ?? nowSeconds())));
+    if (d.allow) {
+      d.principal.authorizationDetails = JSON.parse(d.principal.authorizationDetails);
+      d.principal.act = d.principal.act === null ? null : JSON.parse(d.principal.act);
+      d.principal.audit = JSON.parse(d.principal.audit);
+    } else {
+      d.denial.audit = JSON.parse(d.denial.audit);
+    }
+    return d;
+  }
+
+  /** The jwks_uri documents due for fetching. */
+  due(now = nowSeconds()) {
+    return call(() => this._inner.due(now));
+  }
+
+  /** Hands over a fetched document (body undefined when the fetch failed). */
+  ingest(url, body, { maxAge, now } = {}) {
+    call(() => this._inner.ingest(url, opt(body), opt(maxAge), now ?? nowSeconds()));
+  }
+
+  /** Fetches every due key document with `fetch` and ingests it (failures keep the old keys). */
+  async refreshKeys({ fetch = globalThis.fetch, now } = {}) {
+    for (const url of this.due(now ?? nowSeconds())) {
+      let body;
+      let maxAge;
+      try {
+        const r = await fetch(url, { headers: { accept: 'application/json' } });
+        if (r.ok) {
+          body = await r.text();
+          maxAge = maxAgeOf(r.headers.get('cache-control'));
+        }
+      } catch {
+        body = undefined;
+      }
+      try {
+        this.ingest(url, body, { maxAge, now: now ?? nowSeconds() });
+      } catch (e) {
+        if (!(e instanceof A2AAuthError)) throw e;
+      }
+    }
+  }
+
+  free() {
+    this._inner.free();
+  }
+}
+
+const rawKey = (k) => (k === undefined || k === null ? undefined : raw.KeyPair.fromJwk(JSON.stringify(k.privateJwk()), k.alg));
+
+/**
+ * Adds credentials to outgoing requests. options: { wit, proof: 'wpt-01' | 'wpt-02' |
+ * 'http-signature-06' | 'http-signature-07', accessToken, tokenType: 'DPoP' | 'Bearer',
+ * lifetime }; keys: { workloadKey (the WIT's cnf key), dpopKey }.
+ */
+export class Signer {
+  constructor({ wit, proof, accessToken, tokenType, lifetime, ...rest } = {}, { workloadKey, dpopKey } = {}) {
+    // Unknown options go through so that the core refuses them (a typo is an error, not a no-op).
+    const options = JSON.stringify({ wit, proof, access_token: accessToken, token_type: tokenType, lifetime, ...rest });
+    this._inner = call(() => new raw.Signer(options, rawKey(workloadKey), rawKey(dpopKey)));
+  }
+
+  /** The header pairs to add to { method, targetUri, headers, body }. */
+  sign(request, { now, entropy } = {}) {
+    return JSON.parse(call(() => this._inner.sign(gateRequestText(request), bodyBytes(request.body), now ?? nowSeconds(), entropy ?? randomBytes(16))));
+  }
+
+  /** Reads a response's headers (Headers, pairs or object); true: sign again and retry once. */
+  observeResponse(targetUri, status, headers) {
+    return call(() => this._inner.observeResponse(targetUri, status, JSON.stringify(headerPairs(headers))));
+  }
+
+  setAccessToken(token) {
+    this._inner.setAccessToken(token);
+  }
+
+  setWorkloadIdentityToken(wit) {
+    this._inner.setWorkloadIdentityToken(wit);
+  }
+
+  free() {
+    this._inner.free();
+  }
+}
+
+/**
+ * A fetch that signs every request with `signer` and retries once on a DPoP use_dpop_nonce
+ * challenge. Bodies are read once (string, Uint8Array or ArrayBuffer; streams are not signable).
+ */
+export function signedFetch(signer, { fetch = globalThis.fetch } = {}) {
+  return async (input, init = {}) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const method = (init.method ?? (typeof input === 'object' && 'method' in input ? input.method : 'GET')).toUpperCase();
+    const base = headerPairs(new Headers(init.headers ?? (typeof input === 'object' && 'headers' in input ? input.headers : undefined)));
+    let body = init.body ?? undefined;
+    if (body instanceof ArrayBuffer) body = new Uint8Array(body);
+    if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) {
+      throw new TypeError('signedFetch signs string, Uint8Array or ArrayBuffer bodies');
+    }
+    const send = () => {
+      const added = signer.sign({ method, targetUri: url, headers: base, body });
+      const headers = new Headers();
+      for (const [n, v] of base) headers.append(n, v);
+      for (const [n, v] of added) headers.append(n, v);
+      return fetch(url, { ...init, method, headers, body });
+    };
+    let response = await send();
+    if (signer.observeResponse(url, response.status, response.headers)) {
+      response = await send();
+      signer.observeResponse(url, response.status, response.headers);
+    }
+    return response;
+  };
+}
+
+/**
+ * The request record for a Fetch API Request (Deno, Bun, workers, Node's fetch servers):
+ * `origin` is your configured public origin; the body is read when `withBody`.
+ */
+export async function requestFromFetch(request, { origin, withBody = false, mtlsPeer } = {}) {
+  const u = new URL(request.url);
+  const targetUri = (origin ?? u.origin) + u.pathname + u.search;
+  const body = withBody ? new Uint8Array(await request.clone().arrayBuffer()) : undefined;
+  return { method: request.method, targetUri, headers: request.headers, body, mtlsPeer };
+}
+
+/**
+ * The request record for Node's http.IncomingMessage: `origin` is your configured public
+ * origin (never taken from Host); `body` when you have read it; `mtlsPeer` from the verified
+ * client certificate if you terminate mTLS.
+ */
+export function requestFromNode(req, { origin, body, mtlsPeer } = {}) {
+  if (!origin) throw new TypeError('requestFromNode needs your configured origin');
+  return { method: req.method, targetUri: origin + req.url, headers: pairsFromRaw(req.rawHeaders), body, mtlsPeer };
+}
+
+/**
+ * Writes a denial to Node's http.ServerResponse: status, each WWW-Authenticate, DPoP-Nonce, and
+ * an RFC 9457 problem body naming the code (never token text).
+ */
+export function writeDenial(res, denial) {
+  const headers = { 'content-type': 'application/problem+json', 'cache-control': 'no-store' };
+  if (denial.wwwAuthenticate.length) headers['www-authenticate'] = denial.wwwAuthenticate;
+  if (denial.dpopNonce) headers['dpop-nonce'] = denial.dpopNonce;
+  res.writeHead(denial.status, headers);
+  res.end(JSON.stringify({ type: 'about:blank', status: denial.status, title: denial.code }));
+}

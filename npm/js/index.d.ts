@@ -195,3 +195,44 @@ export function verifyWimseRequest(request: HttpMessage, trustStore: Record<stri
   options?: { body?: Uint8Array | string; now?: number; replayCache?: ReplayCache }): VerifiedWimse;
 export function verifyWimseResponse(response: HttpMessage, trustStore: Record<string, unknown> | string, config: WimseConfig | string,
   options: { body?: Uint8Array | string; requestNonce: string; now?: number }): VerifiedWimse;
+
+// ---- The paved path ----
+
+/** A request for Verifier.authenticate / Signer.sign. `targetUri` is absolute, built from your own origin. */
+export interface GateRequest { method: string; targetUri: string; headers?: HeaderInput; body?: Uint8Array | string; mtlsPeer?: string }
+export type CredentialKind = 'wpt' | 'http-signature' | 'mtls' | 'dpop' | 'bearer';
+export interface Principal {
+  agent: string | null; trustDomain: string | null; method: CredentialKind; credentials: CredentialKind[];
+  clientId: string | null; subject: string | null; issuer: string | null; act: Record<string, unknown> | null;
+  scopes: string[]; authorizationDetails: Array<Record<string, unknown>>; tokenHashes: Array<[string, string]>;
+  expiresAt: number | null; route: string; audit: Record<string, unknown>;
+}
+export interface Denial {
+  status: number; wwwAuthenticate: string[]; dpopNonce: string | null; code: ErrorCode; detail: string; audit: Record<string, unknown>;
+}
+export type Decision = { allow: true; principal: Principal } | { allow: false; denial: Denial };
+export class Verifier {
+  constructor(policy: Record<string, unknown> | string, options?: { secret?: Uint8Array });
+  authenticate(request: GateRequest, options?: { now?: number }): Decision;
+  due(now?: number): string[];
+  ingest(url: string, body: string | undefined, options?: { maxAge?: number; now?: number }): void;
+  refreshKeys(options?: { fetch?: typeof fetch; now?: number }): Promise<void>;
+  free(): void;
+}
+export interface SignerOptions {
+  wit?: string; proof?: 'wpt-01' | 'wpt-02' | 'http-signature-06' | 'http-signature-07';
+  accessToken?: string; tokenType?: 'DPoP' | 'Bearer'; lifetime?: number;
+}
+export class Signer {
+  constructor(options: SignerOptions, keys?: { workloadKey?: KeyPair; dpopKey?: KeyPair });
+  sign(request: GateRequest, options?: { now?: number; entropy?: Uint8Array }): Array<[string, string]>;
+  observeResponse(targetUri: string, status: number, headers: HeaderInput | Headers): boolean;
+  setAccessToken(token: string): void;
+  setWorkloadIdentityToken(wit: string): void;
+  free(): void;
+}
+/** fetch that signs each request and retries once on use_dpop_nonce. */
+export function signedFetch(signer: Signer, options?: { fetch?: typeof fetch }): typeof fetch;
+export function requestFromFetch(request: Request, options?: { origin?: string; withBody?: boolean; mtlsPeer?: string }): Promise<GateRequest>;
+export function requestFromNode(req: { method?: string; url?: string; rawHeaders: string[] }, options: { origin: string; body?: Uint8Array | string; mtlsPeer?: string }): GateRequest;
+export function writeDenial(res: { writeHead(status: number, headers: Record<string, string | string[]>): unknown; end(body: string): unknown }, denial: Denial): void;

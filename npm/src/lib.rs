@@ -779,3 +779,142 @@ pub fn verify_wimse_response(
     .map_err(err)?;
     Ok(wimse_json(&v))
 }
+
+fn gate_request(json: &str, body: Option<Vec<u8>>) -> Result<ffi::GateRequest, JsValue> {
+    let bad = |what: &'static str| err(a2a_auth::Error::InvalidArgument(what));
+    let v: serde_json::Value = serde_json::from_str(json).map_err(|_| bad("request"))?;
+    let text = |name: &'static str| v[name].as_str().map(str::to_owned).ok_or_else(|| bad(name));
+    Ok(ffi::GateRequest {
+        method: text("method")?,
+        target_uri: text("target_uri")?,
+        headers: header_pairs(&v["headers"].to_string())?,
+        body,
+        mtls_peer: match &v["mtls_peer"] {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(s) => Some(s.clone()),
+            _ => return Err(bad("mtls_peer")),
+        },
+    })
+}
+
+/// Decides about requests under one policy document (see `Verifier` in the Rust docs).
+#[wasm_bindgen]
+pub struct Verifier(a2a_auth::gate::Verifier);
+
+#[wasm_bindgen]
+impl Verifier {
+    /// A verifier for the policy document (JSON text); `secret`: at least 32 random bytes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy: &str, secret: &[u8]) -> Result<Verifier, JsValue> {
+        ffi::verifier_new(policy, secret).map(Verifier).map_err(err)
+    }
+
+    /// Decides about a request (`{"method", "target_uri", "headers": [[n, v], ...],
+    /// "mtls_peer"}` as JSON text, the body apart); returns the decision as JSON text:
+    /// `{"allow": true, "principal": {...}}` or `{"allow": false, "denial": {...}}`.
+    pub fn authenticate(
+        &mut self,
+        request: &str,
+        body: Option<Vec<u8>>,
+        now: f64,
+    ) -> Result<String, JsValue> {
+        let now = whole_seconds(now, "now")?;
+        let request = gate_request(request, body)?;
+        let decision = match ffi::authenticate(&mut self.0, &request, now) {
+            Ok(p) => serde_json::json!({"allow": true, "principal": {
+                "agent": p.agent, "trustDomain": p.trust_domain, "method": p.method,
+                "credentials": p.credentials, "clientId": p.client_id, "subject": p.subject,
+                "issuer": p.issuer, "act": p.act, "scopes": p.scopes,
+                "authorizationDetails": p.authorization_details, "tokenHashes": p.token_hashes,
+                "expiresAt": p.expires_at, "route": p.route, "audit": p.audit,
+            }}),
+            Err(d) => serde_json::json!({"allow": false, "denial": {
+                "status": d.status, "wwwAuthenticate": d.www_authenticate,
+                "dpopNonce": d.dpop_nonce, "code": d.error.code(), "detail": d.error.to_string(),
+                "audit": d.audit,
+            }}),
+        };
+        Ok(decision.to_string())
+    }
+
+    /// The `jwks_uri` documents to fetch now.
+    pub fn due(&self, now: f64) -> Result<Vec<String>, JsValue> {
+        Ok(self.0.due(a2a_auth::UnixTime(whole_seconds(now, "now")?)))
+    }
+
+    /// Hands over a fetched document (`undefined` body when the fetch failed).
+    pub fn ingest(
+        &mut self,
+        url: &str,
+        body: Option<String>,
+        max_age: Option<f64>,
+        now: f64,
+    ) -> Result<(), JsValue> {
+        let now = whole_seconds(now, "now")?;
+        let max_age = max_age.map(|m| whole_seconds(m, "maxAge")).transpose()?;
+        self.0
+            .ingest(url, body.as_deref(), max_age, a2a_auth::UnixTime(now))
+            .map_err(err)
+    }
+}
+
+/// Adds credentials to outgoing requests.
+#[wasm_bindgen]
+pub struct Signer(a2a_auth::gate::Signer);
+
+#[wasm_bindgen]
+impl Signer {
+    /// A signer from options (JSON text, see `ffi::signer_new`) and its keys.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        options: &str,
+        workload_key: Option<KeyPair>,
+        dpop_key: Option<KeyPair>,
+    ) -> Result<Signer, JsValue> {
+        ffi::signer_new(
+            options,
+            workload_key.as_ref().map(|k| &k.0),
+            dpop_key.as_ref().map(|k| &k.0),
+        )
+        .map(Signer)
+        .map_err(err)
+    }
+
+    /// The header fields to add, as JSON text `[[name, value], ...]`.
+    pub fn sign(
+        &self,
+        request: &str,
+        body: Option<Vec<u8>>,
+        now: f64,
+        entropy: &[u8],
+    ) -> Result<String, JsValue> {
+        let now = whole_seconds(now, "now")?;
+        let request = gate_request(request, body)?;
+        let headers = ffi::sign_request(&self.0, &request, now, entropy).map_err(err)?;
+        Ok(serde_json::json!(headers).to_string())
+    }
+
+    /// Reads a response (headers as JSON text); `true` means sign again and retry once.
+    #[wasm_bindgen(js_name = observeResponse)]
+    pub fn observe_response(
+        &mut self,
+        target_uri: &str,
+        status: u16,
+        headers: &str,
+    ) -> Result<bool, JsValue> {
+        let headers = header_pairs(headers)?;
+        Ok(self.0.observe_response(target_uri, status, &headers))
+    }
+
+    /// Replaces the access token.
+    #[wasm_bindgen(js_name = setAccessToken)]
+    pub fn set_access_token(&mut self, token: String) {
+        self.0.set_access_token(token);
+    }
+
+    /// Replaces the WIT.
+    #[wasm_bindgen(js_name = setWorkloadIdentityToken)]
+    pub fn set_workload_identity_token(&mut self, wit: String) {
+        self.0.set_workload_identity_token(wit);
+    }
+}

@@ -275,9 +275,55 @@ function run(lib, op, input) {
     case 'httpsig.verify-wimse-response':
       return outcome(lib, () => wimseOut(lib.verifyWimseResponse(msg(input.message), input.trust_store, input.config,
         { body: input.body ?? undefined, requestNonce: input.request_nonce, now: input.now })));
+    case 'gate.authenticate':
+      return outcome(lib, () => {
+        const verifier = new lib.Verifier(input.policy, { secret: b64url.decode(input.secret) });
+        try {
+          for (const earlier of input.before ?? []) {
+            if (!verifier.authenticate(gateReq(earlier), { now: input.now }).allow) throw new Error('a `before` request is allowed');
+          }
+          let d;
+          for (let i = 0; i < (input.repeat ?? 1); i++) d = verifier.authenticate(gateReq(input.request), { now: input.now });
+          if (d.allow) {
+            const p = d.principal;
+            return { allow: true, agent: p.agent, trust_domain: p.trustDomain, method: p.method, credentials: p.credentials,
+              client_id: p.clientId, subject: p.subject, issuer: p.issuer, act: p.act, scopes: p.scopes,
+              authorization_details: p.authorizationDetails, token_hashes: p.tokenHashes, expires_at: p.expiresAt, route: p.route };
+          }
+          const n = d.denial;
+          return { allow: false, status: n.status, www_authenticate: n.wwwAuthenticate, dpop_nonce: n.dpopNonce, code: n.code };
+        } finally {
+          verifier.free();
+        }
+      });
+    case 'gate.sign':
+      return outcome(lib, () => {
+        const keys = {
+          workloadKey: input.workload_key ? lib.KeyPair.fromJwk(input.workload_key) : undefined,
+          dpopKey: input.dpop_key ? lib.KeyPair.fromJwk(input.dpop_key) : undefined,
+        };
+        const o = JSON.parse(input.options);
+        const known = new Set(['wit', 'proof', 'access_token', 'token_type', 'lifetime']);
+        // The JS API spells options in camelCase; an unknown member must still reach the core.
+        const options = { wit: o.wit, proof: o.proof, accessToken: o.access_token, tokenType: o.token_type, lifetime: o.lifetime };
+        for (const k of Object.keys(o)) if (!known.has(k)) options[k] = o[k];
+        const signer = new lib.Signer(options, keys);
+        try {
+          return { headers: signer.sign(gateReq(input.request), { now: input.now, entropy: b64url.decode(input.entropy) }) };
+        } finally {
+          signer.free();
+          keys.workloadKey?.free();
+          keys.dpopKey?.free();
+        }
+      });
     default:
       return { error: `unknown-op: the npm runner does not know ${op}` };
   }
+}
+
+function gateReq(r) {
+  return { method: r.method, targetUri: r.target_uri, headers: r.headers, body: r.body === null ? undefined : b64url.decode(r.body),
+    mtlsPeer: r.mtls_peer ?? undefined };
 }
 
 // Vector messages use snake_case JSON; the API takes { method, targetUri, ... }.
