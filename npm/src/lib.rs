@@ -783,13 +783,19 @@ pub fn verify_wimse_response(
 fn gate_request(json: &str, body: Option<Vec<u8>>) -> Result<ffi::GateRequest, JsValue> {
     let bad = |what: &'static str| err(a2a_auth::Error::InvalidArgument(what));
     let v: serde_json::Value = serde_json::from_str(json).map_err(|_| bad("request"))?;
-    let text = |name: &'static str| v[name].as_str().map(str::to_owned).ok_or_else(|| bad(name));
+    let field = |name: &str| v.get(name).unwrap_or(&serde_json::Value::Null);
+    let text = |name: &'static str| {
+        field(name)
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| bad(name))
+    };
     Ok(ffi::GateRequest {
         method: text("method")?,
         target_uri: text("target_uri")?,
-        headers: header_pairs(&v["headers"].to_string())?,
+        headers: header_pairs(&field("headers").to_string())?,
         body,
-        mtls_peer: match &v["mtls_peer"] {
+        mtls_peer: match field("mtls_peer") {
             serde_json::Value::Null => None,
             serde_json::Value::String(s) => Some(s.clone()),
             _ => return Err(bad("mtls_peer")),
