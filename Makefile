@@ -11,7 +11,7 @@ WASM_BINDGEN_VERSION := 0.2.130
 CHROMIUM ?= /usr/bin/chromium
 CACHE_DIR := $(or $(A2A_AUTH_CACHE),$(HOME)/.cache/a2a-auth)
 VENV := $(CACHE_DIR)/venv
-PY_DEPS := wasmtime==50.0.1 pytest==9.2.0 pyjwt[crypto]==2.15.1 joserfc==1.8.0 cryptography==50.0.2 http-message-signatures==3.0.0 http-sf==1.5.0
+PY_DEPS := wasmtime==50.0.1 pytest==9.2.0 pyjwt[crypto]==2.15.1 joserfc==1.8.0 cryptography==50.0.2 http-message-signatures==3.0.0 http-sf==1.5.0 httpx==0.28.1 starlette==1.10.0
 
 .PHONY: demo test setup tools fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check \
 	npm npm-deps npm-test chromium wycheproof-data python python-venv python-test

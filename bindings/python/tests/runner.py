@@ -106,6 +106,54 @@ def run(op: str, i: dict[str, Any]) -> dict[str, Any]:
         return _proof(op, i)
     if op.startswith("httpsig."):
         return _httpsig(op, i)
+    if op.startswith("gate."):
+        return _gate(op, i)
+    return {"error": f"unknown-op: the Python runner does not know {op}"}
+
+
+def _unb64(s: str) -> bytes:
+    import base64
+
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def _gate(op: str, i: dict[str, Any]) -> dict[str, Any]:
+    def req(r: dict[str, Any]) -> dict[str, Any]:
+        return {"method": r["method"], "target_uri": r["target_uri"], "headers": [tuple(h) for h in r["headers"]],
+                "body": _unb64(r["body"]) if r.get("body") is not None else None, "mtls_peer": r.get("mtls_peer")}
+
+    if op == "gate.authenticate":
+        def auth() -> dict[str, Any]:
+            v = a2a_auth.Verifier(i["policy"], secret=_unb64(i["secret"]))
+            for e in i.get("before", []):
+                r = req(e)
+                assert v.authenticate(r.pop("method"), r.pop("target_uri"), r.pop("headers"), now=i["now"], **r).allow
+            d = None
+            for _ in range(i.get("repeat", 1)):
+                r = req(i["request"])
+                d = v.authenticate(r.pop("method"), r.pop("target_uri"), r.pop("headers"), now=i["now"], **r)
+            assert d is not None
+            if d.allow:
+                p = d.principal
+                assert p is not None
+                return {"allow": True, "agent": p.agent, "trust_domain": p.trust_domain, "method": p.method,
+                        "credentials": p.credentials, "client_id": p.client_id, "subject": p.subject, "issuer": p.issuer,
+                        "act": p.act, "scopes": p.scopes, "authorization_details": p.authorization_details,
+                        "token_hashes": [list(h) for h in p.token_hashes], "expires_at": p.expires_at, "route": p.route}
+            n = d.denial
+            assert n is not None
+            return {"allow": False, "status": n.status, "www_authenticate": n.www_authenticate, "dpop_nonce": n.dpop_nonce,
+                    "code": n.code}
+        return _outcome(auth)
+    if op == "gate.sign":
+        def sign() -> dict[str, Any]:
+            keys = {name: a2a_auth.KeyPair.from_jwk(i[name]) for name in ("workload_key", "dpop_key") if i.get(name)}
+            signer = a2a_auth.Signer(**json.loads(i["options"]), **keys)
+            r = req(i["request"])
+            headers = signer.sign(r["method"], r["target_uri"], r["headers"], body=r["body"], now=i["now"],
+                                  entropy=_unb64(i["entropy"]))
+            return {"headers": [list(h) for h in headers]}
+        return _outcome(sign)
     return {"error": f"unknown-op: the Python runner does not know {op}"}
 
 

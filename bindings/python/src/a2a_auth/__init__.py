@@ -25,6 +25,11 @@ from . import _component as _c
 from .errors import ERRORS, AuthError, from_code
 
 __all__ = [
+    "Decision",
+    "Denial",
+    "Principal",
+    "Signer",
+    "Verifier",
     "ERRORS",
     "AuthError",
     "KeyPair",
@@ -785,3 +790,174 @@ def verify_wimse_response(
         "httpsig", "verify-wimse-response", _message(response), _body(body), request_nonce, _text(trust_store),
         _text(config), when,
     ))
+
+
+# ---- The paved path: Verifier.authenticate and Signer.sign ----
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who called. ``agent`` is the workload (WIT ``sub`` or mTLS peer); ``subject`` the user the
+    access token was issued for; ``audit`` the token-free decision record."""
+
+    agent: Optional[str]
+    trust_domain: Optional[str]
+    method: str
+    credentials: list[str]
+    client_id: Optional[str]
+    subject: Optional[str]
+    issuer: Optional[str]
+    act: Optional[dict[str, Any]]
+    scopes: list[str]
+    authorization_details: list[dict[str, Any]]
+    token_hashes: list[tuple[str, str]]
+    expires_at: Optional[int]
+    route: str
+    audit: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Denial:
+    """A refusal: answer with ``status``, each ``www_authenticate`` value and ``dpop_nonce``."""
+
+    status: int
+    www_authenticate: list[str]
+    dpop_nonce: Optional[str]
+    code: str
+    detail: str
+    audit: dict[str, Any]
+
+    def headers(self) -> list[tuple[str, str]]:
+        """The response header fields this denial needs."""
+        out = [("WWW-Authenticate", w) for w in self.www_authenticate]
+        if self.dpop_nonce:
+            out.append(("DPoP-Nonce", self.dpop_nonce))
+        return out
+
+
+@dataclass(frozen=True)
+class Decision:
+    """``allow`` with a :class:`Principal`, or a :class:`Denial`."""
+
+    allow: bool
+    principal: Optional[Principal] = None
+    denial: Optional[Denial] = None
+
+
+def _max_age(cache_control: Optional[str]) -> Optional[int]:
+    import re
+
+    m = re.search(r'(?:^|,)\s*max-age\s*=\s*"?(\d+)"?', cache_control or "", re.IGNORECASE)
+    return int(m.group(1)) if m else None
+
+
+class Verifier:
+    """Decides about incoming requests under one policy document (dict or JSON text). Keeps
+    bounded state: verified WITs and access tokens until they expire, the proof replay cache, and
+    the ``jwks_uri`` documents it fetched. ``secret`` (>= 32 bytes, default ``os.urandom(32)``)
+    keys the replay cache and DPoP nonces. Safe to share between threads."""
+
+    def __init__(self, policy: JsonLike, *, secret: Optional[bytes] = None) -> None:
+        key = os.urandom(32) if secret is None else bytes(secret)
+        self._handle = _c.call("gate", "[static]verifier.create", _text(policy), key)
+        self._finalizer = weakref.finalize(self, _c.drop, self._handle)
+
+    def authenticate(
+        self, method: str, target_uri: str, headers: HeadersLike, *, body: Optional[BytesLike] = None,
+        mtls_peer: Optional[str] = None, now: Optional[int] = None,
+    ) -> Decision:
+        """Decides about a request. ``target_uri`` is absolute, built from **your configured
+        origin** and the request target (never from ``Host``)."""
+        when = int(time.time()) if now is None else now
+        request = _c.record(method=method, target_uri=target_uri, headers=_pairs(headers),
+                            body=_body(body), mtls_peer=mtls_peer)
+        ok, v = _c.call_variant("gate", "[method]verifier.authenticate", self._handle, request, when)
+        if ok:
+            act = _c.field(v, "act")
+            return Decision(True, principal=Principal(
+                v.agent, _c.field(v, "trust_domain"), v.method, list(v.credentials), _c.field(v, "client_id"),
+                v.subject, v.issuer, json.loads(act) if act is not None else None, list(v.scopes),
+                json.loads(_c.field(v, "authorization_details")), [tuple(h) for h in _c.field(v, "token_hashes")],
+                _c.field(v, "expires_at"), v.route, json.loads(v.audit),
+            ))
+        err = v.error
+        return Decision(False, denial=Denial(
+            v.status, list(_c.field(v, "www_authenticate")), _c.field(v, "dpop_nonce"),
+            err.code if isinstance(err.code, str) else str(err.code), err.detail, json.loads(v.audit),
+        ))
+
+    def due(self, now: Optional[int] = None) -> list[str]:
+        """The ``jwks_uri`` documents to fetch now."""
+        when = int(time.time()) if now is None else now
+        return list(_c.call("gate", "[method]verifier.due", self._handle, when))
+
+    def ingest(self, url: str, body: Optional[str], *, max_age: Optional[int] = None, now: Optional[int] = None) -> None:
+        """Hands over a fetched document (``None`` when the fetch failed)."""
+        when = int(time.time()) if now is None else now
+        _c.call("gate", "[method]verifier.ingest", self._handle, url, body, max_age, when)
+
+    def refresh_keys(self, client: Any = None, *, now: Optional[int] = None) -> None:
+        """Fetches every due key document with an ``httpx.Client`` (one is made if not given);
+        a failed fetch keeps the previous keys."""
+        import httpx
+
+        own = client is None
+        client = client or httpx.Client(timeout=10.0)
+        try:
+            for url in self.due(now):
+                body, max_age = None, None
+                try:
+                    r = client.get(url, headers={"accept": "application/json"})
+                    if r.status_code == 200:
+                        body, max_age = r.text, _max_age(r.headers.get("cache-control"))
+                except httpx.HTTPError:
+                    body = None
+                try:
+                    self.ingest(url, body, max_age=max_age, now=now)
+                except AuthError:
+                    pass
+        finally:
+            if own:
+                client.close()
+
+
+class Signer:
+    """Adds credentials to outgoing requests: ``wit`` + ``workload_key`` with ``proof`` (``wpt-01``,
+    ``wpt-02``, ``http-signature-06``, ``http-signature-07``) and/or ``access_token`` sent as
+    ``token_type`` ``DPoP`` (with ``dpop_key``, the default) or ``Bearer``."""
+
+    def __init__(
+        self, *, wit: Optional[str] = None, proof: Optional[str] = None, access_token: Optional[str] = None,
+        token_type: Optional[str] = None, lifetime: Optional[int] = None, workload_key: Optional[KeyPair] = None,
+        dpop_key: Optional[KeyPair] = None, **unknown: Any,
+    ) -> None:
+        options = {k: v for k, v in {"wit": wit, "proof": proof, "access_token": access_token,
+                                     "token_type": token_type, "lifetime": lifetime}.items() if v is not None}
+        options.update(unknown)  # refused by the core: a misspelt option is an error, not a no-op
+        self._handle = _c.call(
+            "gate", "[static]signer.create", _text(options),
+            workload_key._handle if workload_key is not None else None,
+            dpop_key._handle if dpop_key is not None else None,
+        )
+        self._finalizer = weakref.finalize(self, _c.drop, self._handle)
+
+    def sign(
+        self, method: str, target_uri: str, headers: HeadersLike = (), *, body: Optional[BytesLike] = None,
+        now: Optional[int] = None, entropy: Optional[bytes] = None,
+    ) -> list[tuple[str, str]]:
+        """The header fields to add to the request."""
+        when = int(time.time()) if now is None else now
+        request = _c.record(method=method, target_uri=target_uri, headers=_pairs(headers), body=_body(body), mtls_peer=None)
+        out = _c.call("gate", "[method]signer.sign", self._handle, request, when, os.urandom(16) if entropy is None else bytes(entropy))
+        return [(n, v) for n, v in out]
+
+    def observe_response(self, target_uri: str, status: int, headers: HeadersLike) -> bool:
+        """Reads a response: keeps its ``DPoP-Nonce``; True means sign again and retry once."""
+        result: bool = _c.call("gate", "[method]signer.observe-response", self._handle, target_uri, status, _pairs(headers))
+        return result
+
+    def set_access_token(self, token: str) -> None:
+        _c.call("gate", "[method]signer.set-access-token", self._handle, token)
+
+    def set_workload_identity_token(self, wit: str) -> None:
+        _c.call("gate", "[method]signer.set-workload-identity-token", self._handle, wit)

@@ -73,6 +73,21 @@ def call(interface: str, name: str, *args: Any) -> Any:
     return value
 
 
+def call_variant(interface: str, name: str, *args: Any) -> tuple[bool, Any]:
+    """Calls an export returning ``result<record, record>`` whose error side is a value (not an
+    ``error``): returns ``(ok, payload)``."""
+    with _lock:
+        func = _func(interface, name)
+        store = _state["store"]
+        try:
+            value = func(store, *args)
+        finally:
+            func.post_return(store)
+    if isinstance(value, wc.Variant):
+        return value.tag == "ok", value.payload
+    raise RuntimeError(f"{interface}.{name} did not return a result variant")
+
+
 def drop(resource: Any) -> None:
     """Releases a resource handle (a key pair)."""
     with _lock:
