@@ -120,7 +120,7 @@ python: component python-venv wycheproof-data
 
 # The Python package's own tests (API, PyJWT and joserfc interop); its vectors run in `make vectors`.
 python-test: python
-	@cd bindings/python && "$(VENV)/bin/python" -m pytest -q -p no:cacheprovider tests/test_api.py tests/test_interop.py tests/test_httpsig_interop.py
+	@cd bindings/python && "$(VENV)/bin/python" -m pytest -q -p no:cacheprovider tests/test_api.py tests/test_interop.py tests/test_httpsig_interop.py tests/test_gate.py
 
 # One summary line per host and suite: the native core, the component under wasmtime, the npm
 # package in Node and in headless Chromium, the Python package.
