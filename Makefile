@@ -69,7 +69,7 @@ npm: tools npm-deps wycheproof-data
 
 # The npm package's own tests (API, jose interop, npm pack); its vectors run in `make vectors`.
 npm-test: npm
-	@cd npm && node --test test/api.test.mjs test/jose-interop.test.mjs test/dpop-interop.test.mjs test/httpsig-interop.test.mjs test/gate.test.mjs test/pack.test.mjs
+	@cd npm && node --test test/api.test.mjs test/jose-interop.test.mjs test/dpop-interop.test.mjs test/httpsig-interop.test.mjs test/gate.test.mjs test/oidc-provider.test.mjs test/pack.test.mjs
 
 # dist/a2a_auth.wasm: the core + WIT exports as a component that imports nothing.
 component: tools
