@@ -25,7 +25,7 @@ fn doc() -> Value {
         ],
         "credentials": {"wpt": {"wire": "wpt-02"}, "http_signature": {"version": "draft-07"}, "dpop": {"algorithms": ["ES256"], "nonce": true}, "bearer": false},
         "routes": [
-            {"path": "/mcp/admin", "prefix": true, "methods": ["POST"], "agents": ["spiffe://example.org/ns/ops/sa/admin"], "scopes": ["tools:admin"], "credentials": ["wpt"]},
+            {"path": "/mcp/admin", "prefix": true, "methods": ["POST"], "agents": ["spiffe://example.org/ns/ops/sa/admin"], "scopes": ["tools:admin"], "credentials": ["wpt", "dpop"]},
             {"path": "/mcp", "prefix": true, "agents": ["spiffe://example.org/ns/prod/*"], "scopes": ["tools:call"], "acr_values": ["urn:example:mfa"], "max_auth_age": 600},
             {"path": "/health", "methods": ["GET"]}
         ]
@@ -67,7 +67,7 @@ fn a_complete_policy() {
     // First match wins; prefixes match whole segments.
     let admin = p.route("POST", "/mcp/admin/reset").unwrap();
     assert_eq!(admin.requirements.scopes, ["tools:admin"]);
-    assert!(admin.accepts(CredentialKind::Wpt) && !admin.accepts(CredentialKind::Dpop));
+    assert!(admin.accepts(CredentialKind::Wpt) && !admin.accepts(CredentialKind::HttpSignature));
     assert_eq!(
         p.route("GET", "/mcp/admin").unwrap().requirements.scopes,
         ["tools:call"]
@@ -191,6 +191,11 @@ fn refusals_name_the_member() {
     assert_eq!(
         code(with(&["routes", "0", "credentials"], json!(["magic"]))),
         "routes[].credentials"
+    );
+    // Token requirements on a route that accepts no token would never be checked: refused.
+    assert_eq!(
+        code(with(&["routes", "0", "credentials"], json!(["wpt"]))),
+        "routes[]: scopes, authorization_details_types, acr_values and max_auth_age need dpop or bearer"
     );
     assert_eq!(
         code(with(&["routes", "0", "colour"], json!("red"))),

@@ -10,4 +10,4 @@ mod verifier;
 pub use cache::CredentialCache;
 pub use keycache::{Document, KeyCache, RefreshPolicy, SourceKind};
 pub use signer::{OutgoingRequest, Signer, TokenType, WorkloadProof};
-pub use verifier::{Denial, IncomingRequest, Principal, Verifier, VerifierOptions};
+pub use verifier::{Denial, IncomingRequest, Principal, Verifier, VerifierOptions, VerifierStats};

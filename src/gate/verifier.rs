@@ -143,6 +143,19 @@ impl Default for VerifierOptions {
     }
 }
 
+/// What [`Verifier::stats`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifierStats {
+    /// Verified WITs held.
+    pub cached_wits: usize,
+    /// Verified access tokens held.
+    pub cached_tokens: usize,
+    /// Replay-cache entries held.
+    pub replay_entries: usize,
+    /// Live replay entries evicted to make room (a sign the cache is too small).
+    pub replay_evicted_live: u64,
+}
+
 /// The request-level verifier (see the module documentation).
 #[derive(Debug)]
 pub struct Verifier {
@@ -289,8 +302,8 @@ impl Verifier {
     }
 
     /// Hands over what the host fetched for `url` (`None` when the fetch failed; `max_age` from
-    /// `Cache-Control`). Tokens verified under the previous keys stay cached until they expire
-    /// unless their key is gone, in which case they are dropped.
+    /// `Cache-Control`). When a key leaves the document, the cached tokens of its issuer are
+    /// dropped (and verified again on next use).
     ///
     /// # Errors
     /// As [`KeyCache::ingest`].
@@ -301,18 +314,30 @@ impl Verifier {
         max_age: Option<u64>,
         now: UnixTime,
     ) -> Result<(), Error> {
+        let thumbprints = |v: &Self| -> Vec<String> {
+            match v.keys.document(url) {
+                Some(Document::Jwks(set)) => set.keys().iter().map(|k| k.thumbprint()).collect(),
+                _ => Vec::new(),
+            }
+        };
+        let before = thumbprints(self);
         let result = self
             .keys
             .ingest(url, body, max_age, now, &self.options.limits);
+        let after = thumbprints(self);
         self.rebuild_issuers();
-        // A rotated-out key takes the tokens it verified with it.
-        let issuers = &self.issuers.issuers;
-        self.tokens.remove_where(|t| {
-            issuers
+        // A key that left the set takes the tokens of that issuer with it: they are verified
+        // again (against the new keys) on their next use.
+        if before.iter().any(|t| !after.contains(t)) {
+            let issuers: Vec<String> = self
+                .policy
+                .authorization_servers
                 .iter()
-                .find(|i| i.issuer == t.issuer)
-                .is_none_or(|i| i.keys.keys().is_empty())
-        });
+                .filter(|s| matches!(&s.jwks, Jwks::Uri(u) if u == url))
+                .map(|s| s.issuer.clone())
+                .collect();
+            self.tokens.remove_where(|t| issuers.contains(&t.issuer));
+        }
         result
     }
 
@@ -333,6 +358,17 @@ impl Verifier {
                 algorithms: s.algorithms,
             })
             .collect();
+    }
+
+    /// Sizes of the bounded state (for metrics): cached WITs, cached access tokens, replay-cache
+    /// entries, and live replay entries evicted to make room since creation.
+    pub fn stats(&self) -> VerifierStats {
+        VerifierStats {
+            cached_wits: self.wits.len(),
+            cached_tokens: self.tokens.len(),
+            replay_entries: self.replay.len(),
+            replay_evicted_live: self.replay.evicted_live(),
+        }
     }
 
     /// Forgets cached verifications (for example after a trust-store change).
@@ -490,7 +526,9 @@ impl Verifier {
                 false,
             ));
         }
-        if token.is_none() && needs_token && (dpop_ok || bearer_ok) {
+        // Fail closed: token requirements are never skipped (the policy parser also refuses a
+        // route with requirements that accepts no token kind).
+        if token.is_none() && needs_token {
             return Err(oauth(
                 Error::CredentialMissing("access token"),
                 Kind::NoCredentials,

@@ -35,7 +35,10 @@
 //! route whose path and method match applies, and a request matching no route is denied; a
 //! route's `path` starts with `/`, `prefix` matches whole segments (`/mcp` covers `/mcp` and
 //! `/mcp/x`, not `/mcpx`); `agents` are identifier patterns ([`crate::identity::IdPattern`]: an
-//! exact id, `<id>/*`, or `<scheme>://<td>/**`). Unknown members are refused everywhere; an
+//! exact id, `<id>/*`, or `<scheme>://<td>/**`); a route with token requirements (`scopes`,
+//! `authorization_details_types`, `acr_values`, `max_auth_age`) must accept `dpop` or `bearer`,
+//! and a route with `agents` denies callers without a workload credential. Unknown members are
+//! refused everywhere; an
 //! error names the member (`invalid-argument` with a path such as `routes[].agents`).
 
 use serde_json::Value;
@@ -390,6 +393,24 @@ fn parse_route(v: &Value, credentials: &Credentials) -> Result<Route, Error> {
     };
     if !kinds.iter().all(enabled) {
         return Err(bad("routes[].credentials: not enabled in credentials"));
+    }
+    let max_auth_age_given = !matches!(o.get("max_auth_age"), None | Some(Value::Null));
+    let has_requirements = ["scopes", "authorization_details_types", "acr_values"]
+        .iter()
+        .any(|n| {
+            o.get(*n)
+                .and_then(Value::as_array)
+                .is_some_and(|a| !a.is_empty())
+        })
+        || max_auth_age_given;
+    let token_kinds = [CredentialKind::Dpop, CredentialKind::Bearer];
+    let accepts_token = token_kinds
+        .iter()
+        .any(|k| enabled(k) && (kinds.is_empty() || kinds.contains(k)));
+    if has_requirements && !accepts_token {
+        return Err(bad(
+            "routes[]: scopes, authorization_details_types, acr_values and max_auth_age need dpop or bearer",
+        ));
     }
     let max_auth_age = match o.get("max_auth_age") {
         None | Some(Value::Null) => None,
