@@ -238,6 +238,50 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
         op if op.starts_with("proof.") => proof_op(op, input),
         op if op.starts_with("httpsig.") => httpsig_op(op, input),
         op if op.starts_with("gate.") => gate_op(op, input),
+        op if op.starts_with("oauth.") => oauth_op(op, input),
+        other => panic!("unknown op `{other}`: the core runner must learn it"),
+    }
+}
+
+fn token_info(t: &a2a_auth::ffi::AccessTokenInfo) -> Value {
+    json!({
+        "issuer": t.issuer, "subject": t.subject, "client_id": t.client_id, "scopes": t.scopes,
+        "authorization_details": serde_json::from_str::<Value>(&t.authorization_details).unwrap(),
+        "cnf_jkt": t.cnf_jkt, "acr": t.acr, "auth_time": t.auth_time, "expires_at": t.expires_at,
+        "token_hash": t.token_hash,
+    })
+}
+
+fn oauth_op(op: &str, input: &Value) -> Result<Value, Error> {
+    use a2a_auth::ffi;
+    let now = || input["now"].as_u64().expect("needs now");
+    match op {
+        "oauth.verify-access-token" => Ok(token_info(&ffi::verify_access_token(
+            str_field(input, "token"),
+            str_field(input, "config"),
+            now(),
+        )?)),
+        "oauth.check-introspection-response" => Ok(token_info(&ffi::check_introspection_response(
+            str_field(input, "response"),
+            str_field(input, "token"),
+            str_field(input, "config"),
+            now(),
+        )?)),
+        "oauth.verify-introspection-jwt" => Ok(token_info(&ffi::verify_introspection_jwt(
+            str_field(input, "jwt"),
+            str_field(input, "token"),
+            str_field(input, "config"),
+            now(),
+        )?)),
+        "oauth.metadata-url" => {
+            Ok(json!({"url": ffi::metadata_url(str_field(input, "resource"))?}))
+        }
+        "oauth.resource-metadata-document" => Ok(json!({
+            "document": ffi::resource_metadata_document(str_field(input, "description"))?
+        })),
+        "oauth.parse-resource-metadata" => Ok(json!({
+            "metadata": ffi::parse_resource_metadata(str_field(input, "text"), str_field(input, "expected_resource"))?
+        })),
         other => panic!("unknown op `{other}`: the core runner must learn it"),
     }
 }

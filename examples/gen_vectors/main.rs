@@ -30,6 +30,7 @@ use serde_json::{Map, Value, json};
 
 mod gate;
 mod httpsig;
+mod oauth;
 mod proof;
 mod x509;
 
@@ -325,6 +326,29 @@ fn main() {
     assert!(wimse.is_empty());
     write(&dir, "gate", "authenticate", &gate::authenticate_cases(&k));
     write(&dir, "gate", "sign", &gate::sign_cases(&k));
+    write(
+        &dir,
+        "oauth",
+        "verify-access-token",
+        &oauth::access_token_cases(&k),
+    );
+    let (introspection, introspection_jwt) = oauth::introspection_cases(&k);
+    write(
+        &dir,
+        "oauth",
+        "check-introspection-response",
+        &introspection,
+    );
+    write(
+        &dir,
+        "oauth",
+        "verify-introspection-jwt",
+        &introspection_jwt,
+    );
+    let (urls, docs, parses) = oauth::metadata_cases();
+    write(&dir, "oauth", "metadata-url", &urls);
+    write(&dir, "oauth", "resource-metadata-document", &docs);
+    write(&dir, "oauth", "parse-resource-metadata", &parses);
 }
 
 const SPEC_WIT: &str = "eyJhbGciOiJFUzI1NiIsImtpZCI6Ikp1bmUgNSIsInR5cCI6IndpdCtqd3QifQ.eyJjbmYiOnsiandrIjp7ImFsZyI6IkVkRFNBIiwiY3J2IjoiRWQyNTUxOSIsImt0eSI6Ik9LUCIsIngiOiIxQ1hYdmZsTl9MVlZzSXNZWHNVdkIwM0ptbEdXZUNIcVFWdW91Q0Y5MmJnIn19LCJleHAiOjE3NDU1MTI1MTAsImlhdCI6MTc0NTUwODkxMCwianRpIjoieC1fMUNUTDJjY2EzQ1NFNGN3Yl9sIiwic3ViIjoid2ltc2U6Ly9leGFtcGxlLmNvbS9zcGVjaWZpYy13b3JrbG9hZCJ9.6KraSQUxWdl9dxFQ3Fj6dPY0Vi88OkwFwZpAIOhLeq6AbXAnLLQgOp8U9UDGcBuYF3KiNv6oKQD1ZWAzrMZOJw";

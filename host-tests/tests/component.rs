@@ -206,6 +206,7 @@ fn run(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
         op if op.starts_with("proof.") => proof_op(store, auth, op, input),
         op if op.starts_with("httpsig.") => httpsig_op(store, auth, op, input),
         op if op.starts_with("gate.") => gate_op(store, auth, op, input),
+        op if op.starts_with("oauth.") => oauth_op(store, auth, op, input),
         other => Err(format!("unknown-op: the component runner does not know `{other}`")),
     }
 }
@@ -758,6 +759,57 @@ fn gate_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outco
             signer.resource_drop(&mut *store).unwrap();
             wit(r.map(|h| json!({ "headers": h })))
         }
+        other => Err(format!(
+            "unknown-op: the component runner does not know `{other}`"
+        )),
+    }
+}
+
+fn oauth_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
+    let oauth = auth.a2a_auth_oauth();
+    let s = |name: &str| {
+        input[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("input lacks `{name}`"))
+            .to_owned()
+    };
+    let now = || input["now"].as_u64().expect("needs now");
+    let info = |t: a2a_auth_host_tests::exports::a2a::auth::oauth::AccessTokenInfo| {
+        json!({"issuer": t.issuer, "subject": t.subject, "client_id": t.client_id, "scopes": t.scopes,
+            "authorization_details": parse(&t.authorization_details), "cnf_jkt": t.cnf_jkt, "acr": t.acr,
+            "auth_time": t.auth_time, "expires_at": t.expires_at, "token_hash": t.token_hash})
+    };
+    match op {
+        "oauth.verify-access-token" => wit(oauth
+            .call_verify_access_token(&mut *store, &s("token"), &s("config"), now())
+            .unwrap()
+            .map(info)),
+        "oauth.check-introspection-response" => wit(oauth
+            .call_check_introspection_response(
+                &mut *store,
+                &s("response"),
+                &s("token"),
+                &s("config"),
+                now(),
+            )
+            .unwrap()
+            .map(info)),
+        "oauth.verify-introspection-jwt" => wit(oauth
+            .call_verify_introspection_jwt(&mut *store, &s("jwt"), &s("token"), &s("config"), now())
+            .unwrap()
+            .map(info)),
+        "oauth.metadata-url" => wit(oauth
+            .call_metadata_url(&mut *store, &s("resource"))
+            .unwrap()
+            .map(|u| json!({"url": u}))),
+        "oauth.resource-metadata-document" => wit(oauth
+            .call_resource_metadata_document(&mut *store, &s("description"))
+            .unwrap()
+            .map(|d| json!({"document": d}))),
+        "oauth.parse-resource-metadata" => wit(oauth
+            .call_parse_resource_metadata(&mut *store, &s("text"), &s("expected_resource"))
+            .unwrap()
+            .map(|m| json!({"metadata": m}))),
         other => Err(format!(
             "unknown-op: the component runner does not know `{other}`"
         )),

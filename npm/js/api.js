@@ -755,3 +755,50 @@ export function writeDenial(res, denial) {
   res.writeHead(denial.status, headers);
   res.end(JSON.stringify({ type: 'about:blank', status: denial.status, title: denial.code }));
 }
+
+// ---- OAuth resource-server parts ----
+
+function tokenInfo(text) {
+  const t = JSON.parse(text);
+  t.authorizationDetails = JSON.parse(t.authorizationDetails);
+  t.claims = JSON.parse(t.claims);
+  return t;
+}
+
+function issuersText({ issuers, resource, leeway }) {
+  return JSON.stringify({ issuers, resource, leeway });
+}
+
+/**
+ * Verifies an RFC 9068 access token. config: { issuers: [{ issuer, jwks, algorithms }], resource,
+ * leeway } (or JSON text). Returns { issuer, subject, clientId, scopes, authorizationDetails,
+ * cnfJkt, acr, authTime, expiresAt, tokenHash, claims }.
+ */
+export function verifyAccessToken(token, config, { now } = {}) {
+  return tokenInfo(call(() => raw.verifyAccessToken(token, typeof config === 'string' ? config : issuersText(config), now ?? nowSeconds())));
+}
+
+/** Checks an RFC 7662 introspection response (object or JSON text). config: { issuer, resource, leeway }. */
+export function checkIntrospectionResponse(response, token, config, { now } = {}) {
+  return tokenInfo(call(() => raw.checkIntrospectionResponse(asText(response), token, asText(config), now ?? nowSeconds())));
+}
+
+/** Verifies an RFC 9701 JWT introspection response. config: { issuer, jwks, algorithms, client_id, resource, leeway }. */
+export function verifyIntrospectionJwt(jwt, token, config, { now } = {}) {
+  return tokenInfo(call(() => raw.verifyIntrospectionJwt(jwt, token, asText(config), now ?? nowSeconds())));
+}
+
+/** The RFC 9728 well-known metadata URL for a resource identifier. */
+export function metadataUrl(resource) {
+  return call(() => raw.metadataUrl(resource));
+}
+
+/** The RFC 9728 document (JSON text) for { resource, authorization_servers, scopes_supported, ... }. */
+export function resourceMetadataDocument(description) {
+  return call(() => raw.resourceMetadataDocument(asText(description)));
+}
+
+/** Parses a fetched RFC 9728 document; its resource must be identical to `expectedResource`. */
+export function parseResourceMetadata(text, expectedResource) {
+  return JSON.parse(call(() => raw.parseResourceMetadata(asText(text), expectedResource)));
+}

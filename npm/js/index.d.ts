@@ -236,3 +236,18 @@ export function signedFetch(signer: Signer, options?: { fetch?: typeof fetch }):
 export function requestFromFetch(request: Request, options?: { origin?: string; withBody?: boolean; mtlsPeer?: string }): Promise<GateRequest>;
 export function requestFromNode(req: { method?: string; url?: string; rawHeaders: string[] }, options: { origin: string; body?: Uint8Array | string; mtlsPeer?: string }): GateRequest;
 export function writeDenial(res: { writeHead(status: number, headers: Record<string, string | string[]>): unknown; end(body: string): unknown }, denial: Denial): void;
+
+// ---- OAuth resource-server parts ----
+export interface AccessTokenInfo {
+  issuer: string; subject: string; clientId: string; scopes: string[]; authorizationDetails: Array<Record<string, unknown>>;
+  cnfJkt: string | null; acr: string | null; authTime: number | null; expiresAt: number; tokenHash: string; claims: Record<string, unknown>;
+}
+export interface AccessTokenConfig { issuers: Array<{ issuer: string; jwks: JwkSet | Jwk; algorithms?: Algorithm[] }>; resource: string; leeway?: number }
+export function verifyAccessToken(token: string, config: AccessTokenConfig | string, options?: { now?: number }): AccessTokenInfo;
+export function checkIntrospectionResponse(response: Record<string, unknown> | string, token: string,
+  config: { issuer: string; resource: string; leeway?: number } | string, options?: { now?: number }): AccessTokenInfo;
+export function verifyIntrospectionJwt(jwt: string, token: string, config: { issuer: string; jwks: JwkSet | Jwk; algorithms?: Algorithm[];
+  client_id: string; resource: string; leeway?: number } | string, options?: { now?: number }): AccessTokenInfo;
+export function metadataUrl(resource: string): string;
+export function resourceMetadataDocument(description: Record<string, unknown> | string): string;
+export function parseResourceMetadata(text: string | Record<string, unknown>, expectedResource: string): Record<string, unknown>;

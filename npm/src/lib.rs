@@ -924,3 +924,68 @@ impl Signer {
         self.0.set_workload_identity_token(wit);
     }
 }
+
+fn token_info_json(t: ffi::AccessTokenInfo) -> String {
+    serde_json::json!({
+        "issuer": t.issuer, "subject": t.subject, "clientId": t.client_id, "scopes": t.scopes,
+        "authorizationDetails": t.authorization_details, "cnfJkt": t.cnf_jkt, "acr": t.acr,
+        "authTime": t.auth_time, "expiresAt": t.expires_at, "tokenHash": t.token_hash,
+        "claims": t.claims,
+    })
+    .to_string()
+}
+
+/// Verifies an RFC 9068 access token (`config` JSON text); the result as JSON text.
+#[wasm_bindgen(js_name = verifyAccessToken)]
+pub fn verify_access_token(token: &str, config: &str, now: f64) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    ffi::verify_access_token(token, config, now)
+        .map(token_info_json)
+        .map_err(err)
+}
+
+/// Checks an RFC 7662 introspection response; the result as JSON text.
+#[wasm_bindgen(js_name = checkIntrospectionResponse)]
+pub fn check_introspection_response(
+    response: &str,
+    token: &str,
+    config: &str,
+    now: f64,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    ffi::check_introspection_response(response, token, config, now)
+        .map(token_info_json)
+        .map_err(err)
+}
+
+/// Verifies an RFC 9701 JWT introspection response; the result as JSON text.
+#[wasm_bindgen(js_name = verifyIntrospectionJwt)]
+pub fn verify_introspection_jwt(
+    jwt: &str,
+    token: &str,
+    config: &str,
+    now: f64,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    ffi::verify_introspection_jwt(jwt, token, config, now)
+        .map(token_info_json)
+        .map_err(err)
+}
+
+/// The RFC 9728 metadata URL of a resource identifier.
+#[wasm_bindgen(js_name = metadataUrl)]
+pub fn metadata_url(resource: &str) -> Result<String, JsValue> {
+    ffi::metadata_url(resource).map_err(err)
+}
+
+/// The RFC 9728 document for a resource description (JSON text).
+#[wasm_bindgen(js_name = resourceMetadataDocument)]
+pub fn resource_metadata_document(description: &str) -> Result<String, JsValue> {
+    ffi::resource_metadata_document(description).map_err(err)
+}
+
+/// Parses a fetched RFC 9728 document whose `resource` must equal `expected`.
+#[wasm_bindgen(js_name = parseResourceMetadata)]
+pub fn parse_resource_metadata(text: &str, expected: &str) -> Result<String, JsValue> {
+    ffi::parse_resource_metadata(text, expected).map_err(err)
+}

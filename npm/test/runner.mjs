@@ -316,9 +316,26 @@ function run(lib, op, input) {
           keys.dpopKey?.free();
         }
       });
+    case 'oauth.verify-access-token':
+      return outcome(lib, () => tokenOut(lib.verifyAccessToken(input.token, input.config, { now: input.now })));
+    case 'oauth.check-introspection-response':
+      return outcome(lib, () => tokenOut(lib.checkIntrospectionResponse(input.response, input.token, input.config, { now: input.now })));
+    case 'oauth.verify-introspection-jwt':
+      return outcome(lib, () => tokenOut(lib.verifyIntrospectionJwt(input.jwt, input.token, input.config, { now: input.now })));
+    case 'oauth.metadata-url':
+      return outcome(lib, () => ({ url: lib.metadataUrl(input.resource) }));
+    case 'oauth.resource-metadata-document':
+      return outcome(lib, () => ({ document: lib.resourceMetadataDocument(input.description) }));
+    case 'oauth.parse-resource-metadata':
+      return outcome(lib, () => ({ metadata: JSON.stringify(lib.parseResourceMetadata(input.text, input.expected_resource)) }));
     default:
       return { error: `unknown-op: the npm runner does not know ${op}` };
   }
+}
+
+function tokenOut(t) {
+  return { issuer: t.issuer, subject: t.subject, client_id: t.clientId, scopes: t.scopes, authorization_details: t.authorizationDetails,
+    cnf_jkt: t.cnfJkt, acr: t.acr, auth_time: t.authTime, expires_at: t.expiresAt, token_hash: t.tokenHash };
 }
 
 function gateReq(r) {

@@ -576,3 +576,6 @@ pub use httpsig::*;
 
 mod gate;
 pub use gate::*;
+
+mod oauth;
+pub use oauth::*;

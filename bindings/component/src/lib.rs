@@ -22,6 +22,7 @@ use bindings::exports::a2a::auth::identity::{
 };
 use bindings::exports::a2a::auth::jose::{self, JwtRules, VerifiedJws, VerifiedJwt};
 use bindings::exports::a2a::auth::keys::{self, JwkThumbprint, KeyPairBorrow};
+use bindings::exports::a2a::auth::oauth::{self, AccessTokenInfo};
 use bindings::exports::a2a::auth::proof::{
     self, Challenge, HttpRequest, ReplayCacheBorrow, VerifiedDpopProof, VerifiedWpt,
 };
@@ -819,6 +820,71 @@ impl gate::GuestSigner for Signer {
 impl gate::Guest for Component {
     type Verifier = Verifier;
     type Signer = Signer;
+}
+
+fn token_info(t: ffi::AccessTokenInfo) -> AccessTokenInfo {
+    AccessTokenInfo {
+        issuer: t.issuer,
+        subject: t.subject,
+        client_id: t.client_id,
+        scopes: t.scopes,
+        authorization_details: t.authorization_details,
+        cnf_jkt: t.cnf_jkt,
+        acr: t.acr,
+        auth_time: t.auth_time,
+        expires_at: t.expires_at,
+        token_hash: t.token_hash,
+        claims: t.claims,
+    }
+}
+
+impl oauth::Guest for Component {
+    fn verify_access_token(
+        token: String,
+        config: String,
+        now: u64,
+    ) -> Result<AccessTokenInfo, WitError> {
+        ffi::verify_access_token(&token, &config, now)
+            .map(token_info)
+            .map_err(error)
+    }
+
+    fn check_introspection_response(
+        response: String,
+        token: String,
+        config: String,
+        now: u64,
+    ) -> Result<AccessTokenInfo, WitError> {
+        ffi::check_introspection_response(&response, &token, &config, now)
+            .map(token_info)
+            .map_err(error)
+    }
+
+    fn verify_introspection_jwt(
+        jwt: String,
+        token: String,
+        config: String,
+        now: u64,
+    ) -> Result<AccessTokenInfo, WitError> {
+        ffi::verify_introspection_jwt(&jwt, &token, &config, now)
+            .map(token_info)
+            .map_err(error)
+    }
+
+    fn metadata_url(resource_id: String) -> Result<String, WitError> {
+        ffi::metadata_url(&resource_id).map_err(error)
+    }
+
+    fn resource_metadata_document(description: String) -> Result<String, WitError> {
+        ffi::resource_metadata_document(&description).map_err(error)
+    }
+
+    fn parse_resource_metadata(
+        text: String,
+        expected_resource: String,
+    ) -> Result<String, WitError> {
+        ffi::parse_resource_metadata(&text, &expected_resource).map_err(error)
+    }
 }
 
 #[cfg(test)]

@@ -108,6 +108,31 @@ def run(op: str, i: dict[str, Any]) -> dict[str, Any]:
         return _httpsig(op, i)
     if op.startswith("gate."):
         return _gate(op, i)
+    if op.startswith("oauth."):
+        return _oauth(op, i)
+    return {"error": f"unknown-op: the Python runner does not know {op}"}
+
+
+def _token_out(t: a2a_auth.AccessTokenInfo) -> dict[str, Any]:
+    return {"issuer": t.issuer, "subject": t.subject, "client_id": t.client_id, "scopes": t.scopes,
+            "authorization_details": t.authorization_details, "cnf_jkt": t.cnf_jkt, "acr": t.acr, "auth_time": t.auth_time,
+            "expires_at": t.expires_at, "token_hash": t.token_hash}
+
+
+def _oauth(op: str, i: dict[str, Any]) -> dict[str, Any]:
+    if op == "oauth.verify-access-token":
+        return _outcome(lambda: _token_out(a2a_auth.verify_access_token(i["token"], i["config"], now=i["now"])))
+    if op == "oauth.check-introspection-response":
+        return _outcome(lambda: _token_out(a2a_auth.check_introspection_response(i["response"], i["token"], i["config"], now=i["now"])))
+    if op == "oauth.verify-introspection-jwt":
+        return _outcome(lambda: _token_out(a2a_auth.verify_introspection_jwt(i["jwt"], i["token"], i["config"], now=i["now"])))
+    if op == "oauth.metadata-url":
+        return _outcome(lambda: {"url": a2a_auth.metadata_url(i["resource"])})
+    if op == "oauth.resource-metadata-document":
+        return _outcome(lambda: {"document": a2a_auth.resource_metadata_document(i["description"])})
+    if op == "oauth.parse-resource-metadata":
+        return _outcome(lambda: {"metadata": json.dumps(a2a_auth.parse_resource_metadata(i["text"], i["expected_resource"]),
+                                                        separators=(",", ":"), ensure_ascii=False)})
     return {"error": f"unknown-op: the Python runner does not know {op}"}
 
 

@@ -25,6 +25,13 @@ from . import _component as _c
 from .errors import ERRORS, AuthError, from_code
 
 __all__ = [
+    "AccessTokenInfo",
+    "check_introspection_response",
+    "metadata_url",
+    "parse_resource_metadata",
+    "resource_metadata_document",
+    "verify_access_token",
+    "verify_introspection_jwt",
     "Decision",
     "Denial",
     "Principal",
@@ -961,3 +968,71 @@ class Signer:
 
     def set_workload_identity_token(self, wit: str) -> None:
         _c.call("gate", "[method]signer.set-workload-identity-token", self._handle, wit)
+
+
+# ---- OAuth resource-server parts ----
+
+
+@dataclass(frozen=True)
+class AccessTokenInfo:
+    """A verified RFC 9068 access token or an active introspection result."""
+
+    issuer: str
+    subject: str
+    client_id: str
+    scopes: list[str]
+    authorization_details: list[dict[str, Any]]
+    cnf_jkt: Optional[str]
+    acr: Optional[str]
+    auth_time: Optional[int]
+    expires_at: int
+    token_hash: str
+    claims: dict[str, Any]
+
+
+def _token_info(t: Any) -> AccessTokenInfo:
+    return AccessTokenInfo(
+        t.issuer, t.subject, _c.field(t, "client_id"), list(t.scopes), json.loads(_c.field(t, "authorization_details")),
+        _c.field(t, "cnf_jkt"), t.acr, _c.field(t, "auth_time"), _c.field(t, "expires_at"), _c.field(t, "token_hash"),
+        json.loads(t.claims),
+    )
+
+
+def verify_access_token(token: str, config: JsonLike, *, now: Optional[int] = None) -> AccessTokenInfo:
+    """Verifies an RFC 9068 access token. ``config``: ``{"issuers": [{"issuer", "jwks",
+    "algorithms"}], "resource", "leeway"}``."""
+    when = int(time.time()) if now is None else now
+    return _token_info(_c.call("oauth", "verify-access-token", token, _text(config), when))
+
+
+def check_introspection_response(response: JsonLike, token: str, config: JsonLike, *,
+                                 now: Optional[int] = None) -> AccessTokenInfo:
+    """Checks an RFC 7662 introspection response. ``config``: ``{"issuer", "resource", "leeway"}``."""
+    when = int(time.time()) if now is None else now
+    return _token_info(_c.call("oauth", "check-introspection-response", _text(response), token, _text(config), when))
+
+
+def verify_introspection_jwt(jwt: str, token: str, config: JsonLike, *, now: Optional[int] = None) -> AccessTokenInfo:
+    """Verifies an RFC 9701 JWT introspection response. ``config``: ``{"issuer", "jwks",
+    "algorithms", "client_id", "resource", "leeway"}``."""
+    when = int(time.time()) if now is None else now
+    return _token_info(_c.call("oauth", "verify-introspection-jwt", jwt, token, _text(config), when))
+
+
+def metadata_url(resource: str) -> str:
+    """The RFC 9728 well-known metadata URL of a resource identifier."""
+    result: str = _c.call("oauth", "metadata-url", resource)
+    return result
+
+
+def resource_metadata_document(description: JsonLike) -> str:
+    """The RFC 9728 document (JSON text) a resource serves."""
+    result: str = _c.call("oauth", "resource-metadata-document", _text(description))
+    return result
+
+
+def parse_resource_metadata(text: JsonLike, expected_resource: str) -> dict[str, Any]:
+    """Parses a fetched RFC 9728 document whose ``resource`` must be identical to
+    ``expected_resource``."""
+    result: dict[str, Any] = json.loads(_c.call("oauth", "parse-resource-metadata", _text(text), expected_resource))
+    return result

@@ -1,0 +1,439 @@
+//! Vectors for `oauth.*`: RFC 9068 access tokens (oauth.md §2.3), RFC 7662 / RFC 9701
+//! introspection responses (§5), RFC 9728 metadata URLs, documents and the client-side check
+//! (§3.3).
+
+use super::*;
+
+const USER: &str = "user-123";
+const CLIENT: &str = "agent-client";
+
+fn at_claims(k: &Keys) -> Value {
+    json!({"iss": ISS, "sub": USER, "aud": AUD, "client_id": CLIENT, "iat": NOW - 60, "exp": NOW + 600,
+           "jti": "at-1", "scope": "tools:call openid", "cnf": {"jkt": thumb(&k.es256_other)}})
+}
+
+fn config(k: &Keys) -> String {
+    to_compact(&json!({"issuers": [
+        {"issuer": ISS, "jwks": jwks(&[&k.es256]), "algorithms": ["ES256"]},
+        {"issuer": "https://as2.example.com", "jwks": jwks(&[&k.ed25519]), "algorithms": ["Ed25519"]},
+    ], "resource": AUD, "leeway": 60}))
+}
+
+fn out(claims: &Value, token: &str) -> Value {
+    let scopes: Vec<&str> = claims["scope"]
+        .as_str()
+        .map(|s| s.split(' ').filter(|x| !x.is_empty()).collect())
+        .unwrap_or_default();
+    json!({
+        "issuer": claims["iss"], "subject": claims["sub"], "client_id": claims["client_id"], "scopes": scopes,
+        "authorization_details": claims.get("authorization_details").cloned().unwrap_or(json!([])),
+        "cnf_jkt": claims["cnf"]["jkt"], "acr": claims.get("acr").cloned().unwrap_or(Value::Null),
+        "auth_time": claims.get("auth_time").cloned().unwrap_or(Value::Null),
+        "expires_at": claims["exp"], "token_hash": b64::encode(&sha256(token.as_bytes())),
+    })
+}
+
+pub fn access_token_cases(k: &Keys) -> Vec<Case> {
+    let cfg = config(k);
+    let input = |token: &str| json!({"token": token, "config": cfg, "now": NOW});
+    let at = |patch: Value| {
+        sign(
+            json!({"typ": "at+jwt"}),
+            &patched(&at_claims(k), patch),
+            &k.es256,
+        )
+    };
+    let good = at(json!({}));
+    let mut cases = vec![ok(
+        "verify-access-token/es256",
+        "RFC 9068 §2: a DPoP-bound JWT access token from an allowed issuer",
+        input(&good),
+        out(&at_claims(k), &good),
+    )];
+    let rich = patched(
+        &at_claims(k),
+        json!({"aud": [AUD, "https://other.example.com"], "acr": "urn:example:mfa", "auth_time": NOW - 100,
+               "authorization_details": [{"type": "payment_initiation", "actions": ["initiate"]}], "cnf": null}),
+    );
+    let rich_t = sign(json!({"typ": "application/at+jwt"}), &rich, &k.es256);
+    let mut rich_out = out(&rich, &rich_t);
+    rich_out["cnf_jkt"] = Value::Null;
+    cases.push(ok(
+        "verify-access-token/rich",
+        "RFC 9068 §2.1 (typ application/at+jwt), RFC 8707 (aud array), RFC 9470 (acr, auth_time), RFC 9396 (authorization_details)",
+        input(&rich_t),
+        rich_out,
+    ));
+    let second = patched(&at_claims(k), json!({"iss": "https://as2.example.com"}));
+    let second_t = sign(json!({"typ": "at+jwt"}), &second, &k.ed25519);
+    cases.push(ok(
+        "verify-access-token/second-issuer",
+        "oauth.md §2.3 step 4: the issuer selects its own keys and algorithms (Ed25519 here)",
+        input(&second_t),
+        out(&second, &second_t),
+    ));
+    let bad = |id: &str, title: &str, token: String, code: &str| {
+        err(
+            &format!("verify-access-token/{id}"),
+            title,
+            input(&token),
+            code,
+        )
+    };
+    cases.extend([
+        bad("typ-jwt", "RFC 9068 §4: typ JWT is not at+jwt", sign(json!({"typ": "JWT"}), &at_claims(k), &k.es256), "typ-mismatch"),
+        bad("typ-missing", "RFC 8725 §3.11: no typ", sign(json!({}), &at_claims(k), &k.es256), "typ-mismatch"),
+        bad("typ-dpop", "RFC 8725 §2.8: a DPoP proof type is not an access token", sign(json!({"typ": "dpop+jwt"}), &at_claims(k), &k.es256), "typ-mismatch"),
+        bad("issuer-unknown", "RFC 9068 §4: iss outside the allow-list", at(json!({"iss": "https://evil.example.com"})), "claim-mismatch"),
+        bad("issuer-missing", "RFC 9068 §2.2: iss is required", at(json!({"iss": null})), "claim-missing"),
+        bad("issuer-key-swap", "oauth.md §2.3 step 4: as2's Ed25519 key cannot sign for as.example.com", sign(json!({"typ": "at+jwt"}), &at_claims(k), &k.ed25519), "alg-not-allowed"),
+        bad("cross-issuer-key", "oauth.md §2.3 step 4: an ES256 token for as2, which uses Ed25519 only", sign(json!({"typ": "at+jwt"}), &second, &k.es256), "alg-not-allowed"),
+        bad("unknown-kid", "RFC 7515 §4.1.4: kid not in the issuer's set", sign(json!({"typ": "at+jwt"}), &at_claims(k), &k.es256.clone().with_kid("rotated")), "key-not-found"),
+        bad("tampered", "RFC 7515 §5.2: the signature does not verify", tamper_signature(&good), "invalid-signature"),
+        bad("aud-other", "RFC 8707 §2 / RFC 9068 §4: aud is another resource", at(json!({"aud": "https://tools.example.com/other"})), "claim-mismatch"),
+        bad("aud-prefix", "RFC 9068 §4: aud is compared exactly (a prefix is not this resource)", at(json!({"aud": "https://tools.example.com"})), "claim-mismatch"),
+        bad("aud-missing", "RFC 9068 §2.2: aud is required", at(json!({"aud": null})), "claim-missing"),
+        bad("expired", "RFC 7519 §4.1.4: exp in the past beyond the leeway", at(json!({"exp": NOW - 61})), "token-expired"),
+        bad("exp-missing", "RFC 9068 §2.2: exp is required", at(json!({"exp": null})), "claim-missing"),
+        bad("not-yet-valid", "RFC 7519 §4.1.5: nbf in the future beyond the leeway", at(json!({"nbf": NOW + 120})), "token-not-yet-valid"),
+        bad("iat-future", "RFC 7519 §4.1.6: iat in the future beyond the leeway", at(json!({"iat": NOW + 120})), "token-issued-in-future"),
+        bad("iat-missing", "RFC 9068 §2.2: iat is required", at(json!({"iat": null})), "claim-missing"),
+        bad("sub-missing", "RFC 9068 §2.2: sub is required", at(json!({"sub": null})), "claim-missing"),
+        bad("client-id-missing", "RFC 9068 §2.2: client_id is required", at(json!({"client_id": null})), "claim-missing"),
+        bad("jti-missing", "RFC 9068 §2.2: jti is required", at(json!({"jti": null})), "claim-missing"),
+        bad("scope-array", "RFC 9068 §2.2.3: scope is a space-separated string", at(json!({"scope": ["tools:call"]})), "claim-invalid"),
+        bad("cnf-two-members", "RFC 7800 §3.1: cnf with jkt and jwk is ambiguous", at(json!({"cnf": {"jkt": "abc", "jwk": public(&k.es256)}})), "claim-invalid"),
+        bad("cnf-jwk-only", "oauth.md §2.3 step 10: only cnf.jkt is supported for access tokens", at(json!({"cnf": {"jwk": public(&k.es256)}})), "claim-invalid"),
+        bad("authorization-details-untyped", "RFC 9396 §2: each entry has a string type", at(json!({"authorization_details": [{"actions": ["read"]}]})), "claim-invalid"),
+        bad("auth-time-string", "RFC 9470 §3: auth_time is a NumericDate", at(json!({"auth_time": "yesterday"})), "claim-invalid"),
+        bad("alg-none", "RFC 8725 §3.1: alg none (with a non-empty signature, so the alg check is the one that fails)", format!("{}.{}.AAAA", b64::encode(br#"{"alg":"none","typ":"at+jwt"}"#), b64::encode(to_compact(&at_claims(k)).as_bytes())), "alg-not-allowed"),
+    ]);
+    cases.push(err(
+        "verify-access-token/config-no-issuers",
+        "generated: a configuration without issuers is refused",
+        json!({"token": good, "config": to_compact(&json!({"issuers": [], "resource": AUD})), "now": NOW}),
+        "invalid-argument",
+    ));
+    cases
+}
+
+pub fn introspection_cases(k: &Keys) -> (Vec<Case>, Vec<Case>) {
+    let token = "opaque-token-1";
+    let cfg = to_compact(&json!({"issuer": ISS, "resource": AUD, "leeway": 60}));
+    let base = json!({"active": true, "iss": ISS, "aud": AUD, "sub": USER, "client_id": CLIENT, "scope": "tools:call",
+                      "exp": NOW + 300, "token_type": "DPoP", "cnf": {"jkt": thumb(&k.es256_other)}});
+    let input = |resp: &Value| json!({"response": to_compact(resp), "token": token, "config": cfg, "now": NOW});
+    let expect = |resp: &Value| {
+        json!({"issuer": ISS, "subject": resp.get("sub").cloned().unwrap_or(json!("")),
+               "client_id": resp.get("client_id").cloned().unwrap_or(json!("")),
+               "scopes": resp["scope"].as_str().map(|s| s.split(' ').collect::<Vec<_>>()).unwrap_or_default(),
+               "authorization_details": [], "cnf_jkt": resp["cnf"]["jkt"], "acr": null, "auth_time": null,
+               "expires_at": resp["exp"], "token_hash": b64::encode(&sha256(token.as_bytes()))})
+    };
+    let mut json_cases = vec![ok(
+        "check-introspection-response/active-dpop",
+        "RFC 7662 §2.2: an active DPoP-bound token for this resource",
+        input(&base),
+        expect(&base),
+    )];
+    let bearer = patched(
+        &base,
+        json!({"token_type": "Bearer", "cnf": null, "iss": null}),
+    );
+    json_cases.push(ok(
+        "check-introspection-response/bearer-no-iss",
+        "RFC 7662 §2.2: iss is optional; a Bearer token without cnf",
+        input(&bearer),
+        expect(&bearer),
+    ));
+    let bad = |id: &str, title: &str, patch: Value, code: &str| {
+        err(
+            &format!("check-introspection-response/{id}"),
+            title,
+            input(&patched(&base, patch)),
+            code,
+        )
+    };
+    json_cases.extend([
+        bad(
+            "inactive",
+            "RFC 7662 §2.2: active false",
+            json!({"active": false}),
+            "token-inactive",
+        ),
+        bad(
+            "active-string",
+            "RFC 7662 §2.2: active is a boolean",
+            json!({"active": "true"}),
+            "claim-invalid",
+        ),
+        bad(
+            "active-missing",
+            "RFC 7662 §2.2: active is required",
+            json!({"active": null}),
+            "claim-missing",
+        ),
+        bad(
+            "other-issuer",
+            "oauth.md §5.1: iss is not our authorization server",
+            json!({"iss": "https://evil.example.com"}),
+            "claim-mismatch",
+        ),
+        bad(
+            "aud-missing",
+            "oauth.md §5.1: a response that does not say who the token is for is refused",
+            json!({"aud": null}),
+            "claim-missing",
+        ),
+        bad(
+            "aud-other",
+            "RFC 8707: the token is for another resource",
+            json!({"aud": "https://other.example.com/mcp"}),
+            "claim-mismatch",
+        ),
+        bad(
+            "expired",
+            "RFC 7662 §2.2: exp in the past",
+            json!({"exp": NOW - 120}),
+            "token-expired",
+        ),
+        bad(
+            "not-yet-valid",
+            "RFC 7662 §2.2: nbf in the future",
+            json!({"nbf": NOW + 120}),
+            "token-not-yet-valid",
+        ),
+        bad(
+            "dpop-without-cnf",
+            "RFC 9449 §6.2: a DPoP token type needs cnf.jkt",
+            json!({"cnf": null}),
+            "claim-missing",
+        ),
+        bad(
+            "token-type-mac",
+            "oauth.md §5.1: token_type is Bearer or DPoP",
+            json!({"token_type": "mac"}),
+            "claim-invalid",
+        ),
+    ]);
+    let jwt_cfg = to_compact(
+        &json!({"issuer": ISS, "jwks": jwks(&[&k.es256]), "algorithms": ["ES256"], "client_id": "rs-client",
+                                     "resource": AUD, "leeway": 60}),
+    );
+    let jwt = |header: Value, claims: Value| sign(header, &claims, &k.es256);
+    let outer = |inner: &Value| json!({"iss": ISS, "aud": "rs-client", "iat": NOW, "token_introspection": inner});
+    let jinput = |t: &str| json!({"jwt": t, "token": token, "config": jwt_cfg, "now": NOW});
+    let good = jwt(json!({"typ": "token-introspection+jwt"}), outer(&base));
+    let jwt_cases = vec![
+        ok(
+            "verify-introspection-jwt/ok",
+            "RFC 9701 §5: a signed introspection response for this resource server",
+            jinput(&good),
+            expect(&base),
+        ),
+        err(
+            "verify-introspection-jwt/typ",
+            "RFC 9701 §5: typ token-introspection+jwt is required",
+            jinput(&jwt(json!({"typ": "at+jwt"}), outer(&base))),
+            "typ-mismatch",
+        ),
+        err(
+            "verify-introspection-jwt/audience",
+            "RFC 9701 §5: aud is this resource server's client id",
+            jinput(&jwt(
+                json!({"typ": "token-introspection+jwt"}),
+                patched(&outer(&base), json!({"aud": "someone-else"})),
+            )),
+            "claim-mismatch",
+        ),
+        err(
+            "verify-introspection-jwt/iat-missing",
+            "RFC 9701 §5: iat is required",
+            jinput(&jwt(
+                json!({"typ": "token-introspection+jwt"}),
+                patched(&outer(&base), json!({"iat": null})),
+            )),
+            "claim-missing",
+        ),
+        err(
+            "verify-introspection-jwt/tampered",
+            "RFC 7515 §5.2: the response signature does not verify",
+            jinput(&tamper_signature(&good)),
+            "invalid-signature",
+        ),
+        err(
+            "verify-introspection-jwt/inactive",
+            "RFC 9701 §5 + RFC 7662: the inner response says inactive",
+            jinput(&jwt(
+                json!({"typ": "token-introspection+jwt"}),
+                outer(&json!({"active": false})),
+            )),
+            "token-inactive",
+        ),
+        err(
+            "verify-introspection-jwt/inner-missing",
+            "RFC 9701 §5: token_introspection is required",
+            jinput(&jwt(
+                json!({"typ": "token-introspection+jwt"}),
+                patched(&outer(&base), json!({"token_introspection": null})),
+            )),
+            "claim-invalid",
+        ),
+    ];
+    (json_cases, jwt_cases)
+}
+
+pub fn metadata_cases() -> (Vec<Case>, Vec<Case>, Vec<Case>) {
+    let mut urls = Vec::new();
+    for (id, resource, url) in [
+        (
+            "root",
+            "https://resource.example.com",
+            "https://resource.example.com/.well-known/oauth-protected-resource",
+        ),
+        (
+            "root-slash",
+            "https://resource.example.com/",
+            "https://resource.example.com/.well-known/oauth-protected-resource",
+        ),
+        (
+            "path",
+            "https://resource.example.com/resource1",
+            "https://resource.example.com/.well-known/oauth-protected-resource/resource1",
+        ),
+        (
+            "port-path",
+            "https://mcp.example.com:8443/public/mcp",
+            "https://mcp.example.com:8443/.well-known/oauth-protected-resource/public/mcp",
+        ),
+        (
+            "query",
+            "https://r.example/api?tenant=1",
+            "https://r.example/.well-known/oauth-protected-resource/api?tenant=1",
+        ),
+    ] {
+        urls.push(ok(
+            &format!("metadata-url/{id}"),
+            "RFC 9728 §3.1: the well-known path goes between the authority and the path",
+            json!({"resource": resource}),
+            json!({"url": url}),
+        ));
+    }
+    urls.push(err(
+        "metadata-url/http",
+        "RFC 9728 §2: the resource identifier is an https URL",
+        json!({"resource": "http://resource.example.com"}),
+        "invalid-argument",
+    ));
+    urls.push(err(
+        "metadata-url/fragment",
+        "RFC 9728 §2: no fragment",
+        json!({"resource": "https://resource.example.com/#x"}),
+        "invalid-argument",
+    ));
+    let description = json!({"resource": AUD, "authorization_servers": [ISS], "scopes_supported": ["tools:call"],
+                             "bearer_methods_supported": ["header"], "dpop_signing_alg_values_supported": ["ES256", "EdDSA"],
+                             "dpop_bound_access_tokens_required": true, "resource_name": "Example tool server"});
+    let docs = vec![
+        ok(
+            "resource-metadata-document/full",
+            "RFC 9728 §2: the document a DPoP-only tool server serves",
+            json!({"description": to_compact(&description)}),
+            json!({"document": to_compact(&json!({"resource": AUD, "authorization_servers": [ISS], "scopes_supported": ["tools:call"],
+                  "bearer_methods_supported": ["header"], "dpop_signing_alg_values_supported": ["ES256", "EdDSA"],
+                  "dpop_bound_access_tokens_required": true, "resource_name": "Example tool server"}))}),
+        ),
+        ok(
+            "resource-metadata-document/minimal",
+            "RFC 9728 §2: only resource is required; an empty bearer_methods_supported says no Bearer",
+            json!({"description": to_compact(&json!({"resource": AUD}))}),
+            json!({"document": to_compact(&json!({"resource": AUD, "bearer_methods_supported": []}))}),
+        ),
+        err(
+            "resource-metadata-document/unknown-member",
+            "generated: a description member this library does not write is refused",
+            json!({"description": to_compact(&json!({"resource": AUD, "jwks_uri": "https://x"}))}),
+            "invalid-argument",
+        ),
+        err(
+            "resource-metadata-document/http",
+            "RFC 9728 §2: the resource identifier is an https URL",
+            json!({"description": to_compact(&json!({"resource": "http://tools.example.com/mcp"}))}),
+            "invalid-argument",
+        ),
+    ];
+    let parsed = json!({"resource": AUD, "authorization_servers": [ISS], "scopes_supported": ["tools:call"],
+                        "bearer_methods_supported": ["header"], "dpop_signing_alg_values_supported": ["ES256", "EdDSA"],
+                        "dpop_bound_access_tokens_required": true, "authorization_details_types_supported": [],
+                        "resource_name": "Example tool server"});
+    let pin = |doc: &Value, expected: &str| json!({"text": to_compact(doc), "expected_resource": expected});
+    let parses = vec![
+        ok(
+            "parse-resource-metadata/exact",
+            "RFC 9728 §3.3: resource identical to the identifier the URL was built from",
+            pin(&description, AUD),
+            json!({"metadata": to_compact(&parsed)}),
+        ),
+        err(
+            "parse-resource-metadata/prefix",
+            "RFC 9728 §3.3 (exact rule, README): a document for the origin cannot speak for a path under it",
+            pin(
+                &patched(
+                    &description,
+                    json!({"resource": "https://tools.example.com/"}),
+                ),
+                AUD,
+            ),
+            "claim-mismatch",
+        ),
+        err(
+            "parse-resource-metadata/trailing-slash",
+            "RFC 9728 §3.3: identical means identical (a trailing slash differs)",
+            pin(
+                &patched(&description, json!({"resource": format!("{AUD}/")})),
+                AUD,
+            ),
+            "claim-mismatch",
+        ),
+        err(
+            "parse-resource-metadata/other-origin",
+            "RFC 9728 §7.3: a document naming another resource (impersonation)",
+            pin(
+                &patched(
+                    &description,
+                    json!({"resource": "https://evil.example.com/mcp"}),
+                ),
+                AUD,
+            ),
+            "claim-mismatch",
+        ),
+        err(
+            "parse-resource-metadata/missing",
+            "RFC 9728 §2: resource is required",
+            pin(&patched(&description, json!({"resource": null})), AUD),
+            "claim-missing",
+        ),
+        err(
+            "parse-resource-metadata/alg-none",
+            "RFC 9728 §2: none must not be listed",
+            pin(
+                &patched(
+                    &description,
+                    json!({"dpop_signing_alg_values_supported": ["none"]}),
+                ),
+                AUD,
+            ),
+            "alg-not-allowed",
+        ),
+        err(
+            "parse-resource-metadata/servers-not-list",
+            "RFC 9728 §2: authorization_servers is an array of strings",
+            pin(
+                &patched(&description, json!({"authorization_servers": ISS})),
+                AUD,
+            ),
+            "claim-invalid",
+        ),
+    ];
+    (urls, docs, parses)
+}

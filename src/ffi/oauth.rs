@@ -1,0 +1,307 @@
+//! The OAuth resource-server parts in the cross-language shape: access-token verification,
+//! introspection responses, RFC 9728 metadata. Configurations are JSON text with unknown members
+//! refused; results are records with JSON where the shape is open.
+
+use serde_json::Value;
+
+use super::{LIMITS, algorithms, key_set};
+use crate::crypto::AlgorithmSet;
+use crate::encoding::json::{self, Object};
+use crate::error::Error;
+use crate::oauth::{
+    self, AccessTokenValidation, IntrospectionValidation, ResourceMetadata, TrustedIssuer,
+    VerifiedAccessToken,
+};
+use crate::time::{Leeway, UnixTime};
+
+fn object(text: &str, allowed: &[&str]) -> Result<Object, Error> {
+    let o = json::parse_object(text.as_bytes(), &LIMITS)?;
+    if o.keys().any(|k| !allowed.contains(&k.as_str())) {
+        return Err(Error::InvalidArgument("config: unknown member"));
+    }
+    Ok(o)
+}
+
+fn text(o: &Object, name: &'static str) -> Result<String, Error> {
+    o.get(name)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or(Error::InvalidArgument(name))
+}
+
+fn leeway(o: &Object) -> Result<Leeway, Error> {
+    match o.get("leeway") {
+        None => Ok(Leeway::DEFAULT),
+        Some(v) => v
+            .as_u64()
+            .map(Leeway)
+            .ok_or(Error::InvalidArgument("leeway")),
+    }
+}
+
+fn string_list(o: &Object, name: &'static str) -> Result<Vec<String>, Error> {
+    match o.get(name) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or(Error::InvalidArgument(name))
+            })
+            .collect(),
+        Some(_) => Err(Error::InvalidArgument(name)),
+    }
+}
+
+/// One issuer: `{"issuer", "jwks" (a JWK Set or one JWK), "algorithms": [...]}` (algorithms
+/// default to every asymmetric one).
+fn issuer(v: &Value) -> Result<TrustedIssuer, Error> {
+    let o = v.as_object().ok_or(Error::InvalidArgument("issuers"))?;
+    if o.keys()
+        .any(|k| !["issuer", "jwks", "algorithms"].contains(&k.as_str()))
+    {
+        return Err(Error::InvalidArgument("issuers: unknown member"));
+    }
+    let keys = key_set(&json::to_compact(
+        o.get("jwks").ok_or(Error::InvalidArgument("jwks"))?,
+    ))?;
+    let algs = if o.contains_key("algorithms") {
+        let set = algorithms(&string_list(o, "algorithms")?)?;
+        if set.iter().any(|a| !AlgorithmSet::ASYMMETRIC.contains(a)) {
+            return Err(Error::AlgorithmNotAllowed);
+        }
+        set
+    } else {
+        AlgorithmSet::ASYMMETRIC
+    };
+    Ok(TrustedIssuer {
+        issuer: text(o, "issuer")?,
+        keys,
+        algorithms: algs,
+    })
+}
+
+/// A verified access token (or introspection result) as bindings return it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessTokenInfo {
+    /// The issuer.
+    pub issuer: String,
+    /// `sub` (empty when an introspection response omits it).
+    pub subject: String,
+    /// `client_id` (empty when an introspection response omits it).
+    pub client_id: String,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// `authorization_details` (JSON array).
+    pub authorization_details: String,
+    /// `cnf.jkt`, when the token is DPoP-bound.
+    pub cnf_jkt: Option<String>,
+    /// `acr`.
+    pub acr: Option<String>,
+    /// `auth_time`.
+    pub auth_time: Option<u64>,
+    /// `exp`.
+    pub expires_at: u64,
+    /// base64url SHA-256 of the token.
+    pub token_hash: String,
+    /// All claims (compact JSON).
+    pub claims: String,
+}
+
+impl From<VerifiedAccessToken> for AccessTokenInfo {
+    fn from(t: VerifiedAccessToken) -> Self {
+        Self {
+            issuer: t.issuer,
+            subject: t.subject,
+            client_id: t.client_id,
+            scopes: t.scopes,
+            authorization_details: json::to_compact(&Value::Array(
+                t.authorization_details
+                    .into_iter()
+                    .map(Value::Object)
+                    .collect(),
+            )),
+            cnf_jkt: t.cnf_jkt,
+            acr: t.acr,
+            auth_time: t.auth_time,
+            expires_at: t.expires_at,
+            token_hash: t.token_hash,
+            claims: json::to_compact(&Value::Object(t.claims)),
+        }
+    }
+}
+
+/// Verifies an RFC 9068 access token. `config`: `{"issuers": [{"issuer", "jwks",
+/// "algorithms"}], "resource": "https://...", "leeway": 60}`.
+///
+/// # Errors
+/// `invalid-argument` naming a bad configuration member; as [`oauth::verify_access_token`].
+pub fn verify_access_token(token: &str, config: &str, now: u64) -> Result<AccessTokenInfo, Error> {
+    let o = object(config, &["issuers", "resource", "leeway"])?;
+    let issuers = match o.get("issuers") {
+        Some(Value::Array(items)) if !items.is_empty() => {
+            items.iter().map(issuer).collect::<Result<Vec<_>, _>>()?
+        }
+        _ => return Err(Error::InvalidArgument("issuers")),
+    };
+    let validation = AccessTokenValidation {
+        issuers,
+        resource: text(&o, "resource")?,
+        leeway: leeway(&o)?,
+        limits: LIMITS,
+    };
+    oauth::verify_access_token(token, &validation, UnixTime(now)).map(AccessTokenInfo::from)
+}
+
+fn introspection_validation(o: &Object) -> Result<IntrospectionValidation, Error> {
+    Ok(IntrospectionValidation {
+        issuer: text(o, "issuer")?,
+        resource: text(o, "resource")?,
+        leeway: leeway(o)?,
+    })
+}
+
+/// Checks an RFC 7662 introspection response (JSON text) for `token`. `config`: `{"issuer",
+/// "resource", "leeway"}`.
+///
+/// # Errors
+/// As [`oauth::check_introspection_response`].
+pub fn check_introspection_response(
+    response: &str,
+    token: &str,
+    config: &str,
+    now: u64,
+) -> Result<AccessTokenInfo, Error> {
+    let o = object(config, &["issuer", "resource", "leeway"])?;
+    oauth::check_introspection_response(
+        response,
+        token,
+        &introspection_validation(&o)?,
+        UnixTime(now),
+    )
+    .map(AccessTokenInfo::from)
+}
+
+/// Verifies an RFC 9701 JWT introspection response. `config`: `{"issuer", "jwks", "algorithms",
+/// "client_id" (this resource server's client id), "resource", "leeway"}`.
+///
+/// # Errors
+/// As [`oauth::verify_introspection_jwt`].
+pub fn verify_introspection_jwt(
+    jwt: &str,
+    token: &str,
+    config: &str,
+    now: u64,
+) -> Result<AccessTokenInfo, Error> {
+    let mut o = object(
+        config,
+        &[
+            "issuer",
+            "jwks",
+            "algorithms",
+            "client_id",
+            "resource",
+            "leeway",
+        ],
+    )?;
+    let client_id = text(&o, "client_id")?;
+    let validation = introspection_validation(&o)?;
+    for k in ["client_id", "resource", "leeway"] {
+        o.remove(k);
+    }
+    let server = issuer(&Value::Object(o))?;
+    oauth::verify_introspection_jwt(jwt, &server, &client_id, token, &validation, UnixTime(now))
+        .map(AccessTokenInfo::from)
+}
+
+/// The RFC 9728 metadata URL of a resource identifier.
+///
+/// # Errors
+/// As [`oauth::metadata_url`].
+pub fn metadata_url(resource: &str) -> Result<String, Error> {
+    oauth::metadata_url(resource)
+}
+
+const METADATA_MEMBERS: [&str; 8] = [
+    "resource",
+    "authorization_servers",
+    "scopes_supported",
+    "bearer_methods_supported",
+    "dpop_signing_alg_values_supported",
+    "dpop_bound_access_tokens_required",
+    "authorization_details_types_supported",
+    "resource_name",
+];
+
+fn metadata_json(m: &ResourceMetadata) -> String {
+    let mut o = Object::new();
+    o.insert("resource".into(), m.resource.clone().into());
+    o.insert(
+        "authorization_servers".into(),
+        m.authorization_servers.clone().into(),
+    );
+    o.insert("scopes_supported".into(), m.scopes_supported.clone().into());
+    o.insert(
+        "bearer_methods_supported".into(),
+        m.bearer_methods_supported.clone().into(),
+    );
+    o.insert(
+        "dpop_signing_alg_values_supported".into(),
+        m.dpop_signing_alg_values_supported.clone().into(),
+    );
+    o.insert(
+        "dpop_bound_access_tokens_required".into(),
+        m.dpop_bound_access_tokens_required.into(),
+    );
+    o.insert(
+        "authorization_details_types_supported".into(),
+        m.authorization_details_types_supported.clone().into(),
+    );
+    o.insert(
+        "resource_name".into(),
+        m.resource_name.clone().map_or(Value::Null, Value::String),
+    );
+    json::to_compact(&Value::Object(o))
+}
+
+/// The metadata document a resource serves, from its description (JSON with the members of
+/// [`ResourceMetadata`]; `resource` required, the rest optional).
+///
+/// # Errors
+/// `invalid-argument` naming a bad member; as [`oauth::resource_metadata_document`].
+pub fn resource_metadata_document(description: &str) -> Result<String, Error> {
+    let o = object(description, &METADATA_MEMBERS)?;
+    let flag = match o.get("dpop_bound_access_tokens_required") {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(Error::InvalidArgument("dpop_bound_access_tokens_required")),
+    };
+    let name = match o.get("resource_name") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => return Err(Error::InvalidArgument("resource_name")),
+    };
+    oauth::resource_metadata_document(&ResourceMetadata {
+        resource: text(&o, "resource")?,
+        authorization_servers: string_list(&o, "authorization_servers")?,
+        scopes_supported: string_list(&o, "scopes_supported")?,
+        bearer_methods_supported: string_list(&o, "bearer_methods_supported")?,
+        dpop_signing_alg_values_supported: string_list(&o, "dpop_signing_alg_values_supported")?,
+        dpop_bound_access_tokens_required: flag,
+        authorization_details_types_supported: string_list(
+            &o,
+            "authorization_details_types_supported",
+        )?,
+        resource_name: name,
+    })
+}
+
+/// Parses and checks a fetched metadata document whose `resource` must be identical to
+/// `expected_resource`; returns every member this library reads (compact JSON, all present).
+///
+/// # Errors
+/// As [`oauth::parse_resource_metadata`].
+pub fn parse_resource_metadata(text: &str, expected_resource: &str) -> Result<String, Error> {
+    oauth::parse_resource_metadata(text, expected_resource, &LIMITS).map(|m| metadata_json(&m))
+}
