@@ -287,3 +287,21 @@ fn the_verifier_needs_a_real_secret_and_the_signer_randomness() {
         Error::InvalidArgument("headers")
     );
 }
+
+#[test]
+fn the_resource_metadata_document_follows_the_policy() {
+    let w = world();
+    let v = Verifier::new(policy(&w, inline(&w)), &[9; 32], VerifierOptions::default()).unwrap();
+    let (url, doc) = v.resource_metadata().unwrap();
+    assert_eq!(
+        url,
+        "https://tools.example.com/.well-known/oauth-protected-resource/mcp"
+    );
+    let doc: Value = serde_json::from_str(&doc).unwrap();
+    assert_eq!(
+        doc,
+        json!({"resource": "https://tools.example.com/mcp", "authorization_servers": ["https://as.example.com"],
+               "bearer_methods_supported": [], "dpop_signing_alg_values_supported": ["ES256"],
+               "dpop_bound_access_tokens_required": true})
+    );
+}

@@ -619,6 +619,12 @@ export class Verifier {
     return d;
   }
 
+  /** The RFC 9728 metadata this resource serves: { url, path, document } (document is JSON text). */
+  resourceMetadata() {
+    const [url, document] = call(() => this._inner.resourceMetadata());
+    return { url, path: new URL(url).pathname, document };
+  }
+
   /** The jwks_uri documents due for fetching. */
   due(now = nowSeconds()) {
     return call(() => this._inner.due(now));
@@ -740,6 +746,7 @@ export async function requestFromFetch(request, { origin, withBody = false, mtls
  * client certificate if you terminate mTLS.
  */
 export function requestFromNode(req, { origin, body, mtlsPeer } = {}) {
+  // (see serveMetadata for the RFC 9728 document)
   if (!origin) throw new TypeError('requestFromNode needs your configured origin');
   return { method: req.method, targetUri: origin + req.url, headers: pairsFromRaw(req.rawHeaders), body, mtlsPeer };
 }
@@ -801,4 +808,17 @@ export function resourceMetadataDocument(description) {
 /** Parses a fetched RFC 9728 document; its resource must be identical to `expectedResource`. */
 export function parseResourceMetadata(text, expectedResource) {
   return JSON.parse(call(() => raw.parseResourceMetadata(asText(text), expectedResource)));
+}
+
+/**
+ * Answers GET requests for the verifier's RFC 9728 metadata document on Node's http; returns
+ * true when it answered (call it before authenticate).
+ */
+export function serveMetadata(verifier, req, res) {
+  const m = verifier.resourceMetadata();
+  const path = (req.url ?? '').split('?')[0];
+  if (req.method !== 'GET' || path !== m.path) return false;
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=3600' });
+  res.end(m.document);
+  return true;
 }

@@ -215,6 +215,7 @@ export class Verifier {
   constructor(policy: Record<string, unknown> | string, options?: { secret?: Uint8Array });
   authenticate(request: GateRequest, options?: { now?: number }): Decision;
   due(now?: number): string[];
+  resourceMetadata(): { url: string; path: string; document: string };
   ingest(url: string, body: string | undefined, options?: { maxAge?: number; now?: number }): void;
   refreshKeys(options?: { fetch?: typeof fetch; now?: number }): Promise<void>;
   free(): void;
@@ -251,3 +252,5 @@ export function verifyIntrospectionJwt(jwt: string, token: string, config: { iss
 export function metadataUrl(resource: string): string;
 export function resourceMetadataDocument(description: Record<string, unknown> | string): string;
 export function parseResourceMetadata(text: string | Record<string, unknown>, expectedResource: string): Record<string, unknown>;
+export function serveMetadata(verifier: Verifier, req: { method?: string; url?: string },
+  res: { writeHead(status: number, headers: Record<string, string>): unknown; end(body: string): unknown }): boolean;

@@ -848,6 +848,13 @@ impl Verifier {
         Ok(self.0.due(a2a_auth::UnixTime(whole_seconds(now, "now")?)))
     }
 
+    /// The RFC 9728 metadata `[url, document]` this resource serves.
+    #[wasm_bindgen(js_name = resourceMetadata)]
+    pub fn resource_metadata(&self) -> Result<Vec<String>, JsValue> {
+        let (url, doc) = ffi::resource_metadata(&self.0).map_err(err)?;
+        Ok(vec![url, doc])
+    }
+
     /// Hands over a fetched document (`undefined` body when the fetch failed).
     pub fn ingest(
         &mut self,

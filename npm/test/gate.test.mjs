@@ -31,6 +31,7 @@ async function serve(verifier, seen) {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
+      if (lib.serveMetadata(verifier, req, res)) return;
       const request = lib.requestFromNode(req, { origin: ORIGIN, body: new Uint8Array(Buffer.concat(chunks)) });
       const d = verifier.authenticate(request);
       seen.push(d);
@@ -80,6 +81,11 @@ test('denials reach the client with the exact status and challenge, and no token
   const server = await serve(verifier, seen);
   try {
     const f = loopback(server.address().port);
+    const meta = await f(`${ORIGIN}/.well-known/oauth-protected-resource/mcp`);
+    assert.equal(meta.status, 200);
+    assert.deepEqual(await meta.json(), { resource: `${ORIGIN}/mcp`, authorization_servers: ['https://as.example.com'],
+      scopes_supported: ['tools:call'], bearer_methods_supported: [], dpop_signing_alg_values_supported: ['ES256'],
+      dpop_bound_access_tokens_required: true });
     const none = await f(`${ORIGIN}/mcp`);
     assert.equal(none.status, 401);
     assert.equal(none.headers.get('www-authenticate'),

@@ -244,3 +244,11 @@ pub fn sign_request(
         entropy,
     )
 }
+
+/// The RFC 9728 metadata a verifier's resource serves: `(url, document)`.
+///
+/// # Errors
+/// As [`Verifier::resource_metadata`].
+pub fn resource_metadata(verifier: &Verifier) -> Result<(String, String), Error> {
+    verifier.resource_metadata()
+}

@@ -360,6 +360,60 @@ impl Verifier {
             .collect();
     }
 
+    /// The RFC 9728 metadata this resource serves, derived from the policy: `(url, document)`,
+    /// where `url` is the well-known URL (serve the document at its path, `application/json`).
+    /// `scopes_supported` and `authorization_details_types_supported` are the union over the
+    /// routes; `dpop_bound_access_tokens_required` is set when DPoP is accepted and Bearer is not.
+    ///
+    /// # Errors
+    /// `invalid-argument` (`resource`) as [`crate::oauth::metadata_url`].
+    pub fn resource_metadata(&self) -> Result<(String, String), Error> {
+        let p = &self.policy;
+        let mut scopes: Vec<String> = Vec::new();
+        let mut types: Vec<String> = Vec::new();
+        for r in &p.routes {
+            for s in &r.requirements.scopes {
+                if !scopes.contains(s) {
+                    scopes.push(s.clone());
+                }
+            }
+            for t in &r.requirements.authorization_details_types {
+                if !types.contains(t) {
+                    types.push(t.clone());
+                }
+            }
+        }
+        let doc = crate::oauth::ResourceMetadata {
+            resource: p.resource.clone(),
+            authorization_servers: p
+                .authorization_servers
+                .iter()
+                .map(|s| s.issuer.clone())
+                .collect(),
+            scopes_supported: scopes,
+            bearer_methods_supported: if p.credentials.bearer {
+                vec!["header".to_owned()]
+            } else {
+                Vec::new()
+            },
+            dpop_signing_alg_values_supported: p
+                .credentials
+                .dpop
+                .unwrap_or_default()
+                .iter()
+                .map(|a| a.jws_name().to_owned())
+                .collect(),
+            dpop_bound_access_tokens_required: p.credentials.dpop.is_some()
+                && !p.credentials.bearer,
+            authorization_details_types_supported: types,
+            resource_name: None,
+        };
+        Ok((
+            metadata_url(&p.resource)?,
+            crate::oauth::resource_metadata_document(&doc)?,
+        ))
+    }
+
     /// Sizes of the bounded state (for metrics): cached WITs, cached access tokens, replay-cache
     /// entries, and live replay entries evicted to make room since creation.
     pub fn stats(&self) -> VerifierStats {

@@ -759,6 +759,10 @@ impl gate::GuestVerifier for Verifier {
         self.0.borrow().due(a2a_auth::UnixTime(now))
     }
 
+    fn resource_metadata(&self) -> Result<(String, String), WitError> {
+        ffi::resource_metadata(&self.0.borrow()).map_err(error)
+    }
+
     fn ingest(
         &self,
         url: String,

@@ -95,6 +95,12 @@ def test_denials_carry_the_exact_challenge_and_no_token_text() -> None:
         transport = httpx.ASGITransport(app=app_with(verifier, []))
         async with httpx.AsyncClient(transport=transport, base_url=ORIGIN) as bare:
             none = await bare.post("/mcp/tools")
+            meta = await bare.get("/.well-known/oauth-protected-resource/mcp")
+            assert meta.status_code == 200
+            assert meta.json() == {"resource": f"{ORIGIN}/mcp", "authorization_servers": ["https://as.example.com"],
+                                   "scopes_supported": ["tools:call"], "bearer_methods_supported": [],
+                                   "dpop_signing_alg_values_supported": ["ES256"],
+                                   "dpop_bound_access_tokens_required": True}
         async with httpx.AsyncClient(transport=transport, base_url=ORIGIN, auth=A2AAuth(signer)) as client:
             scoped = await client.post("/mcp/tools")
         return none, scoped

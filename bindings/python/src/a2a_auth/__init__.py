@@ -893,6 +893,12 @@ class Verifier:
             err.code if isinstance(err.code, str) else str(err.code), err.detail, json.loads(v.audit),
         ))
 
+    def resource_metadata(self) -> tuple[str, str]:
+        """The RFC 9728 metadata this resource serves: ``(url, document)`` (document as JSON
+        text), derived from the policy."""
+        url, document = _c.call("gate", "[method]verifier.resource-metadata", self._handle)
+        return url, document
+
     def due(self, now: Optional[int] = None) -> list[str]:
         """The ``jwks_uri`` documents to fetch now."""
         when = int(time.time()) if now is None else now

@@ -5,7 +5,8 @@ On allow, the :class:`~a2a_auth.Principal` is put in the request scope's ``state
 ``request.state.principal`` in Starlette/FastAPI) and the body, read once, is replayed to the
 application. On deny, the middleware answers itself: the exact status, each
 ``WWW-Authenticate``, ``DPoP-Nonce``, and an RFC 9457 problem body naming the error code (never
-token text).
+token text). The RFC 9728 metadata document derived from the policy is served at its well-known
+path (the ``resource_metadata`` URL the challenges point to).
 
 >>> app = A2AAuthMiddleware(app, verifier=Verifier(policy), origin="https://tools.example.com")
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import json
 from typing import Any, Awaitable, Callable, Optional
+from urllib.parse import urlsplit
 
 from . import Principal, Verifier
 
@@ -47,10 +49,19 @@ class A2AAuthMiddleware:
         self.max_body = max_body
         self.exempt = exempt
         self.mtls_peer = mtls_peer
+        url, self._metadata = verifier.resource_metadata()
+        self._metadata_path = urlsplit(url).path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("path") in self.exempt:
             await self.app(scope, receive, send)
+            return
+        if scope["method"] == "GET" and scope.get("path") == self._metadata_path:
+            body = self._metadata.encode()
+            await send({"type": "http.response.start", "status": 200, "headers": [
+                (b"content-type", b"application/json"), (b"cache-control", b"max-age=3600"),
+                (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
             return
         chunks: list[bytes] = []
         size = 0
