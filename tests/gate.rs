@@ -305,3 +305,65 @@ fn the_resource_metadata_document_follows_the_policy() {
                "dpop_bound_access_tokens_required": true})
     );
 }
+
+#[test]
+fn trust_bundles_from_an_endpoint() {
+    let w = world();
+    let mut anchor = public(&w.td);
+    anchor["use"] = json!("wit-svid");
+    anchor.as_object_mut().unwrap().remove("alg");
+    let doc = json!({
+        "resource": format!("{ORIGIN}/mcp"), "authorities": [ORIGIN],
+        "bundle_endpoints": {"example.org": "https://example.org/bundle"},
+        "credentials": {"wpt": {"wire": "wpt-01"}}, "routes": [{"path": "/mcp", "prefix": true}],
+    });
+    let p = Policy::from_json(&doc.to_string(), &Limits::DEFAULT).unwrap();
+    let mut v = Verifier::new(p, &[9; 32], VerifierOptions::default()).unwrap();
+    let s = Signer::new()
+        .with_workload(
+            wit(&w),
+            w.agent.clone(),
+            WorkloadProof::Wpt(WptWire::Header),
+        )
+        .unwrap();
+    assert_eq!(v.due(UnixTime(NOW)), ["https://example.org/bundle"]);
+    // A failed fetch backs off; an unknown trust domain then asks for an early refetch.
+    v.ingest("https://example.org/bundle", None, None, UnixTime(NOW))
+        .unwrap();
+    assert!(v.due(UnixTime(NOW)).is_empty());
+    assert_eq!(
+        send(&mut v, &s, 1).unwrap_err().error,
+        Error::UnknownTrustDomain
+    );
+    assert_eq!(v.due(UnixTime(NOW)), ["https://example.org/bundle"]);
+    let bundle = json!({"keys": [anchor], "spiffe_sequence": 2}).to_string();
+    v.ingest(
+        "https://example.org/bundle",
+        Some(&bundle),
+        None,
+        UnixTime(NOW),
+    )
+    .unwrap();
+    assert_eq!(send(&mut v, &s, 2).unwrap().agent.as_deref(), Some(AGENT));
+    // An older sequence does not replace the anchors.
+    let old = json!({"keys": [], "spiffe_sequence": 1}).to_string();
+    v.ingest(
+        "https://example.org/bundle",
+        Some(&old),
+        None,
+        UnixTime(NOW + 4000),
+    )
+    .unwrap();
+    assert!(send(&mut v, &s, 3).is_ok());
+    // A newer bundle without the key revokes it, cached WITs included.
+    let rotated = json!({"keys": [], "spiffe_sequence": 3}).to_string();
+    v.ingest(
+        "https://example.org/bundle",
+        Some(&rotated),
+        None,
+        UnixTime(NOW + 8000),
+    )
+    .unwrap();
+    assert_eq!(v.stats().cached_wits, 0);
+    assert!(send(&mut v, &s, 4).is_err());
+}

@@ -255,7 +255,7 @@ impl Verifier {
         } else {
             None
         };
-        let sources = policy
+        let mut sources: Vec<(String, SourceKind)> = policy
             .authorization_servers
             .iter()
             .filter_map(|s| match &s.jwks {
@@ -263,6 +263,12 @@ impl Verifier {
                 Jwks::Inline(_) => None,
             })
             .collect();
+        sources.extend(
+            policy
+                .bundle_endpoints
+                .iter()
+                .map(|(td, url)| (url.clone(), SourceKind::Bundle(td.clone()))),
+        );
         let challenge = ChallengeConfig {
             realm: None,
             resource_metadata: (!policy.authorization_servers.is_empty())
@@ -296,7 +302,7 @@ impl Verifier {
         &self.policy
     }
 
-    /// The key documents (`jwks_uri`) the host should fetch now.
+    /// The key documents (`jwks_uri`, SPIFFE bundle endpoints) the host should fetch now.
     pub fn due(&self, now: UnixTime) -> Vec<String> {
         self.keys.due(now)
     }
@@ -326,6 +332,20 @@ impl Verifier {
             .ingest(url, body, max_age, now, &self.options.limits);
         let after = thumbprints(self);
         self.rebuild_issuers();
+        // A fetched trust bundle replaces the trust domain's anchors (never with an older
+        // sequence); WITs verified under the previous anchors are verified again.
+        if let Some(Document::Bundle(bundle)) = self.keys.document(url)
+            && body.is_some()
+            && result.is_ok()
+        {
+            let bundle = bundle.clone();
+            let (scheme, td) = (bundle.scheme(), bundle.trust_domain().to_owned());
+            if self.policy.trust.insert(bundle) {
+                self.wits.remove_where(|w| {
+                    w.subject.scheme() == scheme && w.subject.trust_domain() == td
+                });
+            }
+        }
         // A key that left the set takes the tokens of that issuer with it: they are verified
         // again (against the new keys) on their next use.
         if before.iter().any(|t| !after.contains(t)) {
@@ -755,8 +775,16 @@ impl Verifier {
         let wit = if let Some(w) = self.wits.get(wit_text, now) {
             w
         } else {
-            let w =
-                verify_workload_identity_token(wit_text, &self.policy.trust, &wit_validation, now)?;
+            let verified =
+                verify_workload_identity_token(wit_text, &self.policy.trust, &wit_validation, now);
+            if let Err(Error::KeyNotFound | Error::UnknownTrustDomain) = verified {
+                // An unknown kid or trust domain may be a rotation: ask for the bundles again
+                // (at most once per cooldown each).
+                for (_, url) in &self.policy.bundle_endpoints {
+                    self.keys.unknown_kid(url, now);
+                }
+            }
+            let w = verified?;
             let exp = w.claims.get("exp").and_then(Value::as_u64).unwrap_or(0);
             self.wits.insert(wit_text, w.clone(), UnixTime(exp), now);
             w

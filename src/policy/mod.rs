@@ -7,6 +7,7 @@
 //!   "authorities": ["https://tools.example.com"],
 //!   "audience_aliases": [],
 //!   "trust_domains": {"example.org": {"keys": [ ... ]}},
+//!   "bundle_endpoints": {"partner.example": "https://partner.example/bundle"},
 //!   "authorization_servers": [
 //!     {"issuer": "https://as.example.com", "jwks": {"keys": [ ... ]}, "algorithms": ["ES256"]},
 //!     {"issuer": "https://as2.example.com", "jwks_uri": "https://as2.example.com/jwks"}
@@ -170,6 +171,9 @@ pub struct Policy {
     pub audience_aliases: Vec<String>,
     /// Trust anchors per (scheme, trust domain).
     pub trust: TrustStore,
+    /// SPIFFE bundle endpoints per trust-domain key, fetched by the host as the key cache says
+    /// (their bundles replace the inline ones of the same trust domain).
+    pub bundle_endpoints: Vec<(String, String)>,
     /// Trusted authorization servers.
     pub authorization_servers: Vec<AuthorizationServer>,
     /// Accepted credentials.
@@ -450,6 +454,7 @@ impl Policy {
                 "authorities",
                 "audience_aliases",
                 "trust_domains",
+                "bundle_endpoints",
                 "authorization_servers",
                 "credentials",
                 "leeway",
@@ -486,9 +491,26 @@ impl Policy {
                 .collect::<Result<Vec<_>, _>>()?,
             Some(_) => return Err(bad("authorization_servers")),
         };
+        let bundle_endpoints = match o.get("bundle_endpoints") {
+            None => Vec::new(),
+            Some(Value::Object(map)) => map
+                .iter()
+                .map(|(td, url)| {
+                    let url = url
+                        .as_str()
+                        .filter(|u| https_url(u, true))
+                        .ok_or(bad("bundle_endpoints"))?;
+                    // The key must name a trust domain the way bundle maps do.
+                    crate::identity::Bundle::parse(td, r#"{"keys":[]}"#, limits)
+                        .map_err(|_| bad("bundle_endpoints"))?;
+                    Ok((td.clone(), url.to_owned()))
+                })
+                .collect::<Result<Vec<_>, Error>>()?,
+            Some(_) => return Err(bad("bundle_endpoints")),
+        };
         let credentials = parse_credentials(o.get("credentials"))?;
         let uses_wit = credentials.wpt.is_some() || credentials.http_signature.is_some();
-        if uses_wit && trust.trust_domains().is_empty() {
+        if uses_wit && trust.trust_domains().is_empty() && bundle_endpoints.is_empty() {
             return Err(bad("trust_domains: needed for wpt and http_signature"));
         }
         if (credentials.dpop.is_some() || credentials.bearer) && authorization_servers.is_empty() {
@@ -506,6 +528,7 @@ impl Policy {
             authorities,
             audience_aliases: string_list(&o, "audience_aliases", "audience_aliases")?,
             trust,
+            bundle_endpoints,
             authorization_servers,
             credentials,
             leeway: seconds(&o, "leeway", 60, "leeway")?,
