@@ -51,6 +51,9 @@ pub enum Error {
     CredentialDuplicated(&'static str),
     /// A required credential is absent from the request (no WIT, no WPT, no DPoP proof).
     CredentialMissing(&'static str),
+    /// The token's delegation chain (`act`) is longer than the route allows, or its current
+    /// actor is not one the route names (HTTP 403).
+    DelegationNotAllowed,
     /// A `Content-Digest` does not match the body received, carries no sha-256/sha-512
     /// member, or is malformed.
     DigestMismatch(&'static str),
@@ -223,6 +226,7 @@ impl Error {
         "credential-duplicated",
         "credential-missing",
         "crit-unsupported",
+        "delegation-not-allowed",
         "digest-mismatch",
         "duplicate-json-member",
         "insufficient-scope",
@@ -271,6 +275,7 @@ impl Error {
             Self::CredentialDuplicated(_) => "credential-duplicated",
             Self::CredentialMissing(_) => "credential-missing",
             Self::CritUnsupported => "crit-unsupported",
+            Self::DelegationNotAllowed => "delegation-not-allowed",
             Self::DigestMismatch(_) => "digest-mismatch",
             Self::DuplicateJsonMember => "duplicate-json-member",
             Self::InsufficientScope => "insufficient-scope",
@@ -323,6 +328,7 @@ impl fmt::Display for Error {
             Self::CredentialDuplicated(what) => write!(f, "more than one {what} in the request"),
             Self::CredentialMissing(what) => write!(f, "no {what} in the request"),
             Self::CritUnsupported => f.write_str("crit names an unsupported extension"),
+            Self::DelegationNotAllowed => f.write_str("delegation chain not allowed on this route"),
             Self::DigestMismatch(why) => write!(f, "content digest rejected: {why}"),
             Self::DuplicateJsonMember => f.write_str("json object has a duplicate member"),
             Self::InsufficientScope => {
@@ -382,6 +388,7 @@ mod tests {
             Error::CredentialDuplicated("dpop proof"),
             Error::CredentialMissing("wit"),
             Error::CritUnsupported,
+            Error::DelegationNotAllowed,
             Error::DigestMismatch("sha-256"),
             Error::DuplicateJsonMember,
             Error::InsufficientScope,

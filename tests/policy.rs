@@ -195,7 +195,7 @@ fn refusals_name_the_member() {
     // Token requirements on a route that accepts no token would never be checked: refused.
     assert_eq!(
         code(with(&["routes", "0", "credentials"], json!(["wpt"]))),
-        "routes[]: scopes, authorization_details_types, acr_values and max_auth_age need dpop or bearer"
+        "routes[]: token requirements (scopes, authorization_details_types, acr_values, max_auth_age, actors, max_delegation_depth) need dpop or bearer"
     );
     assert_eq!(
         code(with(&["routes", "0", "colour"], json!("red"))),

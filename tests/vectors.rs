@@ -273,6 +273,25 @@ fn oauth_op(op: &str, input: &Value) -> Result<Value, Error> {
             str_field(input, "config"),
             now(),
         )?)),
+        "oauth.token-exchange-request" => Ok(json!({
+            "body": ffi::token_exchange_request(str_field(input, "request"))?
+        })),
+        "oauth.parse-token-exchange-response" => {
+            let r = ffi::parse_token_exchange_response(
+                str_field(input, "text"),
+                opt_str(input, "requested_token_type"),
+                opt_str(input, "expected_token_type"),
+            )?;
+            Ok(
+                json!({"access_token": r.access_token, "issued_token_type": r.issued_token_type, "token_type": r.token_type,
+                "expires_in": r.expires_in, "scopes": r.scopes, "refresh_token": r.refresh_token}),
+            )
+        }
+        "oauth.may-act" => Ok(json!({"allowed": ffi::may_act(
+            str_field(input, "claims"),
+            str_field(input, "actor_subject"),
+            opt_str(input, "actor_issuer"),
+        )?})),
         "oauth.metadata-url" => {
             Ok(json!({"url": ffi::metadata_url(str_field(input, "resource"))?}))
         }
@@ -319,6 +338,7 @@ fn gate_op(op: &str, input: &Value) -> Result<Value, Error> {
                     "allow": true, "agent": p.agent, "trust_domain": p.trust_domain, "method": p.method,
                     "credentials": p.credentials, "client_id": p.client_id, "subject": p.subject, "issuer": p.issuer,
                     "act": p.act.map(|a| serde_json::from_str::<Value>(&a).unwrap()), "scopes": p.scopes,
+                    "actors": p.actors.iter().map(|(s, i)| json!({"subject": s, "issuer": i})).collect::<Vec<_>>(),
                     "authorization_details": serde_json::from_str::<Value>(&p.authorization_details).unwrap(),
                     "token_hashes": p.token_hashes, "expires_at": p.expires_at, "route": p.route,
                 }),

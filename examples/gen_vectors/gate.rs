@@ -65,6 +65,8 @@ fn main_policy(w: &World, k: &Keys) -> String {
             {"path": "/mcp/tools", "prefix": true, "methods": ["POST"], "scopes": ["tools:call"]},
             {"path": "/mcp/stepup", "acr_values": ["urn:example:mfa"], "max_auth_age": 300},
             {"path": "/mcp/pay", "authorization_details_types": ["payment_initiation"]},
+            {"path": "/mcp/delegated", "actors": ["spiffe://example.org/ns/prod/sa/planner"], "max_delegation_depth": 2},
+            {"path": "/mcp/direct", "max_delegation_depth": 0},
             {"path": "/mcp", "prefix": true, "agents": ["spiffe://example.org/ns/prod/*"]},
         ]),
     )
@@ -187,6 +189,7 @@ fn allow(
         "client_id": token.map(|_| CLIENT),
         "subject": token.map(|_| USER),
         "issuer": token.map(|_| ISS),
+        "actors": actors_of(act.as_ref()),
         "act": act,
         "scopes": token.map(|t| t.1.to_vec()).unwrap_or_default(),
         "authorization_details": authorization_details,
@@ -194,6 +197,19 @@ fn allow(
         "expires_at": expires_at,
         "route": route,
     })
+}
+
+/// The chain the generator put in `act`, current actor first.
+fn actors_of(act: Option<&Value>) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut cur = act;
+    while let Some(a) = cur {
+        out.push(
+            json!({"subject": a["sub"], "issuer": a.get("iss").cloned().unwrap_or(Value::Null)}),
+        );
+        cur = a.get("act");
+    }
+    out
 }
 
 fn deny(status: u16, www: &[&str], nonce: Option<&str>, code: &str) -> Value {
@@ -1389,6 +1405,124 @@ pub fn authenticate_cases(k: &Keys) -> Vec<Case> {
             "binding-mismatch",
         ),
     );
+    // Delegation (RFC 8693 act chains).
+    let planner = json!({"sub": "spiffe://example.org/ns/prod/sa/planner", "iss": ISS,
+                         "act": {"sub": "spiffe://example.org/ns/prod/sa/scheduler"}});
+    let delegated_uri = format!("{ORIGIN}/mcp/delegated");
+    let direct_uri = format!("{ORIGIN}/mcp/direct");
+    let with_act = |act: Value, jti: &str| access_token(&w, json!({"act": act, "jti": jti}));
+    let d_at = with_act(planner.clone(), "at-act-1");
+    cases.push(ok("authenticate/delegated", "RFC 8693 §4.1: the current actor (outermost act) is the one the route allows; the chain is carried",
+        input(&p, s, req("POST", &delegated_uri, &dpop_with(&d_at, "del-1", &delegated_uri), None, None)),
+        allow(None, "dpop", &["dpop"], Some((USER, &["tools:call", "openid"])), Some(planner.clone()), json!([]),
+              &[("access_token", &hash(&d_at))], Some(exp_at), "/mcp/delegated")));
+    let forbidden = json!({"sub": "spiffe://example.org/ns/prod/sa/scheduler", "act": {"sub": "spiffe://example.org/ns/prod/sa/planner"}});
+    let f_at = with_act(forbidden, "at-act-2");
+    cases.push(ok("authenticate/delegated-other-actor", "RFC 8693 §4.1: only the outermost act decides; the allowed actor deeper in the chain does not count",
+        input(&p, s, req("POST", &delegated_uri, &dpop_with(&f_at, "del-2", &delegated_uri), None, None)),
+        deny(403, &[], None, "delegation-not-allowed")));
+    cases.push(ok(
+        "authenticate/delegated-required",
+        "generated: a route naming actors refuses an undelegated token",
+        input(
+            &p,
+            s,
+            req(
+                "POST",
+                &delegated_uri,
+                &dpop_with(&at, "del-3", &delegated_uri),
+                None,
+                None,
+            ),
+        ),
+        deny(403, &[], None, "delegation-not-allowed"),
+    ));
+    let deep = json!({"sub": "spiffe://example.org/ns/prod/sa/planner", "act": {"sub": "a", "act": {"sub": "b"}}});
+    let deep_at = with_act(deep, "at-act-3");
+    cases.push(ok(
+        "authenticate/delegation-too-deep",
+        "generated: a chain of three actors where the route allows two",
+        input(
+            &p,
+            s,
+            req(
+                "POST",
+                &delegated_uri,
+                &dpop_with(&deep_at, "del-4", &delegated_uri),
+                None,
+                None,
+            ),
+        ),
+        deny(403, &[], None, "delegation-not-allowed"),
+    ));
+    let direct_at = with_act(json!({"sub": "agent:x"}), "at-act-4");
+    cases.push(ok(
+        "authenticate/delegation-forbidden",
+        "generated: max_delegation_depth 0 refuses any delegated token",
+        input(
+            &p,
+            s,
+            req(
+                "POST",
+                &direct_uri,
+                &dpop_with(&direct_at, "del-5", &direct_uri),
+                None,
+                None,
+            ),
+        ),
+        deny(403, &[], None, "delegation-not-allowed"),
+    ));
+    cases.push(ok(
+        "authenticate/direct",
+        "generated: max_delegation_depth 0 accepts an undelegated token",
+        input(
+            &p,
+            s,
+            req(
+                "POST",
+                &direct_uri,
+                &dpop_with(&at, "del-6", &direct_uri),
+                None,
+                None,
+            ),
+        ),
+        allow(
+            None,
+            "dpop",
+            &["dpop"],
+            Some((USER, &["tools:call", "openid"])),
+            None,
+            json!([]),
+            &[("access_token", &hash(&at))],
+            Some(exp_at),
+            "/mcp/direct",
+        ),
+    ));
+    let bad_act = with_act(
+        json!({"sub": "spiffe://example.org/ns/prod/sa/planner", "act": {"sub": 7}}),
+        "at-act-5",
+    );
+    cases.push(ok(
+        "authenticate/act-malformed",
+        "RFC 8693 §4.1: every act is an object with a string sub, at any depth",
+        input(
+            &p,
+            s,
+            req(
+                "POST",
+                &delegated_uri,
+                &dpop_with(&bad_act, "del-7", &delegated_uri),
+                None,
+                None,
+            ),
+        ),
+        deny(
+            401,
+            &[&invalid_token("claim `act` has an invalid value")],
+            None,
+            "claim-invalid",
+        ),
+    ));
     // The verifier cannot be built.
     cases.push(err(
         "authenticate/short-secret",

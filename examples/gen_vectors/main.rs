@@ -345,6 +345,10 @@ fn main() {
         "verify-introspection-jwt",
         &introspection_jwt,
     );
+    let (requests, responses, mays) = oauth::exchange_cases();
+    write(&dir, "oauth", "token-exchange-request", &requests);
+    write(&dir, "oauth", "parse-token-exchange-response", &responses);
+    write(&dir, "oauth", "may-act", &mays);
     let (urls, docs, parses) = oauth::metadata_cases();
     write(&dir, "oauth", "metadata-url", &urls);
     write(&dir, "oauth", "resource-metadata-document", &docs);

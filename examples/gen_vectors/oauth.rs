@@ -437,3 +437,160 @@ pub fn metadata_cases() -> (Vec<Case>, Vec<Case>, Vec<Case>) {
     ];
     (urls, docs, parses)
 }
+
+pub fn exchange_cases() -> (Vec<Case>, Vec<Case>, Vec<Case>) {
+    const AT_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
+    const JWT_TYPE: &str = "urn:ietf:params:oauth:token-type:jwt";
+    let req = |r: Value| json!({"request": to_compact(&r)});
+    let requests = vec![
+        ok(
+            "token-exchange-request/delegation",
+            "RFC 8693 §2.1 / oauth.md §4.1: the user's token as subject, the agent's assertion as actor, one resource and scope",
+            req(
+                json!({"subject_token": "user.at", "subject_token_type": AT_TYPE, "actor_token": "agent.jwt", "actor_token_type": JWT_TYPE,
+                      "resource": ["https://calendar.example.com/api"], "scope": ["calendar.read"]}),
+            ),
+            json!({"body": "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&resource=https%3A%2F%2Fcalendar.example.com%2Fapi&scope=calendar.read&subject_token=user.at&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token&actor_token=agent.jwt&actor_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Ajwt"}),
+        ),
+        ok(
+            "token-exchange-request/narrowing",
+            "RFC 8693 §2.1: impersonation-style narrowing with repeated audience and two scopes (space becomes +), a requested token type",
+            req(
+                json!({"subject_token": "a b", "subject_token_type": AT_TYPE, "audience": ["tool-a", "tool b"], "scope": ["read", "write"],
+                      "requested_token_type": "urn:ietf:params:oauth:token-type:txn_token"}),
+            ),
+            json!({"body": "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&audience=tool-a&audience=tool+b&scope=read+write&requested_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Atxn_token&subject_token=a+b&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token"}),
+        ),
+        err(
+            "token-exchange-request/actor-type-missing",
+            "RFC 8693 §2.1: actor_token_type is required with actor_token",
+            req(json!({"subject_token": "t", "subject_token_type": AT_TYPE, "actor_token": "a"})),
+            "invalid-argument",
+        ),
+        err(
+            "token-exchange-request/actor-type-alone",
+            "RFC 8693 §2.1: actor_token_type must not appear without actor_token",
+            req(
+                json!({"subject_token": "t", "subject_token_type": AT_TYPE, "actor_token_type": JWT_TYPE}),
+            ),
+            "invalid-argument",
+        ),
+        err(
+            "token-exchange-request/type-not-uri",
+            "RFC 8693 §3: token types are URIs",
+            req(json!({"subject_token": "t", "subject_token_type": "access_token"})),
+            "invalid-argument",
+        ),
+        err(
+            "token-exchange-request/resource-fragment",
+            "RFC 8707 §2: a resource is an absolute URI without fragment",
+            req(
+                json!({"subject_token": "t", "subject_token_type": AT_TYPE, "resource": ["https://api.example.com/#x"]}),
+            ),
+            "invalid-argument",
+        ),
+        err(
+            "token-exchange-request/subject-missing",
+            "RFC 8693 §2.1: subject_token is required",
+            req(json!({"subject_token_type": AT_TYPE})),
+            "invalid-argument",
+        ),
+        err(
+            "token-exchange-request/unknown-member",
+            "generated: a misspelt member is refused, not ignored",
+            req(json!({"subject_token": "t", "subject_token_type": AT_TYPE, "scopes": ["x"]})),
+            "invalid-argument",
+        ),
+    ];
+    let resp = |r: Value, requested: Option<&str>, expected: Option<&str>| json!({"text": to_compact(&r), "requested_token_type": requested, "expected_token_type": expected});
+    let good = json!({"access_token": "eyJ.new", "issued_token_type": AT_TYPE, "token_type": "Bearer", "expires_in": 300, "scope": "calendar.read"});
+    let responses = vec![
+        ok(
+            "parse-token-exchange-response/rfc-example",
+            "RFC 8693 §2.2.1: the response example",
+            resp(good.clone(), Some(AT_TYPE), None),
+            json!({"access_token": "eyJ.new", "issued_token_type": AT_TYPE, "token_type": "Bearer", "expires_in": 300,
+                  "scopes": ["calendar.read"], "refresh_token": null}),
+        ),
+        ok(
+            "parse-token-exchange-response/dpop-minimal",
+            "RFC 8693 §2.2.1 + RFC 9449 §5: a DPoP token, scope omitted (as requested)",
+            resp(
+                json!({"access_token": "x", "issued_token_type": AT_TYPE, "token_type": "dpop"}),
+                None,
+                Some("DPoP"),
+            ),
+            json!({"access_token": "x", "issued_token_type": AT_TYPE, "token_type": "dpop", "expires_in": null, "scopes": null, "refresh_token": null}),
+        ),
+        err(
+            "parse-token-exchange-response/bearer-for-dpop",
+            "RFC 9449 §5: a Bearer answer to a DPoP request is not used",
+            resp(good.clone(), None, Some("DPoP")),
+            "claim-mismatch",
+        ),
+        err(
+            "parse-token-exchange-response/other-type",
+            "RFC 8693 §2.2.1: issued_token_type differs from the one requested",
+            resp(good.clone(), Some(JWT_TYPE), None),
+            "claim-mismatch",
+        ),
+        err(
+            "parse-token-exchange-response/no-issued-type",
+            "RFC 8693 §2.2.1: issued_token_type is required",
+            resp(
+                patched(&good, json!({"issued_token_type": null})),
+                None,
+                None,
+            ),
+            "claim-missing",
+        ),
+        err(
+            "parse-token-exchange-response/error-body",
+            "RFC 6749 §5.2: an error body is not a token response",
+            resp(json!({"error": "invalid_target"}), None, None),
+            "claim-missing",
+        ),
+        err(
+            "parse-token-exchange-response/expires-string",
+            "RFC 6749 §5.1: expires_in is a number",
+            resp(patched(&good, json!({"expires_in": "300"})), None, None),
+            "claim-invalid",
+        ),
+    ];
+    let claims =
+        to_compact(&json!({"sub": "user:alice", "may_act": {"sub": "agent:planner", "iss": ISS}}));
+    let may = |actor: &str, iss: Option<&str>| json!({"claims": claims, "actor_subject": actor, "actor_issuer": iss});
+    let mays = vec![
+        ok(
+            "may-act/allowed",
+            "RFC 8693 §4.4: the actor named in may_act, same issuer",
+            may("agent:planner", Some(ISS)),
+            json!({"allowed": true}),
+        ),
+        ok(
+            "may-act/other-actor",
+            "RFC 8693 §4.4: another actor",
+            may("agent:other", Some(ISS)),
+            json!({"allowed": false}),
+        ),
+        ok(
+            "may-act/issuer-required",
+            "RFC 8693 §4.4: may_act names an issuer the actor must match",
+            may("agent:planner", None),
+            json!({"allowed": false}),
+        ),
+        ok(
+            "may-act/absent",
+            "RFC 8693 §4.4: without may_act nobody may act",
+            json!({"claims": to_compact(&json!({"sub": "user:alice"})), "actor_subject": "agent:planner", "actor_issuer": null}),
+            json!({"allowed": false}),
+        ),
+        err(
+            "may-act/malformed",
+            "RFC 8693 §4.4: may_act is an object with sub",
+            json!({"claims": to_compact(&json!({"may_act": "agent:planner"})), "actor_subject": "agent:planner", "actor_issuer": null}),
+            "claim-invalid",
+        ),
+    ];
+    (requests, responses, mays)
+}

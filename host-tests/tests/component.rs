@@ -704,6 +704,7 @@ fn gate_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outco
                     "allow": true, "agent": p.agent, "trust_domain": p.trust_domain, "method": p.method,
                     "credentials": p.credentials, "client_id": p.client_id, "subject": p.subject, "issuer": p.issuer,
                     "act": p.act.map(|a| parse(&a)), "scopes": p.scopes,
+                    "actors": p.actors.iter().map(|a| json!({"subject": a.subject, "issuer": a.issuer})).collect::<Vec<_>>(),
                     "authorization_details": parse(&p.authorization_details),
                     "token_hashes": p.token_hashes, "expires_at": p.expires_at, "route": p.route,
                 }),
@@ -798,6 +799,27 @@ fn oauth_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outc
             .call_verify_introspection_jwt(&mut *store, &s("jwt"), &s("token"), &s("config"), now())
             .unwrap()
             .map(info)),
+        "oauth.token-exchange-request" => wit(oauth
+            .call_token_exchange_request(&mut *store, &s("request"))
+            .unwrap()
+            .map(|b| json!({"body": b}))),
+        "oauth.parse-token-exchange-response" => {
+            let opt = |n: &str| input[n].as_str().map(str::to_owned);
+            wit(oauth
+                .call_parse_token_exchange_response(&mut *store, &s("text"), opt("requested_token_type").as_deref(), opt("expected_token_type").as_deref())
+                .unwrap()
+                .map(|r| json!({"access_token": r.access_token, "issued_token_type": r.issued_token_type, "token_type": r.token_type,
+                    "expires_in": r.expires_in, "scopes": r.scopes, "refresh_token": r.refresh_token})))
+        }
+        "oauth.may-act" => wit(oauth
+            .call_may_act(
+                &mut *store,
+                &s("claims"),
+                &s("actor_subject"),
+                input["actor_issuer"].as_str(),
+            )
+            .unwrap()
+            .map(|b| json!({"allowed": b}))),
         "oauth.metadata-url" => wit(oauth
             .call_metadata_url(&mut *store, &s("resource"))
             .unwrap()

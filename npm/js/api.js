@@ -822,3 +822,35 @@ export function serveMetadata(verifier, req, res) {
   res.end(m.document);
   return true;
 }
+
+// ---- RFC 8693 token exchange ----
+
+/** Token type URIs (RFC 8693 §3 and profiles). */
+export const TokenTypes = Object.freeze({
+  accessToken: 'urn:ietf:params:oauth:token-type:access_token',
+  jwt: 'urn:ietf:params:oauth:token-type:jwt',
+  txnToken: 'urn:ietf:params:oauth:token-type:txn_token',
+  idJag: 'urn:ietf:params:oauth:token-type:id-jag',
+});
+
+/**
+ * The form body of a token-exchange request: { subjectToken, subjectTokenType, actorToken,
+ * actorTokenType, resource: [], audience: [], scope: [], requestedTokenType }. POST it with
+ * content-type application/x-www-form-urlencoded and your client authentication.
+ */
+export function tokenExchangeRequest({ subjectToken, subjectTokenType, actorToken, actorTokenType, resource, audience, scope,
+  requestedTokenType, ...rest } = {}) {
+  const req = { subject_token: subjectToken, subject_token_type: subjectTokenType, actor_token: actorToken,
+    actor_token_type: actorTokenType, resource, audience, scope, requested_token_type: requestedTokenType, ...rest };
+  return call(() => raw.tokenExchangeRequest(JSON.stringify(req)));
+}
+
+/** Parses a 200 token-exchange response (object or JSON text); { expectedTokenType: 'DPoP' } for DPoP requests. */
+export function parseTokenExchangeResponse(text, { requestedTokenType, expectedTokenType } = {}) {
+  return JSON.parse(call(() => raw.parseTokenExchangeResponse(asText(text), opt(requestedTokenType), opt(expectedTokenType))));
+}
+
+/** Whether { subject, issuer } may act for the subject of a token with these claims (may_act). */
+export function mayAct(subjectClaims, { subject, issuer } = {}) {
+  return call(() => raw.mayAct(asText(subjectClaims), subject, opt(issuer)));
+}

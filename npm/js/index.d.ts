@@ -3,7 +3,7 @@
 /** Every stable error code (the same in Rust, WIT, JS and Python). */
 export type ErrorCode =
   | 'agent-not-allowed' | 'alg-not-allowed' | 'attestation-rejected' | 'binding-mismatch' | 'certificate-rejected' | 'claim-invalid' | 'claim-mismatch' | 'claim-missing'
-  | 'component-not-covered' | 'credential-duplicated' | 'credential-missing' | 'crit-unsupported' | 'digest-mismatch' | 'duplicate-json-member' | 'insufficient-scope' | 'insufficient-user-authentication' | 'invalid-argument' | 'invalid-bundle' | 'invalid-component' | 'invalid-identifier' | 'invalid-key'
+  | 'component-not-covered' | 'credential-duplicated' | 'credential-missing' | 'crit-unsupported' | 'delegation-not-allowed' | 'digest-mismatch' | 'duplicate-json-member' | 'insufficient-scope' | 'insufficient-user-authentication' | 'invalid-argument' | 'invalid-bundle' | 'invalid-component' | 'invalid-identifier' | 'invalid-key'
   | 'invalid-signature' | 'jwe-unsupported' | 'key-mismatch' | 'key-not-found'
   | 'limit-exceeded' | 'malformed-base64' | 'malformed-certificate' | 'malformed-http-signature' | 'malformed-json' | 'malformed-token' | 'misdirected-request' | 'no-matching-route' | 'replayed'
   | 'token-expired' | 'token-inactive' | 'token-issued-in-future' | 'token-not-yet-valid' | 'token-too-old'
@@ -204,6 +204,7 @@ export type CredentialKind = 'wpt' | 'http-signature' | 'mtls' | 'dpop' | 'beare
 export interface Principal {
   agent: string | null; trustDomain: string | null; method: CredentialKind; credentials: CredentialKind[];
   clientId: string | null; subject: string | null; issuer: string | null; act: Record<string, unknown> | null;
+  actors: Array<{ subject: string; issuer: string | null }>;
   scopes: string[]; authorizationDetails: Array<Record<string, unknown>>; tokenHashes: Array<[string, string]>;
   expiresAt: number | null; route: string; audit: Record<string, unknown>;
 }
@@ -254,3 +255,13 @@ export function resourceMetadataDocument(description: Record<string, unknown> | 
 export function parseResourceMetadata(text: string | Record<string, unknown>, expectedResource: string): Record<string, unknown>;
 export function serveMetadata(verifier: Verifier, req: { method?: string; url?: string },
   res: { writeHead(status: number, headers: Record<string, string>): unknown; end(body: string): unknown }): boolean;
+
+// ---- RFC 8693 token exchange ----
+export const TokenTypes: { accessToken: string; jwt: string; txnToken: string; idJag: string };
+export function tokenExchangeRequest(request: { subjectToken: string; subjectTokenType: string; actorToken?: string; actorTokenType?: string;
+  resource?: string[]; audience?: string[]; scope?: string[]; requestedTokenType?: string }): string;
+export interface TokenExchangeResponse { accessToken: string; issuedTokenType: string; tokenType: string; expiresIn: number | null;
+  scopes: string[] | null; refreshToken: string | null }
+export function parseTokenExchangeResponse(text: string | Record<string, unknown>,
+  options?: { requestedTokenType?: string; expectedTokenType?: string }): TokenExchangeResponse;
+export function mayAct(subjectClaims: Record<string, unknown> | string, actor: { subject: string; issuer?: string }): boolean;

@@ -831,6 +831,7 @@ impl Verifier {
                 "agent": p.agent, "trustDomain": p.trust_domain, "method": p.method,
                 "credentials": p.credentials, "clientId": p.client_id, "subject": p.subject,
                 "issuer": p.issuer, "act": p.act, "scopes": p.scopes,
+                "actors": p.actors.iter().map(|(s, i)| serde_json::json!({"subject": s, "issuer": i})).collect::<Vec<_>>(),
                 "authorizationDetails": p.authorization_details, "tokenHashes": p.token_hashes,
                 "expiresAt": p.expires_at, "route": p.route, "audit": p.audit,
             }}),
@@ -995,4 +996,41 @@ pub fn resource_metadata_document(description: &str) -> Result<String, JsValue> 
 #[wasm_bindgen(js_name = parseResourceMetadata)]
 pub fn parse_resource_metadata(text: &str, expected: &str) -> Result<String, JsValue> {
     ffi::parse_resource_metadata(text, expected).map_err(err)
+}
+
+/// The form body of an RFC 8693 token-exchange request (request as JSON text).
+#[wasm_bindgen(js_name = tokenExchangeRequest)]
+pub fn token_exchange_request(request: &str) -> Result<String, JsValue> {
+    ffi::token_exchange_request(request).map_err(err)
+}
+
+/// Parses a token-exchange response; the result as JSON text.
+#[wasm_bindgen(js_name = parseTokenExchangeResponse)]
+pub fn parse_token_exchange_response(
+    text: &str,
+    requested_token_type: Option<String>,
+    expected_token_type: Option<String>,
+) -> Result<String, JsValue> {
+    let r = ffi::parse_token_exchange_response(
+        text,
+        requested_token_type.as_deref(),
+        expected_token_type.as_deref(),
+    )
+    .map_err(err)?;
+    Ok(serde_json::json!({
+        "accessToken": r.access_token, "issuedTokenType": r.issued_token_type,
+        "tokenType": r.token_type, "expiresIn": r.expires_in, "scopes": r.scopes,
+        "refreshToken": r.refresh_token,
+    })
+    .to_string())
+}
+
+/// Whether the actor may act for the subject (RFC 8693 `may_act`).
+#[wasm_bindgen(js_name = mayAct)]
+pub fn may_act(
+    subject_claims: &str,
+    actor_subject: &str,
+    actor_issuer: Option<String>,
+) -> Result<bool, JsValue> {
+    ffi::may_act(subject_claims, actor_subject, actor_issuer.as_deref()).map_err(err)
 }

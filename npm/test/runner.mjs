@@ -287,7 +287,7 @@ function run(lib, op, input) {
           if (d.allow) {
             const p = d.principal;
             return { allow: true, agent: p.agent, trust_domain: p.trustDomain, method: p.method, credentials: p.credentials,
-              client_id: p.clientId, subject: p.subject, issuer: p.issuer, act: p.act, scopes: p.scopes,
+              client_id: p.clientId, subject: p.subject, issuer: p.issuer, act: p.act, actors: p.actors, scopes: p.scopes,
               authorization_details: p.authorizationDetails, token_hashes: p.tokenHashes, expires_at: p.expiresAt, route: p.route };
           }
           const n = d.denial;
@@ -322,6 +322,24 @@ function run(lib, op, input) {
       return outcome(lib, () => tokenOut(lib.checkIntrospectionResponse(input.response, input.token, input.config, { now: input.now })));
     case 'oauth.verify-introspection-jwt':
       return outcome(lib, () => tokenOut(lib.verifyIntrospectionJwt(input.jwt, input.token, input.config, { now: input.now })));
+    case 'oauth.token-exchange-request':
+      return outcome(lib, () => {
+        const r = JSON.parse(input.request);
+        const known = { subject_token: 'subjectToken', subject_token_type: 'subjectTokenType', actor_token: 'actorToken',
+          actor_token_type: 'actorTokenType', resource: 'resource', audience: 'audience', scope: 'scope', requested_token_type: 'requestedTokenType' };
+        const req = {};
+        for (const [k, v] of Object.entries(r)) req[known[k] ?? k] = v;
+        return { body: lib.tokenExchangeRequest(req) };
+      });
+    case 'oauth.parse-token-exchange-response':
+      return outcome(lib, () => {
+        const r = lib.parseTokenExchangeResponse(input.text, { requestedTokenType: input.requested_token_type ?? undefined,
+          expectedTokenType: input.expected_token_type ?? undefined });
+        return { access_token: r.accessToken, issued_token_type: r.issuedTokenType, token_type: r.tokenType, expires_in: r.expiresIn,
+          scopes: r.scopes, refresh_token: r.refreshToken };
+      });
+    case 'oauth.may-act':
+      return outcome(lib, () => ({ allowed: lib.mayAct(input.claims, { subject: input.actor_subject, issuer: input.actor_issuer ?? undefined }) }));
     case 'oauth.metadata-url':
       return outcome(lib, () => ({ url: lib.metadataUrl(input.resource) }));
     case 'oauth.resource-metadata-document':

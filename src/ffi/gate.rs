@@ -63,6 +63,8 @@ pub struct PrincipalInfo {
     pub issuer: Option<String>,
     /// The token's `act` claim (JSON), when present.
     pub act: Option<String>,
+    /// The delegation chain, current actor first: `(sub, iss)`.
+    pub actors: Vec<(String, Option<String>)>,
     /// Granted scopes.
     pub scopes: Vec<String>,
     /// Granted `authorization_details` (JSON array).
@@ -92,6 +94,11 @@ impl From<Principal> for PrincipalInfo {
             subject: p.subject,
             issuer: p.issuer,
             act: p.act,
+            actors: p
+                .actors
+                .into_iter()
+                .map(|a| (a.subject, a.issuer))
+                .collect(),
             scopes: p.scopes,
             authorization_details: p.authorization_details,
             token_hashes: p.token_hashes,

@@ -305,3 +305,102 @@ pub fn resource_metadata_document(description: &str) -> Result<String, Error> {
 pub fn parse_resource_metadata(text: &str, expected_resource: &str) -> Result<String, Error> {
     oauth::parse_resource_metadata(text, expected_resource, &LIMITS).map(|m| metadata_json(&m))
 }
+
+/// The form body of an RFC 8693 token-exchange request from JSON: `{"subject_token",
+/// "subject_token_type", "actor_token", "actor_token_type", "resource": [...], "audience":
+/// [...], "scope": [...], "requested_token_type"}`.
+///
+/// # Errors
+/// `invalid-argument` naming the member; as [`oauth::token_exchange_request`].
+pub fn token_exchange_request(request: &str) -> Result<String, Error> {
+    let o = object(
+        request,
+        &[
+            "subject_token",
+            "subject_token_type",
+            "actor_token",
+            "actor_token_type",
+            "resource",
+            "audience",
+            "scope",
+            "requested_token_type",
+        ],
+    )?;
+    let opt = |name: &'static str| match o.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(Error::InvalidArgument(name)),
+    };
+    oauth::token_exchange_request(&oauth::TokenExchangeRequest {
+        subject_token: text(&o, "subject_token")?,
+        subject_token_type: text(&o, "subject_token_type")?,
+        actor_token: opt("actor_token")?,
+        actor_token_type: opt("actor_token_type")?,
+        resources: string_list(&o, "resource")?,
+        audiences: string_list(&o, "audience")?,
+        scopes: string_list(&o, "scope")?,
+        requested_token_type: opt("requested_token_type")?,
+    })
+}
+
+/// A parsed token-exchange response, as bindings return it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenExchangeInfo {
+    /// The issued token.
+    pub access_token: String,
+    /// Its type URI.
+    pub issued_token_type: String,
+    /// `Bearer`, `DPoP` or `N_A`.
+    pub token_type: String,
+    /// Lifetime in seconds.
+    pub expires_in: Option<u64>,
+    /// Granted scopes (`None`: as requested).
+    pub scopes: Option<Vec<String>>,
+    /// A refresh token.
+    pub refresh_token: Option<String>,
+}
+
+/// Parses a token-exchange response ([`oauth::parse_token_exchange_response`]).
+///
+/// # Errors
+/// As [`oauth::parse_token_exchange_response`].
+pub fn parse_token_exchange_response(
+    text: &str,
+    requested_token_type: Option<&str>,
+    expected_token_type: Option<&str>,
+) -> Result<TokenExchangeInfo, Error> {
+    let r = oauth::parse_token_exchange_response(
+        text,
+        requested_token_type,
+        expected_token_type,
+        &LIMITS,
+    )?;
+    Ok(TokenExchangeInfo {
+        access_token: r.access_token,
+        issued_token_type: r.issued_token_type,
+        token_type: r.token_type,
+        expires_in: r.expires_in,
+        scopes: r.scopes,
+        refresh_token: r.refresh_token,
+    })
+}
+
+/// Whether the actor `(sub, iss)` may act for the subject of a token with these claims (JSON),
+/// per its `may_act` ([`oauth::may_act`]).
+///
+/// # Errors
+/// JSON errors; `claim-invalid` (`may_act`).
+pub fn may_act(
+    subject_claims: &str,
+    actor_subject: &str,
+    actor_issuer: Option<&str>,
+) -> Result<bool, Error> {
+    let claims = json::parse_object(subject_claims.as_bytes(), &LIMITS)?;
+    oauth::may_act(
+        &claims,
+        &oauth::Actor {
+            subject: actor_subject.to_owned(),
+            issuer: actor_issuer.map(str::to_owned),
+        },
+    )
+}

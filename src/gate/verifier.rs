@@ -86,6 +86,9 @@ pub struct Principal {
     pub issuer: Option<String>,
     /// The token's `act` claim (RFC 8693 delegation chain), as JSON, when present.
     pub act: Option<String>,
+    /// The delegation chain read from `act`, **current actor first** (empty when the token was
+    /// not delegated). Decide on the first entry only; the rest is history.
+    pub actors: Vec<crate::oauth::Actor>,
     /// Granted scopes.
     pub scopes: Vec<String>,
     /// Granted `authorization_details` (JSON array text; `[]` when none).
@@ -213,6 +216,7 @@ struct Facts {
     client_id: Option<String>,
     issuer: Option<String>,
     token_hashes: Vec<(String, String)>,
+    actors: Vec<String>,
 }
 
 const fn kind_name(k: CredentialKind) -> &'static str {
@@ -592,7 +596,9 @@ impl Verifier {
             // sent as Bearer gets the downgrade answer.
             TokenScheme::Bearer => bearer_ok || dpop_ok,
         });
-        let needs_token = route.requirements != RouteRequirements::default();
+        let needs_token = route.requirements != RouteRequirements::default()
+            || !route.actors.is_empty()
+            || route.max_delegation_depth.is_some();
         if workload.is_none() && token.is_none() {
             return Err(oauth(
                 Error::CredentialMissing("credentials"),
@@ -635,6 +641,7 @@ impl Verifier {
         }
         // Step 4: the access token.
         let mut at: Option<VerifiedAccessToken> = None;
+        let mut actors = Vec::new();
         if let Some((scheme, text)) = token {
             let dpop = scheme == TokenScheme::Dpop;
             let t = self
@@ -687,6 +694,20 @@ impl Verifier {
                 }
             }
             expires_at = expires_at.min(t.expires_at);
+            let chain = crate::oauth::act_chain(&t.claims)
+                .map_err(|e| oauth(e, Kind::InvalidToken, dpop))?;
+            let too_deep = route
+                .max_delegation_depth
+                .is_some_and(|max| u64::try_from(chain.len()).unwrap_or(u64::MAX) > max);
+            let actor_refused = !route.actors.is_empty()
+                && !chain
+                    .first()
+                    .is_some_and(|a| route.allows_actor(&a.subject));
+            if too_deep || actor_refused {
+                return Err((Error::DelegationNotAllowed, Answer::Forbidden, none));
+            }
+            facts.actors = chain.iter().map(|a| a.subject.clone()).collect();
+            actors = chain;
             if let Err(e) = check_requirements(&t, &req, now) {
                 let f = if e == Error::InsufficientScope {
                     Kind::InsufficientScope
@@ -714,6 +735,7 @@ impl Verifier {
                 .as_ref()
                 .and_then(|t| t.claims.get("act"))
                 .map(sjson::to_compact),
+            actors,
             scopes: at.as_ref().map(|t| t.scopes.clone()).unwrap_or_default(),
             authorization_details: sjson::to_compact(&Value::Array(
                 at.as_ref()
@@ -881,6 +903,7 @@ fn audit(
         "user": facts.subject,
         "client_id": facts.client_id,
         "issuer": facts.issuer,
+        "actors": facts.actors,
         "token_hashes": facts.token_hashes.iter().map(|(k, h)| json!({"kind": k, "sha256": h})).collect::<Vec<_>>(),
     });
     if let (Some((e, status)), Value::Object(o)) = (denied, &mut record) {

@@ -1,10 +1,11 @@
 //! The OAuth 2.0 resource-server side (specs/oauth.md §2, §3): RFC 9068 JWT access tokens,
 //! route requirements (scopes, RFC 9396 `authorization_details` types, RFC 9470 step-up), the
 //! RFC 6750 / RFC 9449 / RFC 9470 challenges of the §3.5 decision table, and RFC 9728 protected
-//! resource metadata.
+//! resource metadata; RFC 8693 token exchange and delegation chains.
 
 mod access_token;
 mod challenge;
+mod exchange;
 mod introspection;
 mod metadata;
 
@@ -12,6 +13,11 @@ pub use access_token::{
     AT_TYP, AccessTokenValidation, TrustedIssuer, VerifiedAccessToken, verify_access_token,
 };
 pub use challenge::{ChallengeConfig, Failure, ResourceChallenge, resource_challenge};
+pub use exchange::{
+    ACCESS_TOKEN_TYPE, Actor, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, TXN_TOKEN_TYPE,
+    TokenExchangeRequest, TokenExchangeResponse, act_chain, may_act, parse_token_exchange_response,
+    token_exchange_request,
+};
 pub use introspection::{
     INTROSPECTION_TYP, IntrospectionValidation, check_introspection_response,
     verify_introspection_jwt,

@@ -36,8 +36,10 @@
 //! route whose path and method match applies, and a request matching no route is denied; a
 //! route's `path` starts with `/`, `prefix` matches whole segments (`/mcp` covers `/mcp` and
 //! `/mcp/x`, not `/mcpx`); `agents` are identifier patterns ([`crate::identity::IdPattern`]: an
-//! exact id, `<id>/*`, or `<scheme>://<td>/**`); a route with token requirements (`scopes`,
-//! `authorization_details_types`, `acr_values`, `max_auth_age`) must accept `dpop` or `bearer`,
+//! exact id, `<id>/*`, or `<scheme>://<td>/**`); `max_delegation_depth` bounds the token's
+//! `act` chain and `actors` names the allowed current actors (patterns or exact strings); a route
+//! with token requirements (`scopes`, `authorization_details_types`, `acr_values`,
+//! `max_auth_age`, `actors`, `max_delegation_depth`) must accept `dpop` or `bearer`,
 //! and a route with `agents` denies callers without a workload credential. Unknown members are
 //! refused everywhere; an
 //! error names the member (`invalid-argument` with a path such as `routes[].agents`).
@@ -132,6 +134,11 @@ pub struct Route {
     pub requirements: RouteRequirements,
     /// Credential kinds this route accepts (empty: all the policy accepts).
     pub credentials: Vec<CredentialKind>,
+    /// The longest `act` chain accepted (`Some(0)`: no delegated tokens); `None`: any.
+    pub max_delegation_depth: Option<u64>,
+    /// Allowed current actors (`act.sub` of the outermost `act`): identifier patterns for
+    /// SPIFFE/WIMSE actors, exact strings otherwise. Non-empty: a delegated token is required.
+    pub actors: Vec<String>,
 }
 
 impl Route {
@@ -152,6 +159,16 @@ impl Route {
     /// Whether `agent` may call this route.
     pub fn allows_agent(&self, agent: &WorkloadId) -> bool {
         self.agents.is_empty() || self.agents.iter().any(|p| p.matches(agent))
+    }
+
+    /// Whether `actor` (an `act.sub`) may be the current actor on this route.
+    pub fn allows_actor(&self, actor: &str) -> bool {
+        self.actors.iter().any(|p| {
+            p == actor
+                || IdPattern::parse(p).is_ok_and(|pattern| {
+                    WorkloadId::parse(actor).is_ok_and(|id| pattern.matches(&id))
+                })
+        })
     }
 
     /// Whether this route accepts `kind`.
@@ -365,6 +382,8 @@ fn parse_route(v: &Value, credentials: &Credentials) -> Result<Route, Error> {
             "acr_values",
             "max_auth_age",
             "credentials",
+            "max_delegation_depth",
+            "actors",
         ],
         "routes[]: unknown member",
     )?;
@@ -399,21 +418,26 @@ fn parse_route(v: &Value, credentials: &Credentials) -> Result<Route, Error> {
         return Err(bad("routes[].credentials: not enabled in credentials"));
     }
     let max_auth_age_given = !matches!(o.get("max_auth_age"), None | Some(Value::Null));
-    let has_requirements = ["scopes", "authorization_details_types", "acr_values"]
-        .iter()
-        .any(|n| {
-            o.get(*n)
-                .and_then(Value::as_array)
-                .is_some_and(|a| !a.is_empty())
-        })
-        || max_auth_age_given;
+    let has_requirements = [
+        "scopes",
+        "authorization_details_types",
+        "acr_values",
+        "actors",
+    ]
+    .iter()
+    .any(|n| {
+        o.get(*n)
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
+    }) || max_auth_age_given
+        || !matches!(o.get("max_delegation_depth"), None | Some(Value::Null));
     let token_kinds = [CredentialKind::Dpop, CredentialKind::Bearer];
     let accepts_token = token_kinds
         .iter()
         .any(|k| enabled(k) && (kinds.is_empty() || kinds.contains(k)));
     if has_requirements && !accepts_token {
         return Err(bad(
-            "routes[]: scopes, authorization_details_types, acr_values and max_auth_age need dpop or bearer",
+            "routes[]: token requirements (scopes, authorization_details_types, acr_values, max_auth_age, actors, max_delegation_depth) need dpop or bearer",
         ));
     }
     let max_auth_age = match o.get("max_auth_age") {
@@ -436,6 +460,11 @@ fn parse_route(v: &Value, credentials: &Credentials) -> Result<Route, Error> {
             max_auth_age,
         },
         credentials: kinds,
+        max_delegation_depth: match o.get("max_delegation_depth") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v.as_u64().ok_or(bad("routes[].max_delegation_depth"))?),
+        },
+        actors: string_list(o, "actors", "routes[].actors")?,
     })
 }
 

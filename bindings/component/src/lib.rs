@@ -33,7 +33,7 @@ pub struct Component;
 
 /// The WIT `error-code` cases in the order of `a2a_auth::Error::ALL_CODES` (a test checks that
 /// each case's WIT name equals the core's code at the same position).
-const CODES: [ErrorCode; 43] = [
+const CODES: [ErrorCode; 44] = [
     ErrorCode::AgentNotAllowed,
     ErrorCode::AlgNotAllowed,
     ErrorCode::AttestationRejected,
@@ -46,6 +46,7 @@ const CODES: [ErrorCode; 43] = [
     ErrorCode::CredentialDuplicated,
     ErrorCode::CredentialMissing,
     ErrorCode::CritUnsupported,
+    ErrorCode::DelegationNotAllowed,
     ErrorCode::DigestMismatch,
     ErrorCode::DuplicateJsonMember,
     ErrorCode::InsufficientScope,
@@ -738,6 +739,11 @@ impl gate::GuestVerifier for Verifier {
                 subject: p.subject,
                 issuer: p.issuer,
                 act: p.act,
+                actors: p
+                    .actors
+                    .into_iter()
+                    .map(|(subject, issuer)| gate::Actor { subject, issuer })
+                    .collect(),
                 scopes: p.scopes,
                 authorization_details: p.authorization_details,
                 token_hashes: p.token_hashes,
@@ -873,6 +879,39 @@ impl oauth::Guest for Component {
         ffi::verify_introspection_jwt(&jwt, &token, &config, now)
             .map(token_info)
             .map_err(error)
+    }
+
+    fn token_exchange_request(request: String) -> Result<String, WitError> {
+        ffi::token_exchange_request(&request).map_err(error)
+    }
+
+    fn parse_token_exchange_response(
+        text: String,
+        requested_token_type: Option<String>,
+        expected_token_type: Option<String>,
+    ) -> Result<oauth::TokenExchangeResponse, WitError> {
+        let r = ffi::parse_token_exchange_response(
+            &text,
+            requested_token_type.as_deref(),
+            expected_token_type.as_deref(),
+        )
+        .map_err(error)?;
+        Ok(oauth::TokenExchangeResponse {
+            access_token: r.access_token,
+            issued_token_type: r.issued_token_type,
+            token_type: r.token_type,
+            expires_in: r.expires_in,
+            scopes: r.scopes,
+            refresh_token: r.refresh_token,
+        })
+    }
+
+    fn may_act(
+        subject_claims: String,
+        actor_subject: String,
+        actor_issuer: Option<String>,
+    ) -> Result<bool, WitError> {
+        ffi::may_act(&subject_claims, &actor_subject, actor_issuer.as_deref()).map_err(error)
     }
 
     fn metadata_url(resource_id: String) -> Result<String, WitError> {

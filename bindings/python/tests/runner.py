@@ -126,6 +126,20 @@ def _oauth(op: str, i: dict[str, Any]) -> dict[str, Any]:
         return _outcome(lambda: _token_out(a2a_auth.check_introspection_response(i["response"], i["token"], i["config"], now=i["now"])))
     if op == "oauth.verify-introspection-jwt":
         return _outcome(lambda: _token_out(a2a_auth.verify_introspection_jwt(i["jwt"], i["token"], i["config"], now=i["now"])))
+    if op == "oauth.token-exchange-request":
+        def tx() -> dict[str, Any]:
+            r = json.loads(i["request"])
+            return {"body": a2a_auth.token_exchange_request(**r)}
+        return _outcome(tx)
+    if op == "oauth.parse-token-exchange-response":
+        def ptx() -> dict[str, Any]:
+            r = a2a_auth.parse_token_exchange_response(i["text"], requested_token_type=i.get("requested_token_type"),
+                                                       expected_token_type=i.get("expected_token_type"))
+            return {"access_token": r.access_token, "issued_token_type": r.issued_token_type, "token_type": r.token_type,
+                    "expires_in": r.expires_in, "scopes": r.scopes, "refresh_token": r.refresh_token}
+        return _outcome(ptx)
+    if op == "oauth.may-act":
+        return _outcome(lambda: {"allowed": a2a_auth.may_act(i["claims"], i["actor_subject"], i.get("actor_issuer"))})
     if op == "oauth.metadata-url":
         return _outcome(lambda: {"url": a2a_auth.metadata_url(i["resource"])})
     if op == "oauth.resource-metadata-document":
@@ -163,7 +177,7 @@ def _gate(op: str, i: dict[str, Any]) -> dict[str, Any]:
                 assert p is not None
                 return {"allow": True, "agent": p.agent, "trust_domain": p.trust_domain, "method": p.method,
                         "credentials": p.credentials, "client_id": p.client_id, "subject": p.subject, "issuer": p.issuer,
-                        "act": p.act, "scopes": p.scopes, "authorization_details": p.authorization_details,
+                        "act": p.act, "actors": [{"subject": s, "issuer": i} for s, i in p.actors], "scopes": p.scopes, "authorization_details": p.authorization_details,
                         "token_hashes": [list(h) for h in p.token_hashes], "expires_at": p.expires_at, "route": p.route}
             n = d.denial
             assert n is not None

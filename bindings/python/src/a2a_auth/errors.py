@@ -65,6 +65,10 @@ class CritUnsupported(AuthError):
     code = "crit-unsupported"
 
 
+class DelegationNotAllowed(AuthError):
+    code = "delegation-not-allowed"
+
+
 class DigestMismatch(AuthError):
     code = "digest-mismatch"
 
