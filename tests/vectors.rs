@@ -252,6 +252,16 @@ fn token_info(t: &a2a_auth::ffi::AccessTokenInfo) -> Value {
     })
 }
 
+fn txn_json(t: &a2a_auth::ffi::TransactionInfo) -> Value {
+    let parse = |x: &Option<String>| {
+        x.as_ref()
+            .map(|s| serde_json::from_str::<Value>(s).unwrap())
+    };
+    json!({"txn": t.txn, "subject": t.subject, "scope": t.scope, "requesting_workload": t.requesting_workload,
+        "tctx": parse(&t.tctx), "rctx": parse(&t.rctx), "issuer": t.issuer, "expires_at": t.expires_at,
+        "token_hash": t.token_hash})
+}
+
 fn oauth_op(op: &str, input: &Value) -> Result<Value, Error> {
     use a2a_auth::ffi;
     let now = || input["now"].as_u64().expect("needs now");
@@ -269,6 +279,15 @@ fn oauth_op(op: &str, input: &Value) -> Result<Value, Error> {
         )?)),
         "oauth.verify-introspection-jwt" => Ok(token_info(&ffi::verify_introspection_jwt(
             str_field(input, "jwt"),
+            str_field(input, "token"),
+            str_field(input, "config"),
+            now(),
+        )?)),
+        "oauth.issue-txn-token" => {
+            let key = KeyPair::from_jwk(&input["key"].to_string(), None, &L)?;
+            Ok(json!({"token": ffi::issue_txn_token(&key, str_field(input, "params"), now())?}))
+        }
+        "oauth.verify-txn-token" => Ok(txn_json(&ffi::verify_txn_token(
             str_field(input, "token"),
             str_field(input, "config"),
             now(),
@@ -338,6 +357,7 @@ fn gate_op(op: &str, input: &Value) -> Result<Value, Error> {
                     "allow": true, "agent": p.agent, "trust_domain": p.trust_domain, "method": p.method,
                     "credentials": p.credentials, "client_id": p.client_id, "subject": p.subject, "issuer": p.issuer,
                     "act": p.act.map(|a| serde_json::from_str::<Value>(&a).unwrap()), "scopes": p.scopes,
+                    "transaction": p.transaction.as_ref().map(txn_json),
                     "actors": p.actors.iter().map(|(s, i)| json!({"subject": s, "issuer": i})).collect::<Vec<_>>(),
                     "authorization_details": serde_json::from_str::<Value>(&p.authorization_details).unwrap(),
                     "token_hashes": p.token_hashes, "expires_at": p.expires_at, "route": p.route,

@@ -190,6 +190,7 @@ fn allow(
         "subject": token.map(|_| USER),
         "issuer": token.map(|_| ISS),
         "actors": actors_of(act.as_ref()),
+        "transaction": null,
         "act": act,
         "scopes": token.map(|t| t.1.to_vec()).unwrap_or_default(),
         "authorization_details": authorization_details,
@@ -1522,6 +1523,72 @@ pub fn authenticate_cases(k: &Keys) -> Vec<Case> {
             None,
             "claim-invalid",
         ),
+    ));
+    // Transaction tokens (context carried with a WPT that binds it by tth).
+    let pt_doc: Value = {
+        let mut d: Value = serde_json::from_str(&policy(
+            &w,
+            k,
+            json!({"wpt": {"wire": "wpt-01"}}),
+            json!([{"path": "/", "prefix": true}]),
+        ))
+        .unwrap();
+        let mut cfg = super::oauth::txn_config();
+        cfg["required"] = json!(true);
+        d["transaction_tokens"] = cfg;
+        d
+    };
+    let pt = to_compact(&pt_doc);
+    let txn = super::oauth::txn_token(json!({}));
+    let with_txn: Headers = vec![("Txn-Token".into(), txn.clone())];
+    let h = signed(&wpt_signer, "GET", &mcp, &with_txn, None, "txn-1");
+    let mut allowed = allow(
+        Some(AGENT),
+        "wpt",
+        &["wpt"],
+        None,
+        None,
+        json!([]),
+        &[("wit", &wit_h), ("txn_token", &hash(&txn))],
+        Some(NOW + 60),
+        "/",
+    );
+    allowed["transaction"] = super::oauth::txn_out(&super::oauth::txn_claims(), &txn);
+    cases.push(ok("authenticate/transaction-token", "oauth.md §7.3: a Txn-Token bound by the WPT's tth; the Principal carries the transaction context",
+        input(&pt, s, req("GET", &mcp, &h, None, None)), allowed));
+    let h = signed(&wpt_signer, "GET", &mcp, &none, None, "txn-2");
+    cases.push(ok(
+        "authenticate/transaction-token-required",
+        "generated: a policy that requires Txn-Token refuses a request without one",
+        input(&pt, s, req("GET", &mcp, &h, None, None)),
+        deny(400, &[], None, "credential-missing"),
+    ));
+    let forged = tamper_signature(&txn);
+    let h = signed(
+        &wpt_signer,
+        "GET",
+        &mcp,
+        &vec![("Txn-Token".into(), forged)],
+        None,
+        "txn-3",
+    );
+    cases.push(ok(
+        "authenticate/transaction-token-forged",
+        "oauth.md §7.3 step 4: the WPT binds the token, but the token itself must verify",
+        input(&pt, s, req("GET", &mcp, &h, None, None)),
+        deny(400, &[], None, "invalid-signature"),
+    ));
+    let other_txn = super::oauth::txn_token(json!({"txn": "another"}));
+    let h = set(
+        &signed(&wpt_signer, "GET", &mcp, &with_txn, None, "txn-4"),
+        "txn-token",
+        &other_txn,
+    );
+    cases.push(ok(
+        "authenticate/transaction-token-swapped",
+        "draft-ietf-wimse-wpt tth: a Txn-Token swapped after signing does not match the proof",
+        input(&pt, s, req("GET", &mcp, &h, None, None)),
+        deny(400, &[], None, "binding-mismatch"),
     ));
     // The verifier cannot be built.
     cases.push(err(

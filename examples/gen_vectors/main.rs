@@ -345,6 +345,9 @@ fn main() {
         "verify-introspection-jwt",
         &introspection_jwt,
     );
+    let (txn_issue, txn_verify) = oauth::txn_cases();
+    write(&dir, "oauth", "issue-txn-token", &txn_issue);
+    write(&dir, "oauth", "verify-txn-token", &txn_verify);
     let (requests, responses, mays) = oauth::exchange_cases();
     write(&dir, "oauth", "token-exchange-request", &requests);
     write(&dir, "oauth", "parse-token-exchange-response", &responses);

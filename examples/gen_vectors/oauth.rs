@@ -594,3 +594,231 @@ pub fn exchange_cases() -> (Vec<Case>, Vec<Case>, Vec<Case>) {
     ];
     (requests, responses, mays)
 }
+
+fn tts_key() -> KeyPair {
+    KeyPair::from_seed(Algorithm::Es256, &seed("tts-1", 32))
+        .unwrap()
+        .with_kid("tts-1")
+}
+
+pub const TRUST_DOMAIN: &str = "trust-domain.example";
+
+pub fn txn_claims() -> Value {
+    json!({"iat": NOW, "exp": NOW + 60, "aud": TRUST_DOMAIN, "txn": "0b7c8f8e-3c1d-4bb4-9f1d-6c2f0f6f4a10",
+           "sub": "user:alice", "scope": "calendar.create", "req_wl": "gateway.trust-domain.example",
+           "rctx": {"req_ip": "198.51.100.7", "authn": "urn:example:mfa"}, "tctx": {"calendar_id": "primary", "max_events": 1}})
+}
+
+pub fn txn_token(patch: Value) -> String {
+    sign(
+        json!({"typ": "txntoken+jwt"}),
+        &patched(&txn_claims(), patch),
+        &tts_key(),
+    )
+}
+
+pub fn txn_config() -> Value {
+    json!({"trust_domain": TRUST_DOMAIN, "jwks": jwks(&[&tts_key()]), "algorithms": ["ES256"]})
+}
+
+pub fn txn_out(claims: &Value, token: &str) -> Value {
+    json!({"txn": claims["txn"], "subject": claims["sub"], "scope": claims["scope"], "requesting_workload": claims["req_wl"],
+           "tctx": claims.get("tctx").cloned().unwrap_or(Value::Null), "rctx": claims.get("rctx").cloned().unwrap_or(Value::Null),
+           "issuer": claims.get("iss").cloned().unwrap_or(Value::Null), "expires_at": claims["exp"],
+           "token_hash": b64::encode(&sha256(token.as_bytes()))})
+}
+
+pub fn txn_cases() -> (Vec<Case>, Vec<Case>) {
+    let key: Value = serde_json::from_str(&tts_key().to_private_jwk_json()).unwrap();
+    let params = json!({"audience": TRUST_DOMAIN, "txn": "0b7c8f8e-3c1d-4bb4-9f1d-6c2f0f6f4a10", "subject": "user:alice",
+                        "scope": "calendar.create", "requesting_workload": "gateway.trust-domain.example",
+                        "rctx": {"req_ip": "198.51.100.7", "authn": "urn:example:mfa"}, "tctx": {"calendar_id": "primary", "max_events": 1},
+                        "lifetime": 60});
+    let issue_in = |p: Value| json!({"key": key, "params": to_compact(&p), "now": NOW});
+    // The claims in the order the issuer writes them.
+    let issued = json!({"iat": NOW, "exp": NOW + 60, "aud": TRUST_DOMAIN, "txn": "0b7c8f8e-3c1d-4bb4-9f1d-6c2f0f6f4a10",
+                        "sub": "user:alice", "scope": "calendar.create", "req_wl": "gateway.trust-domain.example",
+                        "tctx": {"calendar_id": "primary", "max_events": 1}, "rctx": {"req_ip": "198.51.100.7", "authn": "urn:example:mfa"}});
+    let issues = vec![
+        ok(
+            "issue-txn-token/spec-example",
+            "oauth.md §7.1: the example's claims, typ txntoken+jwt, signed by the TTS key",
+            issue_in(params.clone()),
+            json!({"token": sign(json!({"typ": "txntoken+jwt"}), &issued, &tts_key())}),
+        ),
+        err(
+            "issue-txn-token/lifetime-zero",
+            "generated: a lifetime of 0",
+            issue_in(patched(&params, json!({"lifetime": 0}))),
+            "invalid-argument",
+        ),
+        err(
+            "issue-txn-token/lifetime-long",
+            "§7.1: minutes or less (at most 300 s here)",
+            issue_in(patched(&params, json!({"lifetime": 301}))),
+            "invalid-argument",
+        ),
+        err(
+            "issue-txn-token/txn-empty",
+            "§7.1: txn is required",
+            issue_in(patched(&params, json!({"txn": ""}))),
+            "invalid-argument",
+        ),
+        err(
+            "issue-txn-token/tctx-not-object",
+            "§7.1: tctx is an object",
+            issue_in(patched(&params, json!({"tctx": "x"}))),
+            "invalid-argument",
+        ),
+    ];
+    let cfg = txn_config();
+    let vin = |t: &str, c: &Value| json!({"token": t, "config": to_compact(c), "now": NOW});
+    let good = txn_token(json!({}));
+    let minimal_claims = patched(
+        &txn_claims(),
+        json!({"tctx": null, "rctx": null, "iss": "https://tts.trust-domain.example"}),
+    );
+    let minimal = sign(json!({"typ": "txntoken+jwt"}), &minimal_claims, &tts_key());
+    let bad = |id: &str, title: &str, t: String, code: &str| {
+        err(
+            &format!("verify-txn-token/{id}"),
+            title,
+            vin(&t, &cfg),
+            code,
+        )
+    };
+    let mut verifies = vec![
+        ok(
+            "verify-txn-token/spec-example",
+            "oauth.md §7.3: the §7.1 example verifies; the context is returned",
+            vin(&good, &cfg),
+            txn_out(&txn_claims(), &good),
+        ),
+        ok(
+            "verify-txn-token/minimal-with-issuer",
+            "§7.1: tctx and rctx are optional; a configured iss must match",
+            vin(
+                &minimal,
+                &patched(&cfg, json!({"issuer": "https://tts.trust-domain.example"})),
+            ),
+            txn_out(&minimal_claims, &minimal),
+        ),
+        err(
+            "verify-txn-token/issuer-required",
+            "§7.3 step 3: a configured issuer makes iss required",
+            vin(
+                &good,
+                &patched(&cfg, json!({"issuer": "https://tts.trust-domain.example"})),
+            ),
+            "claim-missing",
+        ),
+        err(
+            "verify-txn-token/issuer-mismatch",
+            "§7.3 step 3: iss is not the configured service",
+            vin(
+                &minimal,
+                &patched(&cfg, json!({"issuer": "https://evil.example"})),
+            ),
+            "claim-mismatch",
+        ),
+    ];
+    verifies.extend([
+        bad(
+            "typ-jwt",
+            "§7.1: typ must be txntoken+jwt",
+            sign(json!({"typ": "JWT"}), &txn_claims(), &tts_key()),
+            "typ-mismatch",
+        ),
+        bad(
+            "typ-at",
+            "RFC 8725 §2.8: an access token is not a transaction token",
+            sign(json!({"typ": "at+jwt"}), &txn_claims(), &tts_key()),
+            "typ-mismatch",
+        ),
+        bad(
+            "aud-other",
+            "§7.3 step 5: another trust domain",
+            txn_token(json!({"aud": "other.example"})),
+            "claim-mismatch",
+        ),
+        bad(
+            "aud-array",
+            "§7.1: aud names one trust domain",
+            txn_token(json!({"aud": [TRUST_DOMAIN, "other.example"]})),
+            "claim-mismatch",
+        ),
+        bad(
+            "expired",
+            "§7.3 step 6: exp in the past",
+            txn_token(json!({"iat": NOW - 400, "exp": NOW - 100})),
+            "token-expired",
+        ),
+        bad(
+            "iat-future",
+            "§7.3 step 6: iat in the future",
+            txn_token(json!({"iat": NOW + 120, "exp": NOW + 180})),
+            "token-issued-in-future",
+        ),
+        bad(
+            "iat-missing",
+            "§7.1: iat is required",
+            txn_token(json!({"iat": null})),
+            "claim-missing",
+        ),
+        bad(
+            "too-long",
+            "§7.1: minutes or less (a 10-minute token exceeds the 300 s bound)",
+            txn_token(json!({"exp": NOW + 600})),
+            "token-too-old",
+        ),
+        bad(
+            "txn-missing",
+            "§7.1: txn is required",
+            txn_token(json!({"txn": null})),
+            "claim-missing",
+        ),
+        bad(
+            "sub-missing",
+            "§7.1: sub is required",
+            txn_token(json!({"sub": null})),
+            "claim-missing",
+        ),
+        bad(
+            "scope-missing",
+            "§7.1: scope is required",
+            txn_token(json!({"scope": null})),
+            "claim-missing",
+        ),
+        bad(
+            "req-wl-missing",
+            "§7.1: req_wl is required",
+            txn_token(json!({"req_wl": null})),
+            "claim-missing",
+        ),
+        bad(
+            "tctx-string",
+            "§7.1: tctx is an object",
+            txn_token(json!({"tctx": "primary"})),
+            "claim-invalid",
+        ),
+        bad(
+            "tampered",
+            "RFC 7515 §5.2: the signature does not verify",
+            tamper_signature(&good),
+            "invalid-signature",
+        ),
+        bad(
+            "other-key",
+            "§7.3 step 3: only the TTS's keys",
+            sign(json!({"typ": "txntoken+jwt"}), &txn_claims(), &k_other()),
+            "key-not-found",
+        ),
+    ]);
+    (issues, verifies)
+}
+
+fn k_other() -> KeyPair {
+    KeyPair::from_seed(Algorithm::Es256, &seed("tts-other", 32))
+        .unwrap()
+        .with_kid("tts-2")
+}

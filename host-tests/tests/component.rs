@@ -704,6 +704,7 @@ fn gate_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outco
                     "allow": true, "agent": p.agent, "trust_domain": p.trust_domain, "method": p.method,
                     "credentials": p.credentials, "client_id": p.client_id, "subject": p.subject, "issuer": p.issuer,
                     "act": p.act.map(|a| parse(&a)), "scopes": p.scopes,
+                    "transaction": p.transaction.as_ref().map(txn_json),
                     "actors": p.actors.iter().map(|a| json!({"subject": a.subject, "issuer": a.issuer})).collect::<Vec<_>>(),
                     "authorization_details": parse(&p.authorization_details),
                     "token_hashes": p.token_hashes, "expires_at": p.expires_at, "route": p.route,
@@ -766,6 +767,12 @@ fn gate_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outco
     }
 }
 
+fn txn_json(t: &a2a_auth_host_tests::exports::a2a::auth::oauth::TransactionContext) -> Value {
+    json!({"txn": t.txn, "subject": t.subject, "scope": t.scope, "requesting_workload": t.requesting_workload,
+        "tctx": t.tctx.as_deref().map(parse), "rctx": t.rctx.as_deref().map(parse), "issuer": t.issuer,
+        "expires_at": t.expires_at, "token_hash": t.token_hash})
+}
+
 fn oauth_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
     let oauth = auth.a2a_auth_oauth();
     let s = |name: &str| {
@@ -799,6 +806,26 @@ fn oauth_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outc
             .call_verify_introspection_jwt(&mut *store, &s("jwt"), &s("token"), &s("config"), now())
             .unwrap()
             .map(info)),
+        "oauth.issue-txn-token" => {
+            let keys = auth.a2a_auth_keys();
+            let pair = match keys
+                .key_pair()
+                .call_from_jwk(&mut *store, &input["key"].to_string(), None)
+                .unwrap()
+            {
+                Ok(p) => p,
+                Err(e) => return Err(code(e.code)),
+            };
+            let r = oauth
+                .call_issue_txn_token(&mut *store, pair, &s("params"), now())
+                .unwrap();
+            pair.resource_drop(&mut *store).unwrap();
+            wit(r.map(|t| json!({"token": t})))
+        }
+        "oauth.verify-txn-token" => wit(oauth
+            .call_verify_txn_token(&mut *store, &s("token"), &s("config"), now())
+            .unwrap()
+            .map(|t| txn_json(&t))),
         "oauth.token-exchange-request" => wit(oauth
             .call_token_exchange_request(&mut *store, &s("request"))
             .unwrap()

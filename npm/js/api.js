@@ -612,6 +612,7 @@ export class Verifier {
     if (d.allow) {
       d.principal.authorizationDetails = JSON.parse(d.principal.authorizationDetails);
       d.principal.act = d.principal.act === null ? null : JSON.parse(d.principal.act);
+      if (d.principal.transaction) d.principal.transaction = txnContext(d.principal.transaction);
       d.principal.audit = JSON.parse(d.principal.audit);
     } else {
       d.denial.audit = JSON.parse(d.denial.audit);
@@ -853,4 +854,25 @@ export function parseTokenExchangeResponse(text, { requestedTokenType, expectedT
 /** Whether { subject, issuer } may act for the subject of a token with these claims (may_act). */
 export function mayAct(subjectClaims, { subject, issuer } = {}) {
   return call(() => raw.mayAct(asText(subjectClaims), subject, opt(issuer)));
+}
+
+// ---- Transaction tokens ----
+
+function txnContext(t) {
+  return { ...t, tctx: t.tctx === null ? null : JSON.parse(t.tctx), rctx: t.rctx === null ? null : JSON.parse(t.rctx) };
+}
+
+/**
+ * Issues a transaction token (a transaction token service's job): { audience (trust domain),
+ * txn, subject, scope, requestingWorkload, tctx, rctx, issuer, lifetime (<= 300) }.
+ */
+export function issueTxnToken(key, { audience, txn, subject, scope, requestingWorkload, tctx, rctx, issuer, lifetime, now, ...rest } = {}) {
+  if (!(key instanceof KeyPair)) throw new TypeError('key must be a KeyPair');
+  const params = { audience, txn, subject, scope, requesting_workload: requestingWorkload, tctx, rctx, issuer, lifetime, ...rest };
+  return call(() => raw.issueTxnToken(key._inner, JSON.stringify(params), now ?? nowSeconds()));
+}
+
+/** Verifies a Txn-Token. config: { trust_domain, jwks, algorithms, issuer, leeway, max_lifetime }. */
+export function verifyTxnToken(token, config, { now } = {}) {
+  return txnContext(JSON.parse(call(() => raw.verifyTxnToken(token, asText(config), now ?? nowSeconds()))));
 }

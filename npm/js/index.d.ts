@@ -204,7 +204,7 @@ export type CredentialKind = 'wpt' | 'http-signature' | 'mtls' | 'dpop' | 'beare
 export interface Principal {
   agent: string | null; trustDomain: string | null; method: CredentialKind; credentials: CredentialKind[];
   clientId: string | null; subject: string | null; issuer: string | null; act: Record<string, unknown> | null;
-  actors: Array<{ subject: string; issuer: string | null }>;
+  actors: Array<{ subject: string; issuer: string | null }>; transaction: TransactionContext | null;
   scopes: string[]; authorizationDetails: Array<Record<string, unknown>>; tokenHashes: Array<[string, string]>;
   expiresAt: number | null; route: string; audit: Record<string, unknown>;
 }
@@ -265,3 +265,13 @@ export interface TokenExchangeResponse { accessToken: string; issuedTokenType: s
 export function parseTokenExchangeResponse(text: string | Record<string, unknown>,
   options?: { requestedTokenType?: string; expectedTokenType?: string }): TokenExchangeResponse;
 export function mayAct(subjectClaims: Record<string, unknown> | string, actor: { subject: string; issuer?: string }): boolean;
+
+// ---- Transaction tokens ----
+export interface TransactionContext {
+  txn: string; subject: string; scope: string; requestingWorkload: string; tctx: Record<string, unknown> | null;
+  rctx: Record<string, unknown> | null; issuer: string | null; expiresAt: number; tokenHash: string;
+}
+export function issueTxnToken(key: KeyPair, params: { audience: string; txn: string; subject: string; scope: string;
+  requestingWorkload: string; tctx?: Record<string, unknown>; rctx?: Record<string, unknown>; issuer?: string; lifetime?: number; now?: number }): string;
+export function verifyTxnToken(token: string, config: { trust_domain: string; jwks: JwkSet | Jwk; algorithms?: Algorithm[]; issuer?: string;
+  leeway?: number; max_lifetime?: number } | string, options?: { now?: number }): TransactionContext;

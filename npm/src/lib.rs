@@ -831,6 +831,7 @@ impl Verifier {
                 "agent": p.agent, "trustDomain": p.trust_domain, "method": p.method,
                 "credentials": p.credentials, "clientId": p.client_id, "subject": p.subject,
                 "issuer": p.issuer, "act": p.act, "scopes": p.scopes,
+                "transaction": p.transaction.map(txn_json),
                 "actors": p.actors.iter().map(|(s, i)| serde_json::json!({"subject": s, "issuer": i})).collect::<Vec<_>>(),
                 "authorizationDetails": p.authorization_details, "tokenHashes": p.token_hashes,
                 "expiresAt": p.expires_at, "route": p.route, "audit": p.audit,
@@ -1033,4 +1034,28 @@ pub fn may_act(
     actor_issuer: Option<String>,
 ) -> Result<bool, JsValue> {
     ffi::may_act(subject_claims, actor_subject, actor_issuer.as_deref()).map_err(err)
+}
+
+fn txn_json(t: ffi::TransactionInfo) -> serde_json::Value {
+    serde_json::json!({
+        "txn": t.txn, "subject": t.subject, "scope": t.scope,
+        "requestingWorkload": t.requesting_workload, "tctx": t.tctx, "rctx": t.rctx,
+        "issuer": t.issuer, "expiresAt": t.expires_at, "tokenHash": t.token_hash,
+    })
+}
+
+/// Issues a transaction token (`params` as JSON text).
+#[wasm_bindgen(js_name = issueTxnToken)]
+pub fn issue_txn_token(key: &KeyPair, params: &str, now: f64) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    ffi::issue_txn_token(&key.0, params, now).map_err(err)
+}
+
+/// Verifies a transaction token; the context as JSON text.
+#[wasm_bindgen(js_name = verifyTxnToken)]
+pub fn verify_txn_token(token: &str, config: &str, now: f64) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    ffi::verify_txn_token(token, config, now)
+        .map(|t| txn_json(t).to_string())
+        .map_err(err)
 }

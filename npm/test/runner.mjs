@@ -287,7 +287,8 @@ function run(lib, op, input) {
           if (d.allow) {
             const p = d.principal;
             return { allow: true, agent: p.agent, trust_domain: p.trustDomain, method: p.method, credentials: p.credentials,
-              client_id: p.clientId, subject: p.subject, issuer: p.issuer, act: p.act, actors: p.actors, scopes: p.scopes,
+              client_id: p.clientId, subject: p.subject, issuer: p.issuer, act: p.act, actors: p.actors,
+              transaction: p.transaction ? txnOut(p.transaction) : null, scopes: p.scopes,
               authorization_details: p.authorizationDetails, token_hashes: p.tokenHashes, expires_at: p.expiresAt, route: p.route };
           }
           const n = d.denial;
@@ -322,6 +323,19 @@ function run(lib, op, input) {
       return outcome(lib, () => tokenOut(lib.checkIntrospectionResponse(input.response, input.token, input.config, { now: input.now })));
     case 'oauth.verify-introspection-jwt':
       return outcome(lib, () => tokenOut(lib.verifyIntrospectionJwt(input.jwt, input.token, input.config, { now: input.now })));
+    case 'oauth.issue-txn-token':
+      return outcome(lib, () => {
+        const key = lib.KeyPair.fromJwk(input.key);
+        try {
+          const p = JSON.parse(input.params);
+          const { requesting_workload: requestingWorkload, ...rest } = p;
+          return { token: lib.issueTxnToken(key, { ...rest, requestingWorkload, now: input.now }) };
+        } finally {
+          key.free();
+        }
+      });
+    case 'oauth.verify-txn-token':
+      return outcome(lib, () => txnOut(lib.verifyTxnToken(input.token, input.config, { now: input.now })));
     case 'oauth.token-exchange-request':
       return outcome(lib, () => {
         const r = JSON.parse(input.request);
@@ -349,6 +363,11 @@ function run(lib, op, input) {
     default:
       return { error: `unknown-op: the npm runner does not know ${op}` };
   }
+}
+
+function txnOut(t) {
+  return { txn: t.txn, subject: t.subject, scope: t.scope, requesting_workload: t.requestingWorkload, tctx: t.tctx, rctx: t.rctx,
+    issuer: t.issuer, expires_at: t.expiresAt, token_hash: t.tokenHash };
 }
 
 function tokenOut(t) {

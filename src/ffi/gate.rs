@@ -67,6 +67,8 @@ pub struct PrincipalInfo {
     pub actors: Vec<(String, Option<String>)>,
     /// Granted scopes.
     pub scopes: Vec<String>,
+    /// The transaction context of a verified `Txn-Token`.
+    pub transaction: Option<super::TransactionInfo>,
     /// Granted `authorization_details` (JSON array).
     pub authorization_details: String,
     /// `(kind, base64url SHA-256)` of each token presented.
@@ -100,6 +102,7 @@ impl From<Principal> for PrincipalInfo {
                 .map(|a| (a.subject, a.issuer))
                 .collect(),
             scopes: p.scopes,
+            transaction: p.transaction.map(super::TransactionInfo::from),
             authorization_details: p.authorization_details,
             token_hashes: p.token_hashes,
             expires_at: p.expires_at,

@@ -404,3 +404,142 @@ pub fn may_act(
         },
     )
 }
+
+/// A verified transaction token, as bindings return it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransactionInfo {
+    /// `txn`.
+    pub txn: String,
+    /// `sub`.
+    pub subject: String,
+    /// `scope`.
+    pub scope: String,
+    /// `req_wl`.
+    pub requesting_workload: String,
+    /// `tctx` (JSON).
+    pub tctx: Option<String>,
+    /// `rctx` (JSON).
+    pub rctx: Option<String>,
+    /// `iss`.
+    pub issuer: Option<String>,
+    /// `exp`.
+    pub expires_at: u64,
+    /// base64url SHA-256 of the token.
+    pub token_hash: String,
+}
+
+impl From<oauth::VerifiedTxnToken> for TransactionInfo {
+    fn from(t: oauth::VerifiedTxnToken) -> Self {
+        Self {
+            txn: t.txn,
+            subject: t.subject,
+            scope: t.scope,
+            requesting_workload: t.requesting_workload,
+            tctx: t.tctx.map(|o| json::to_compact(&Value::Object(o))),
+            rctx: t.rctx.map(|o| json::to_compact(&Value::Object(o))),
+            issuer: t.issuer,
+            expires_at: t.expires_at,
+            token_hash: t.token_hash,
+        }
+    }
+}
+
+fn context_member(o: &Object, name: &'static str) -> Result<Option<Object>, Error> {
+    match o.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(x)) => Ok(Some(x.clone())),
+        Some(_) => Err(Error::InvalidArgument(name)),
+    }
+}
+
+/// Issues a transaction token (a transaction token service's job). `params`: `{"audience",
+/// "txn", "subject", "scope", "requesting_workload", "tctx": {...}, "rctx": {...}, "issuer",
+/// "lifetime": 60}`.
+///
+/// # Errors
+/// `invalid-argument` naming the member; as [`oauth::issue_txn_token`].
+pub fn issue_txn_token(
+    key: &crate::crypto::KeyPair,
+    params: &str,
+    now: u64,
+) -> Result<String, Error> {
+    let o = object(
+        params,
+        &[
+            "audience",
+            "txn",
+            "subject",
+            "scope",
+            "requesting_workload",
+            "tctx",
+            "rctx",
+            "issuer",
+            "lifetime",
+        ],
+    )?;
+    oauth::issue_txn_token(
+        key,
+        &oauth::TxnTokenParams {
+            audience: text(&o, "audience")?,
+            txn: text(&o, "txn")?,
+            subject: text(&o, "subject")?,
+            scope: text(&o, "scope")?,
+            requesting_workload: text(&o, "requesting_workload")?,
+            tctx: context_member(&o, "tctx")?,
+            rctx: context_member(&o, "rctx")?,
+            issuer: match o.get("issuer") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(_) => return Err(Error::InvalidArgument("issuer")),
+            },
+            issued_at: UnixTime(now),
+            lifetime: match o.get("lifetime") {
+                None => 60,
+                Some(v) => v.as_u64().ok_or(Error::InvalidArgument("lifetime"))?,
+            },
+        },
+    )
+}
+
+/// Verifies a transaction token. `config`: `{"trust_domain", "jwks", "algorithms", "issuer",
+/// "leeway", "max_lifetime"}`.
+///
+/// # Errors
+/// `invalid-argument` naming a configuration member; as [`oauth::verify_txn_token`].
+pub fn verify_txn_token(token: &str, config: &str, now: u64) -> Result<TransactionInfo, Error> {
+    let o = object(
+        config,
+        &[
+            "trust_domain",
+            "jwks",
+            "algorithms",
+            "issuer",
+            "leeway",
+            "max_lifetime",
+        ],
+    )?;
+    let keys = key_set(&json::to_compact(
+        o.get("jwks").ok_or(Error::InvalidArgument("jwks"))?,
+    ))?;
+    let algs = if o.contains_key("algorithms") {
+        algorithms(&string_list(&o, "algorithms")?)?
+    } else {
+        AlgorithmSet::ASYMMETRIC
+    };
+    let validation = oauth::TxnTokenValidation {
+        trust_domain: text(&o, "trust_domain")?,
+        keys,
+        algorithms: algs,
+        issuer: match o.get("issuer") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => return Err(Error::InvalidArgument("issuer")),
+        },
+        leeway: leeway(&o)?,
+        max_lifetime: match o.get("max_lifetime") {
+            None => oauth::DEFAULT_MAX_TXN_LIFETIME,
+            Some(v) => v.as_u64().ok_or(Error::InvalidArgument("max_lifetime"))?,
+        },
+    };
+    oauth::verify_txn_token(token, &validation, UnixTime(now), &LIMITS).map(TransactionInfo::from)
+}

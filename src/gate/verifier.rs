@@ -91,6 +91,8 @@ pub struct Principal {
     pub actors: Vec<crate::oauth::Actor>,
     /// Granted scopes.
     pub scopes: Vec<String>,
+    /// The transaction context of a verified `Txn-Token`, when the policy checks them.
+    pub transaction: Option<crate::oauth::VerifiedTxnToken>,
     /// Granted `authorization_details` (JSON array text; `[]` when none).
     pub authorization_details: String,
     /// `(kind, base64url SHA-256)` of each token presented: `wit`, `access_token`.
@@ -169,6 +171,7 @@ pub struct Verifier {
     replay: ReplayCache,
     keys: KeyCache,
     issuers: AccessTokenValidation,
+    txn: Option<crate::oauth::TxnTokenValidation>,
     nonces: Option<DpopNonces>,
     challenge: ChallengeConfig,
 }
@@ -217,6 +220,7 @@ struct Facts {
     issuer: Option<String>,
     token_hashes: Vec<(String, String)>,
     actors: Vec<String>,
+    txn: Option<String>,
 }
 
 const fn kind_name(k: CredentialKind) -> &'static str {
@@ -267,6 +271,12 @@ impl Verifier {
                 Jwks::Inline(_) => None,
             })
             .collect();
+        if let Some(crate::policy::TransactionTokens {
+            jwks: Jwks::Uri(u), ..
+        }) = &policy.transaction_tokens
+        {
+            sources.push((u.clone(), SourceKind::Jwks));
+        }
         sources.extend(
             policy
                 .bundle_endpoints
@@ -292,6 +302,7 @@ impl Verifier {
                 leeway: Leeway(policy.leeway),
                 limits: options.limits,
             },
+            txn: None,
             nonces,
             challenge,
             policy,
@@ -366,6 +377,24 @@ impl Verifier {
     }
 
     fn rebuild_issuers(&mut self) {
+        self.txn =
+            self.policy
+                .transaction_tokens
+                .as_ref()
+                .map(|t| crate::oauth::TxnTokenValidation {
+                    trust_domain: t.trust_domain.clone(),
+                    keys: match &t.jwks {
+                        Jwks::Inline(set) => set.clone(),
+                        Jwks::Uri(u) => match self.keys.document(u) {
+                            Some(Document::Jwks(set)) => set.clone(),
+                            _ => JwkSet::from_keys(Vec::new()),
+                        },
+                    },
+                    algorithms: t.algorithms,
+                    issuer: t.issuer.clone(),
+                    leeway: Leeway(self.policy.leeway),
+                    max_lifetime: t.max_lifetime,
+                });
         self.issuers.issuers = self
             .policy
             .authorization_servers
@@ -718,6 +747,53 @@ impl Verifier {
             }
             at = Some(t);
         }
+        // Step 5: the transaction token (context, not a credential).
+        let mut transaction = None;
+        if let Some(validation) = &self.txn {
+            let txn = match http.single("txn-token", "txn-token") {
+                Ok(t) => t,
+                Err(e) => return Err((e, Answer::BadRequest, none)),
+            };
+            match txn {
+                Some(text) => {
+                    let t =
+                        crate::oauth::verify_txn_token(text, validation, now, &self.options.limits);
+                    let t = match t {
+                        Ok(t) => t,
+                        Err(e) => {
+                            if e == Error::KeyNotFound
+                                && let Some(crate::policy::TransactionTokens {
+                                    jwks: Jwks::Uri(u),
+                                    ..
+                                }) = &self.policy.transaction_tokens
+                            {
+                                self.keys.unknown_kid(u, now);
+                            }
+                            return Err((e, Answer::BadRequest, none));
+                        }
+                    };
+                    facts
+                        .token_hashes
+                        .push(("txn_token".into(), t.token_hash.clone()));
+                    facts.txn = Some(t.txn.clone());
+                    expires_at = expires_at.min(t.expires_at);
+                    transaction = Some(t);
+                }
+                None if self
+                    .policy
+                    .transaction_tokens
+                    .as_ref()
+                    .is_some_and(|t| t.required) =>
+                {
+                    return Err((
+                        Error::CredentialMissing("txn-token"),
+                        Answer::BadRequest,
+                        none,
+                    ));
+                }
+                None => {}
+            }
+        }
         let method = facts
             .credentials
             .first()
@@ -736,6 +812,7 @@ impl Verifier {
                 .and_then(|t| t.claims.get("act"))
                 .map(sjson::to_compact),
             actors,
+            transaction,
             scopes: at.as_ref().map(|t| t.scopes.clone()).unwrap_or_default(),
             authorization_details: sjson::to_compact(&Value::Array(
                 at.as_ref()
@@ -904,6 +981,7 @@ fn audit(
         "client_id": facts.client_id,
         "issuer": facts.issuer,
         "actors": facts.actors,
+        "txn": facts.txn,
         "token_hashes": facts.token_hashes.iter().map(|(k, h)| json!({"kind": k, "sha256": h})).collect::<Vec<_>>(),
     });
     if let (Some((e, status)), Value::Object(o)) = (denied, &mut record) {

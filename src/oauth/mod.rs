@@ -8,6 +8,7 @@ mod challenge;
 mod exchange;
 mod introspection;
 mod metadata;
+mod txn_token;
 
 pub use access_token::{
     AT_TYP, AccessTokenValidation, TrustedIssuer, VerifiedAccessToken, verify_access_token,
@@ -24,6 +25,10 @@ pub use introspection::{
 };
 pub use metadata::{
     ResourceMetadata, metadata_url, parse_resource_metadata, resource_metadata_document,
+};
+pub use txn_token::{
+    DEFAULT_MAX_TXN_LIFETIME, TXN_TOKEN_TYP, TxnTokenParams, TxnTokenValidation, VerifiedTxnToken,
+    issue_txn_token, verify_txn_token,
 };
 
 use crate::error::Error;

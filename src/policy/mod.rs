@@ -12,6 +12,8 @@
 //!     {"issuer": "https://as.example.com", "jwks": {"keys": [ ... ]}, "algorithms": ["ES256"]},
 //!     {"issuer": "https://as2.example.com", "jwks_uri": "https://as2.example.com/jwks"}
 //!   ],
+//!   "transaction_tokens": {"trust_domain": "tools.example", "jwks": {"keys": [ ... ]},
+//!                          "required": false},
 //!   "credentials": {
 //!     "wpt": {"wire": "wpt-02"},
 //!     "http_signature": {"version": "draft-07"},
@@ -100,6 +102,23 @@ pub struct AuthorizationServer {
     pub jwks: Jwks,
     /// Accepted algorithms.
     pub algorithms: AlgorithmSet,
+}
+
+/// How transaction tokens (`Txn-Token`) are checked.
+#[derive(Debug, Clone)]
+pub struct TransactionTokens {
+    /// This workload's trust domain (the tokens' `aud`).
+    pub trust_domain: String,
+    /// The transaction token service's issuer (`iss`), when configured.
+    pub issuer: Option<String>,
+    /// Its keys.
+    pub jwks: Jwks,
+    /// Its algorithms.
+    pub algorithms: AlgorithmSet,
+    /// Whether every request must carry one.
+    pub required: bool,
+    /// Maximum `exp - iat`, seconds.
+    pub max_lifetime: u64,
 }
 
 /// Which credentials the resource accepts and how.
@@ -193,6 +212,8 @@ pub struct Policy {
     pub bundle_endpoints: Vec<(String, String)>,
     /// Trusted authorization servers.
     pub authorization_servers: Vec<AuthorizationServer>,
+    /// Transaction-token checking, when configured.
+    pub transaction_tokens: Option<TransactionTokens>,
     /// Accepted credentials.
     pub credentials: Credentials,
     /// Clock skew, seconds.
@@ -286,6 +307,60 @@ fn parse_server(v: &Value, limits: &Limits) -> Result<AuthorizationServer, Error
         issuer,
         jwks,
         algorithms,
+    })
+}
+
+fn parse_transaction_tokens(v: &Value, limits: &Limits) -> Result<TransactionTokens, Error> {
+    const P: &str = "transaction_tokens";
+    let o = v.as_object().ok_or(bad(P))?;
+    members(
+        o,
+        &[
+            "trust_domain",
+            "issuer",
+            "jwks",
+            "jwks_uri",
+            "algorithms",
+            "required",
+            "max_lifetime",
+        ],
+        "transaction_tokens: unknown member",
+    )?;
+    let trust_domain = o
+        .get("trust_domain")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+        .ok_or(bad("transaction_tokens.trust_domain"))?
+        .to_owned();
+    let issuer = match o.get("issuer") {
+        None => None,
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(_) => return Err(bad("transaction_tokens.issuer")),
+    };
+    let jwks = match (o.get("jwks"), o.get("jwks_uri")) {
+        (Some(Value::Object(set)), None) => Jwks::Inline(
+            JwkSet::from_object(set, limits).map_err(|_| bad("transaction_tokens.jwks"))?,
+        ),
+        (None, Some(Value::String(uri))) if https_url(uri, true) => Jwks::Uri(uri.clone()),
+        _ => return Err(bad("transaction_tokens.jwks")),
+    };
+    Ok(TransactionTokens {
+        trust_domain,
+        issuer,
+        jwks,
+        algorithms: algorithms(o, "transaction_tokens.algorithms")?
+            .unwrap_or(AlgorithmSet::ASYMMETRIC),
+        required: match o.get("required") {
+            None => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => return Err(bad("transaction_tokens.required")),
+        },
+        max_lifetime: seconds(
+            o,
+            "max_lifetime",
+            crate::oauth::DEFAULT_MAX_TXN_LIFETIME,
+            "transaction_tokens.max_lifetime",
+        )?,
     })
 }
 
@@ -485,6 +560,7 @@ impl Policy {
                 "trust_domains",
                 "bundle_endpoints",
                 "authorization_servers",
+                "transaction_tokens",
                 "credentials",
                 "leeway",
                 "max_proof_lifetime",
@@ -537,6 +613,10 @@ impl Policy {
                 .collect::<Result<Vec<_>, Error>>()?,
             Some(_) => return Err(bad("bundle_endpoints")),
         };
+        let transaction_tokens = match o.get("transaction_tokens") {
+            None => None,
+            Some(v) => Some(parse_transaction_tokens(v, limits)?),
+        };
         let credentials = parse_credentials(o.get("credentials"))?;
         let uses_wit = credentials.wpt.is_some() || credentials.http_signature.is_some();
         if uses_wit && trust.trust_domains().is_empty() && bundle_endpoints.is_empty() {
@@ -559,6 +639,7 @@ impl Policy {
             trust,
             bundle_endpoints,
             authorization_servers,
+            transaction_tokens,
             credentials,
             leeway: seconds(&o, "leeway", 60, "leeway")?,
             max_proof_lifetime: seconds(&o, "max_proof_lifetime", 300, "max_proof_lifetime")?,

@@ -745,6 +745,7 @@ impl gate::GuestVerifier for Verifier {
                     .map(|(subject, issuer)| gate::Actor { subject, issuer })
                     .collect(),
                 scopes: p.scopes,
+                transaction: p.transaction.map(transaction),
                 authorization_details: p.authorization_details,
                 token_hashes: p.token_hashes,
                 expires_at: p.expires_at,
@@ -832,6 +833,20 @@ impl gate::Guest for Component {
     type Signer = Signer;
 }
 
+fn transaction(t: ffi::TransactionInfo) -> oauth::TransactionContext {
+    oauth::TransactionContext {
+        txn: t.txn,
+        subject: t.subject,
+        scope: t.scope,
+        requesting_workload: t.requesting_workload,
+        tctx: t.tctx,
+        rctx: t.rctx,
+        issuer: t.issuer,
+        expires_at: t.expires_at,
+        token_hash: t.token_hash,
+    }
+}
+
 fn token_info(t: ffi::AccessTokenInfo) -> AccessTokenInfo {
     AccessTokenInfo {
         issuer: t.issuer,
@@ -878,6 +893,24 @@ impl oauth::Guest for Component {
     ) -> Result<AccessTokenInfo, WitError> {
         ffi::verify_introspection_jwt(&jwt, &token, &config, now)
             .map(token_info)
+            .map_err(error)
+    }
+
+    fn issue_txn_token(
+        key: KeyPairBorrow<'_>,
+        params: String,
+        now: u64,
+    ) -> Result<String, WitError> {
+        ffi::issue_txn_token(&key.get::<KeyPair>().0, &params, now).map_err(error)
+    }
+
+    fn verify_txn_token(
+        token: String,
+        config: String,
+        now: u64,
+    ) -> Result<oauth::TransactionContext, WitError> {
+        ffi::verify_txn_token(&token, &config, now)
+            .map(transaction)
             .map_err(error)
     }
 

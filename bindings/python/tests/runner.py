@@ -113,6 +113,11 @@ def run(op: str, i: dict[str, Any]) -> dict[str, Any]:
     return {"error": f"unknown-op: the Python runner does not know {op}"}
 
 
+def _txn_out(t: a2a_auth.TransactionContext) -> dict[str, Any]:
+    return {"txn": t.txn, "subject": t.subject, "scope": t.scope, "requesting_workload": t.requesting_workload,
+            "tctx": t.tctx, "rctx": t.rctx, "issuer": t.issuer, "expires_at": t.expires_at, "token_hash": t.token_hash}
+
+
 def _token_out(t: a2a_auth.AccessTokenInfo) -> dict[str, Any]:
     return {"issuer": t.issuer, "subject": t.subject, "client_id": t.client_id, "scopes": t.scopes,
             "authorization_details": t.authorization_details, "cnf_jkt": t.cnf_jkt, "acr": t.acr, "auth_time": t.auth_time,
@@ -126,6 +131,11 @@ def _oauth(op: str, i: dict[str, Any]) -> dict[str, Any]:
         return _outcome(lambda: _token_out(a2a_auth.check_introspection_response(i["response"], i["token"], i["config"], now=i["now"])))
     if op == "oauth.verify-introspection-jwt":
         return _outcome(lambda: _token_out(a2a_auth.verify_introspection_jwt(i["jwt"], i["token"], i["config"], now=i["now"])))
+    if op == "oauth.issue-txn-token":
+        return _outcome(lambda: {"token": a2a_auth.issue_txn_token(a2a_auth.KeyPair.from_jwk(i["key"]), now=i["now"],
+                                                                   **json.loads(i["params"]))})
+    if op == "oauth.verify-txn-token":
+        return _outcome(lambda: _txn_out(a2a_auth.verify_txn_token(i["token"], i["config"], now=i["now"])))
     if op == "oauth.token-exchange-request":
         def tx() -> dict[str, Any]:
             r = json.loads(i["request"])
@@ -177,7 +187,8 @@ def _gate(op: str, i: dict[str, Any]) -> dict[str, Any]:
                 assert p is not None
                 return {"allow": True, "agent": p.agent, "trust_domain": p.trust_domain, "method": p.method,
                         "credentials": p.credentials, "client_id": p.client_id, "subject": p.subject, "issuer": p.issuer,
-                        "act": p.act, "actors": [{"subject": s, "issuer": i} for s, i in p.actors], "scopes": p.scopes, "authorization_details": p.authorization_details,
+                        "act": p.act, "actors": [{"subject": s, "issuer": i} for s, i in p.actors],
+                        "transaction": _txn_out(p.transaction) if p.transaction else None, "scopes": p.scopes, "authorization_details": p.authorization_details,
                         "token_hashes": [list(h) for h in p.token_hashes], "expires_at": p.expires_at, "route": p.route}
             n = d.denial
             assert n is not None

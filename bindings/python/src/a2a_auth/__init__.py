@@ -25,6 +25,9 @@ from . import _component as _c
 from .errors import ERRORS, AuthError, from_code
 
 __all__ = [
+    "TransactionContext",
+    "issue_txn_token",
+    "verify_txn_token",
     "TokenExchangeResponse",
     "may_act",
     "parse_token_exchange_response",
@@ -820,6 +823,7 @@ class Principal:
     issuer: Optional[str]
     act: Optional[dict[str, Any]]
     actors: list[tuple[str, Optional[str]]]
+    transaction: Optional["TransactionContext"]
     scopes: list[str]
     authorization_details: list[dict[str, Any]]
     token_hashes: list[tuple[str, str]]
@@ -889,7 +893,8 @@ class Verifier:
             return Decision(True, principal=Principal(
                 v.agent, _c.field(v, "trust_domain"), v.method, list(v.credentials), _c.field(v, "client_id"),
                 v.subject, v.issuer, json.loads(act) if act is not None else None,
-                [(a.subject, a.issuer) for a in v.actors], list(v.scopes),
+                [(a.subject, a.issuer) for a in v.actors],
+                _txn(v.transaction) if v.transaction is not None else None, list(v.scopes),
                 json.loads(_c.field(v, "authorization_details")), [tuple(h) for h in _c.field(v, "token_hashes")],
                 _c.field(v, "expires_at"), v.route, json.loads(v.audit),
             ))
@@ -1099,3 +1104,44 @@ def may_act(subject_claims: JsonLike, actor_subject: str, actor_issuer: Optional
     """Whether the actor may act for the subject of a token with these claims (``may_act``)."""
     result: bool = _c.call("oauth", "may-act", _text(subject_claims), actor_subject, actor_issuer)
     return result
+
+
+# ---- Transaction tokens ----
+
+
+@dataclass(frozen=True)
+class TransactionContext:
+    """A verified transaction token: the call chain's context (log ``token_hash``, never the token)."""
+
+    txn: str
+    subject: str
+    scope: str
+    requesting_workload: str
+    tctx: Optional[dict[str, Any]]
+    rctx: Optional[dict[str, Any]]
+    issuer: Optional[str]
+    expires_at: int
+    token_hash: str
+
+
+def _txn(t: Any) -> TransactionContext:
+    tctx, rctx = t.tctx, t.rctx
+    return TransactionContext(
+        t.txn, t.subject, t.scope, _c.field(t, "requesting_workload"), json.loads(tctx) if tctx is not None else None,
+        json.loads(rctx) if rctx is not None else None, t.issuer, _c.field(t, "expires_at"), _c.field(t, "token_hash"),
+    )
+
+
+def issue_txn_token(key: KeyPair, *, now: Optional[int] = None, **params: Any) -> str:
+    """Issues a transaction token: ``audience`` (trust domain), ``txn``, ``subject``, ``scope``,
+    ``requesting_workload``, ``tctx``, ``rctx``, ``issuer``, ``lifetime`` (<= 300)."""
+    when = int(time.time()) if now is None else now
+    result: str = _c.call("oauth", "issue-txn-token", key._handle, _text(params), when)
+    return result
+
+
+def verify_txn_token(token: str, config: JsonLike, *, now: Optional[int] = None) -> TransactionContext:
+    """Verifies a Txn-Token. ``config``: ``{"trust_domain", "jwks", "algorithms", "issuer",
+    "leeway", "max_lifetime"}``."""
+    when = int(time.time()) if now is None else now
+    return _txn(_c.call("oauth", "verify-txn-token", token, _text(config), when))
