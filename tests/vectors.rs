@@ -292,6 +292,34 @@ fn oauth_op(op: &str, input: &Value) -> Result<Value, Error> {
             str_field(input, "config"),
             now(),
         )?)),
+        "oauth.create-client-assertion" => {
+            let key = KeyPair::from_jwk(&input["key"].to_string(), None, &L)?;
+            Ok(
+                json!({"token": ffi::create_client_assertion(&key, str_field(input, "client_id"), str_field(input, "issuer"),
+                str_field(input, "jti"), now(), input["lifetime"].as_u64().unwrap())?}),
+            )
+        }
+        "oauth.verify-client-assertion" => {
+            let mut cache = a2a_auth::proof::ReplayCache::new(16, &[1; 32])?;
+            let mut last = None;
+            for _ in 0..input["repeat"].as_u64().unwrap_or(1) {
+                last = Some(ffi::verify_client_assertion(
+                    str_field(input, "assertion"),
+                    str_field(input, "config"),
+                    now(),
+                    Some(&mut cache),
+                )?);
+            }
+            let r = last.unwrap();
+            Ok(json!({"client_id": r.client_id, "jti": r.jti, "expires_at": r.expires_at}))
+        }
+        "oauth.verify-spiffe-client-assertion" => {
+            Ok(json!({"subject": ffi::verify_spiffe_client_assertion(
+            str_field(input, "assertion"), str_field(input, "trust_store"), str_field(input, "issuer"), now())?}))
+        }
+        "oauth.client-credentials-request" => {
+            Ok(json!({"body": ffi::client_credentials_request(str_field(input, "request"))?}))
+        }
         "oauth.token-exchange-request" => Ok(json!({
             "body": ffi::token_exchange_request(str_field(input, "request"))?
         })),

@@ -345,6 +345,11 @@ fn main() {
         "verify-introspection-jwt",
         &introspection_jwt,
     );
+    let (creates, verifies, spiffe, cc) = oauth::client_auth_cases(&k);
+    write(&dir, "oauth", "create-client-assertion", &creates);
+    write(&dir, "oauth", "verify-client-assertion", &verifies);
+    write(&dir, "oauth", "verify-spiffe-client-assertion", &spiffe);
+    write(&dir, "oauth", "client-credentials-request", &cc);
     let (txn_issue, txn_verify) = oauth::txn_cases();
     write(&dir, "oauth", "issue-txn-token", &txn_issue);
     write(&dir, "oauth", "verify-txn-token", &txn_verify);

@@ -822,3 +822,228 @@ fn k_other() -> KeyPair {
         .unwrap()
         .with_kid("tts-2")
 }
+
+pub fn client_auth_cases(k: &Keys) -> (Vec<Case>, Vec<Case>, Vec<Case>, Vec<Case>) {
+    const CLIENT_ID: &str = "agent-planner";
+    let key: Value = serde_json::from_str(&k.es256.to_private_jwk_json()).unwrap();
+    let create_in = |client: &str, lifetime: u64, key: &Value| json!({"key": key, "client_id": client, "issuer": ISS, "jti": "ca-1", "now": NOW, "lifetime": lifetime});
+    let claims = json!({"iss": CLIENT_ID, "sub": CLIENT_ID, "aud": ISS, "iat": NOW, "nbf": NOW, "exp": NOW + 60, "jti": "ca-1"});
+    let good = sign(json!({}), &claims, &k.es256);
+    let hs: Value = serde_json::from_str(&k.hs256.to_private_jwk_json()).unwrap();
+    let creates = vec![
+        ok(
+            "create-client-assertion/es256",
+            "RFC 7523 §3 + rfc7523bis: iss = sub = client_id, aud = the AS issuer as a string, short exp, jti",
+            create_in(CLIENT_ID, 60, &key),
+            json!({"token": good}),
+        ),
+        err(
+            "create-client-assertion/lifetime-zero",
+            "generated: a lifetime of 0",
+            create_in(CLIENT_ID, 0, &key),
+            "invalid-argument",
+        ),
+        err(
+            "create-client-assertion/lifetime-long",
+            "oauth.md §6.3: assertions are short-lived (at most 300 s here)",
+            create_in(CLIENT_ID, 3600, &key),
+            "invalid-argument",
+        ),
+        err(
+            "create-client-assertion/client-empty",
+            "RFC 7523 §3: iss and sub are the client id",
+            create_in("", 60, &key),
+            "invalid-argument",
+        ),
+        err(
+            "create-client-assertion/hmac",
+            "oauth.md §6.3: private_key_jwt is asymmetric",
+            create_in(CLIENT_ID, 60, &hs),
+            "alg-not-allowed",
+        ),
+    ];
+    let cfg = to_compact(
+        &json!({"client_id": CLIENT_ID, "issuer": ISS, "jwks": jwks(&[&k.es256]), "algorithms": ["ES256"]}),
+    );
+    let vin = |t: &str| json!({"assertion": t, "config": cfg, "now": NOW});
+    let at = |patch: Value| sign(json!({}), &patched(&claims, patch), &k.es256);
+    let out = |exp: u64| json!({"client_id": CLIENT_ID, "jti": "ca-1", "expires_at": exp});
+    let mut replay_in = vin(&good);
+    replay_in["repeat"] = json!(2);
+    let bad = |id: &str, title: &str, t: String, code: &str| {
+        err(
+            &format!("verify-client-assertion/{id}"),
+            title,
+            vin(&t),
+            code,
+        )
+    };
+    let verifies = vec![
+        ok(
+            "verify-client-assertion/ok",
+            "RFC 7523 §3: a valid private_key_jwt assertion",
+            vin(&good),
+            out(NOW + 60),
+        ),
+        ok(
+            "verify-client-assertion/aud-sole-array",
+            "rfc7523bis: an array whose sole value is the issuer",
+            vin(&at(json!({"aud": [ISS]}))),
+            out(NOW + 60),
+        ),
+        bad(
+            "aud-token-endpoint",
+            "rfc7523bis: the token endpoint URL is no longer an accepted audience",
+            at(json!({"aud": format!("{ISS}/token")})),
+            "claim-mismatch",
+        ),
+        bad(
+            "aud-extra",
+            "rfc7523bis: the issuer must be the sole audience value",
+            at(json!({"aud": [ISS, "https://other.example.com"]})),
+            "claim-mismatch",
+        ),
+        bad(
+            "iss-other",
+            "RFC 7523 §3: iss is the client id",
+            at(json!({"iss": "someone-else"})),
+            "claim-mismatch",
+        ),
+        bad(
+            "sub-other",
+            "RFC 7523 §3: sub is the client id",
+            at(json!({"sub": "someone-else"})),
+            "claim-mismatch",
+        ),
+        bad(
+            "expired",
+            "RFC 7523 §3: exp in the past",
+            at(json!({"exp": NOW - 120, "iat": NOW - 180, "nbf": NOW - 180})),
+            "token-expired",
+        ),
+        bad(
+            "exp-missing",
+            "RFC 7523 §3: exp is required",
+            at(json!({"exp": null})),
+            "claim-missing",
+        ),
+        bad(
+            "too-long",
+            "oauth.md §6.3: an assertion valid for an hour is refused",
+            at(json!({"exp": NOW + 3600})),
+            "token-too-old",
+        ),
+        bad(
+            "not-yet-valid",
+            "RFC 7523 §3: nbf in the future",
+            at(json!({"nbf": NOW + 120})),
+            "token-not-yet-valid",
+        ),
+        bad(
+            "jti-missing",
+            "OIDC Core §9: jti is required",
+            at(json!({"jti": null})),
+            "claim-missing",
+        ),
+        bad(
+            "tampered",
+            "RFC 7515 §5.2: the signature does not verify",
+            tamper_signature(&good),
+            "invalid-signature",
+        ),
+        bad(
+            "other-key",
+            "RFC 7523 §3: only the client's registered keys",
+            sign(json!({}), &claims, &k.es256_other),
+            "key-not-found",
+        ),
+        err(
+            "verify-client-assertion/replayed",
+            "RFC 7523 §3: the same jti twice",
+            replay_in,
+            "replayed",
+        ),
+    ];
+    let store = to_compact(
+        &json!({"trust_domains": {"example.org": {"keys": [super::bundle_entry(&k.es256, "jwt-svid")]}}}),
+    );
+    let svid = |patch: Value| {
+        sign(
+            json!({"typ": "JWT"}),
+            &patched(
+                &json!({"sub": "spiffe://example.org/agent/planner", "aud": [ISS], "exp": NOW + 300, "iat": NOW}),
+                patch,
+            ),
+            &k.es256,
+        )
+    };
+    let sin = |t: String| json!({"assertion": t, "trust_store": store, "issuer": ISS, "now": NOW});
+    let spiffe = vec![
+        ok(
+            "verify-spiffe-client-assertion/ok",
+            "oauth.md §6.4: a JWT-SVID whose sole audience is the AS issuer",
+            sin(svid(json!({}))),
+            json!({"subject": "spiffe://example.org/agent/planner"}),
+        ),
+        err(
+            "verify-spiffe-client-assertion/aud-extra",
+            "oauth.md §6.4 (rfc7523bis): the AS issuer must be the sole audience",
+            sin(svid(json!({"aud": [ISS, "https://other.example.com"]}))),
+            "claim-mismatch",
+        ),
+        err(
+            "verify-spiffe-client-assertion/aud-other",
+            "oauth.md §6.4: the SVID is for another audience",
+            sin(svid(json!({"aud": ["https://other.example.com"]}))),
+            "claim-mismatch",
+        ),
+        err(
+            "verify-spiffe-client-assertion/expired",
+            "SPIFFE JWT-SVID §3: exp in the past",
+            sin(svid(json!({"exp": NOW - 120}))),
+            "token-expired",
+        ),
+        err(
+            "verify-spiffe-client-assertion/other-domain",
+            "SPIFFE JWT-SVID §4: keys only from the sub's trust domain",
+            sin(svid(json!({"sub": "spiffe://other.org/agent/planner"}))),
+            "unknown-trust-domain",
+        ),
+    ];
+    let cc = |r: Value| json!({"request": to_compact(&r)});
+    let requests = vec![
+        ok(
+            "client-credentials-request/private-key-jwt",
+            "oauth.md §6.3: client_credentials with scope, resource and a private_key_jwt assertion",
+            cc(
+                json!({"client_id": CLIENT_ID, "scope": ["tools:call"], "resource": [AUD], "client_assertion": "eyJ.a.b"}),
+            ),
+            json!({"body": "grant_type=client_credentials&scope=tools%3Acall&resource=https%3A%2F%2Ftools.example.com%2Fmcp&client_id=agent-planner&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=eyJ.a.b"}),
+        ),
+        ok(
+            "client-credentials-request/jwt-svid",
+            "oauth.md §6.4: the JWT-SVID mode assertion type",
+            cc(json!({"client_id": "spiffe://example.org/agent/planner", "jwt_svid": "eyJ.s.v"})),
+            json!({"body": "grant_type=client_credentials&client_id=spiffe%3A%2F%2Fexample.org%2Fagent%2Fplanner&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-spiffe&client_assertion=eyJ.s.v"}),
+        ),
+        ok(
+            "client-credentials-request/mtls",
+            "RFC 8705 §2: mTLS client authentication sends client_id only",
+            cc(json!({"client_id": CLIENT_ID, "scope": ["a", "b"]})),
+            json!({"body": "grant_type=client_credentials&scope=a+b&client_id=agent-planner"}),
+        ),
+        err(
+            "client-credentials-request/two-methods",
+            "RFC 6749 §2.3: one authentication method per request",
+            cc(json!({"client_id": CLIENT_ID, "client_assertion": "x", "jwt_svid": "y"})),
+            "invalid-argument",
+        ),
+        err(
+            "client-credentials-request/resource-fragment",
+            "RFC 8707 §2: no fragment in a resource",
+            cc(json!({"client_id": CLIENT_ID, "resource": ["https://tools.example.com/#x"]})),
+            "invalid-argument",
+        ),
+    ];
+    (creates, verifies, spiffe, requests)
+}

@@ -826,6 +826,70 @@ fn oauth_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outc
             .call_verify_txn_token(&mut *store, &s("token"), &s("config"), now())
             .unwrap()
             .map(|t| txn_json(&t))),
+        "oauth.create-client-assertion" => {
+            let keys = auth.a2a_auth_keys();
+            let pair = match keys
+                .key_pair()
+                .call_from_jwk(&mut *store, &input["key"].to_string(), None)
+                .unwrap()
+            {
+                Ok(p) => p,
+                Err(e) => return Err(code(e.code)),
+            };
+            let r = oauth
+                .call_create_client_assertion(
+                    &mut *store,
+                    pair,
+                    &s("client_id"),
+                    &s("issuer"),
+                    &s("jti"),
+                    now(),
+                    input["lifetime"].as_u64().unwrap(),
+                )
+                .unwrap();
+            pair.resource_drop(&mut *store).unwrap();
+            wit(r.map(|t| json!({"token": t})))
+        }
+        "oauth.verify-client-assertion" => {
+            let proof = auth.a2a_auth_proof();
+            let cache = proof
+                .replay_cache()
+                .call_create(&mut *store, 16, &[1; 32])
+                .unwrap()
+                .unwrap();
+            let mut last = None;
+            for _ in 0..input["repeat"].as_u64().unwrap_or(1) {
+                last = Some(
+                    oauth
+                        .call_verify_client_assertion(
+                            &mut *store,
+                            &s("assertion"),
+                            &s("config"),
+                            now(),
+                            Some(cache),
+                        )
+                        .unwrap(),
+                );
+            }
+            cache.resource_drop(&mut *store).unwrap();
+            wit(last.unwrap().map(
+                |r| json!({"client_id": r.client_id, "jti": r.jti, "expires_at": r.expires_at}),
+            ))
+        }
+        "oauth.verify-spiffe-client-assertion" => wit(oauth
+            .call_verify_spiffe_client_assertion(
+                &mut *store,
+                &s("assertion"),
+                &s("trust_store"),
+                &s("issuer"),
+                now(),
+            )
+            .unwrap()
+            .map(|x| json!({"subject": x}))),
+        "oauth.client-credentials-request" => wit(oauth
+            .call_client_credentials_request(&mut *store, &s("request"))
+            .unwrap()
+            .map(|b| json!({"body": b}))),
         "oauth.token-exchange-request" => wit(oauth
             .call_token_exchange_request(&mut *store, &s("request"))
             .unwrap()

@@ -876,3 +876,35 @@ export function issueTxnToken(key, { audience, txn, subject, scope, requestingWo
 export function verifyTxnToken(token, config, { now } = {}) {
   return txnContext(JSON.parse(call(() => raw.verifyTxnToken(token, asText(config), now ?? nowSeconds()))));
 }
+
+// ---- Client authentication ----
+
+/** A private_key_jwt client assertion: iss = sub = clientId, aud = the AS issuer (sole value). */
+export function createClientAssertion(key, { clientId, issuer, jti, lifetime = 60, now } = {}) {
+  if (!(key instanceof KeyPair)) throw new TypeError('key must be a KeyPair');
+  return call(() => raw.createClientAssertion(key._inner, clientId, issuer, jti ?? randomJti(), now ?? nowSeconds(), lifetime));
+}
+
+/**
+ * Verifies a private_key_jwt assertion (authorization-server side). config: { client_id, issuer,
+ * jwks, algorithms, leeway, max_lifetime }. Pass a replayCache to refuse a reused jti.
+ */
+export function verifyClientAssertion(assertion, config, { now, replayCache } = {}) {
+  const cache = replayCache ?? new ReplayCache(1);
+  try {
+    return JSON.parse(call(() => raw.verifyClientAssertion(assertion, asText(config), now ?? nowSeconds(), cache._inner)));
+  } finally {
+    if (!replayCache) cache.free();
+  }
+}
+
+/** Verifies a JWT-SVID client assertion for this AS's issuer; returns the SPIFFE ID. */
+export function verifySpiffeClientAssertion(assertion, trustStore, issuer, { now } = {}) {
+  return call(() => raw.verifySpiffeClientAssertion(assertion, asText(trustStore), issuer, now ?? nowSeconds()));
+}
+
+/** The form body of a client-credentials request: { clientId, scope: [], resource: [], clientAssertion | jwtSvid }. */
+export function clientCredentialsRequest({ clientId, scope, resource, clientAssertion, jwtSvid, ...rest } = {}) {
+  const req = { client_id: clientId, scope, resource, client_assertion: clientAssertion, jwt_svid: jwtSvid, ...rest };
+  return call(() => raw.clientCredentialsRequest(JSON.stringify(req)));
+}

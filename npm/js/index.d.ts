@@ -275,3 +275,10 @@ export function issueTxnToken(key: KeyPair, params: { audience: string; txn: str
   requestingWorkload: string; tctx?: Record<string, unknown>; rctx?: Record<string, unknown>; issuer?: string; lifetime?: number; now?: number }): string;
 export function verifyTxnToken(token: string, config: { trust_domain: string; jwks: JwkSet | Jwk; algorithms?: Algorithm[]; issuer?: string;
   leeway?: number; max_lifetime?: number } | string, options?: { now?: number }): TransactionContext;
+
+// ---- Client authentication ----
+export function createClientAssertion(key: KeyPair, options: { clientId: string; issuer: string; jti?: string; lifetime?: number; now?: number }): string;
+export function verifyClientAssertion(assertion: string, config: { client_id: string; issuer: string; jwks: JwkSet | Jwk; algorithms?: Algorithm[];
+  leeway?: number; max_lifetime?: number } | string, options?: { now?: number; replayCache?: ReplayCache }): { clientId: string; jti: string; expiresAt: number };
+export function verifySpiffeClientAssertion(assertion: string, trustStore: Record<string, unknown> | string, issuer: string, options?: { now?: number }): string;
+export function clientCredentialsRequest(request: { clientId: string; scope?: string[]; resource?: string[]; clientAssertion?: string; jwtSvid?: string }): string;

@@ -1059,3 +1059,53 @@ pub fn verify_txn_token(token: &str, config: &str, now: f64) -> Result<String, J
         .map(|t| txn_json(t).to_string())
         .map_err(err)
 }
+
+/// Creates a `private_key_jwt` client assertion.
+#[wasm_bindgen(js_name = createClientAssertion)]
+pub fn create_client_assertion(
+    key: &KeyPair,
+    client_id: &str,
+    issuer: &str,
+    jti: &str,
+    now: f64,
+    lifetime: f64,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    let lifetime = whole_seconds(lifetime, "lifetime")?;
+    ffi::create_client_assertion(&key.0, client_id, issuer, jti, now, lifetime).map_err(err)
+}
+
+/// Verifies a `private_key_jwt` assertion; `{clientId, jti, expiresAt}` as JSON text.
+#[wasm_bindgen(js_name = verifyClientAssertion)]
+pub fn verify_client_assertion(
+    assertion: &str,
+    config: &str,
+    now: f64,
+    replay: &mut ReplayCache,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    let r =
+        ffi::verify_client_assertion(assertion, config, now, Some(&mut replay.0)).map_err(err)?;
+    Ok(
+        serde_json::json!({"clientId": r.client_id, "jti": r.jti, "expiresAt": r.expires_at})
+            .to_string(),
+    )
+}
+
+/// Verifies a JWT-SVID client assertion; returns the SPIFFE ID.
+#[wasm_bindgen(js_name = verifySpiffeClientAssertion)]
+pub fn verify_spiffe_client_assertion(
+    assertion: &str,
+    trust_store: &str,
+    issuer: &str,
+    now: f64,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    ffi::verify_spiffe_client_assertion(assertion, trust_store, issuer, now).map_err(err)
+}
+
+/// The form body of a client-credentials request (request as JSON text).
+#[wasm_bindgen(js_name = clientCredentialsRequest)]
+pub fn client_credentials_request(request: &str) -> Result<String, JsValue> {
+    ffi::client_credentials_request(request).map_err(err)
+}

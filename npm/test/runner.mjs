@@ -336,6 +336,35 @@ function run(lib, op, input) {
       });
     case 'oauth.verify-txn-token':
       return outcome(lib, () => txnOut(lib.verifyTxnToken(input.token, input.config, { now: input.now })));
+    case 'oauth.create-client-assertion':
+      return outcome(lib, () => {
+        const key = lib.KeyPair.fromJwk(input.key);
+        try {
+          return { token: lib.createClientAssertion(key, { clientId: input.client_id, issuer: input.issuer, jti: input.jti,
+            lifetime: input.lifetime, now: input.now }) };
+        } finally {
+          key.free();
+        }
+      });
+    case 'oauth.verify-client-assertion':
+      return outcome(lib, () => {
+        const cache = new lib.ReplayCache(16);
+        try {
+          let r;
+          for (let i = 0; i < (input.repeat ?? 1); i++) r = lib.verifyClientAssertion(input.assertion, input.config, { now: input.now, replayCache: cache });
+          return { client_id: r.clientId, jti: r.jti, expires_at: r.expiresAt };
+        } finally {
+          cache.free();
+        }
+      });
+    case 'oauth.verify-spiffe-client-assertion':
+      return outcome(lib, () => ({ subject: lib.verifySpiffeClientAssertion(input.assertion, input.trust_store, input.issuer, { now: input.now }) }));
+    case 'oauth.client-credentials-request':
+      return outcome(lib, () => {
+        const r = JSON.parse(input.request);
+        const { client_id: clientId, client_assertion: clientAssertion, jwt_svid: jwtSvid, ...rest } = r;
+        return { body: lib.clientCredentialsRequest({ clientId, clientAssertion, jwtSvid, ...rest }) };
+      });
     case 'oauth.token-exchange-request':
       return outcome(lib, () => {
         const r = JSON.parse(input.request);

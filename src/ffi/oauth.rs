@@ -543,3 +543,124 @@ pub fn verify_txn_token(token: &str, config: &str, now: u64) -> Result<Transacti
     };
     oauth::verify_txn_token(token, &validation, UnixTime(now), &LIMITS).map(TransactionInfo::from)
 }
+
+/// Creates a `private_key_jwt` client assertion ([`oauth::create_client_assertion`]).
+///
+/// # Errors
+/// As [`oauth::create_client_assertion`].
+pub fn create_client_assertion(
+    key: &crate::crypto::KeyPair,
+    client_id: &str,
+    issuer: &str,
+    jti: &str,
+    now: u64,
+    lifetime: u64,
+) -> Result<String, Error> {
+    oauth::create_client_assertion(key, client_id, issuer, jti, UnixTime(now), lifetime)
+}
+
+/// A verified client assertion, as bindings return it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientAssertionInfo {
+    /// The authenticated client.
+    pub client_id: String,
+    /// `jti`.
+    pub jti: String,
+    /// `exp`.
+    pub expires_at: u64,
+}
+
+/// Verifies a `private_key_jwt` assertion. `config`: `{"client_id", "issuer" (this AS),
+/// "jwks" (the client's), "algorithms", "leeway", "max_lifetime" (default 300)}`.
+///
+/// # Errors
+/// `invalid-argument` naming a configuration member; as [`oauth::verify_client_assertion`].
+pub fn verify_client_assertion(
+    assertion: &str,
+    config: &str,
+    now: u64,
+    replay: Option<&mut crate::proof::ReplayCache>,
+) -> Result<ClientAssertionInfo, Error> {
+    let o = object(
+        config,
+        &[
+            "client_id",
+            "issuer",
+            "jwks",
+            "algorithms",
+            "leeway",
+            "max_lifetime",
+        ],
+    )?;
+    let keys = key_set(&json::to_compact(
+        o.get("jwks").ok_or(Error::InvalidArgument("jwks"))?,
+    ))?;
+    let algs = if o.contains_key("algorithms") {
+        algorithms(&string_list(&o, "algorithms")?)?
+    } else {
+        AlgorithmSet::ASYMMETRIC
+    };
+    let v = oauth::ClientAssertionValidation {
+        client_id: text(&o, "client_id")?,
+        issuer: text(&o, "issuer")?,
+        keys,
+        algorithms: algs,
+        leeway: leeway(&o)?,
+        max_lifetime: match o.get("max_lifetime") {
+            None => 300,
+            Some(v) => v.as_u64().ok_or(Error::InvalidArgument("max_lifetime"))?,
+        },
+    };
+    let r = oauth::verify_client_assertion(assertion, &v, UnixTime(now), replay)?;
+    Ok(ClientAssertionInfo {
+        client_id: r.client_id,
+        jti: r.jti,
+        expires_at: r.expires_at,
+    })
+}
+
+/// Verifies a JWT-SVID client assertion against a trust store (bundle map JSON) for this AS's
+/// `issuer`; returns the SPIFFE ID.
+///
+/// # Errors
+/// As [`oauth::verify_spiffe_client_assertion`].
+pub fn verify_spiffe_client_assertion(
+    assertion: &str,
+    trust_store: &str,
+    issuer: &str,
+    now: u64,
+) -> Result<String, Error> {
+    let store = crate::identity::TrustStore::from_bundle_map(trust_store, &LIMITS)?;
+    oauth::verify_spiffe_client_assertion(assertion, &store, issuer, Leeway::DEFAULT, UnixTime(now))
+}
+
+/// The form body of a client-credentials request. `request`: `{"client_id", "scope": [...],
+/// "resource": [...], "client_assertion": "<private_key_jwt>" | "jwt_svid": "<JWT-SVID>"}`
+/// (neither: mTLS client authentication).
+///
+/// # Errors
+/// `invalid-argument` naming the member; as [`oauth::client_credentials_request`].
+pub fn client_credentials_request(request: &str) -> Result<String, Error> {
+    let o = object(
+        request,
+        &[
+            "client_id",
+            "scope",
+            "resource",
+            "client_assertion",
+            "jwt_svid",
+        ],
+    )?;
+    let auth = match (o.get("client_assertion"), o.get("jwt_svid")) {
+        (Some(Value::String(a)), None) => oauth::ClientAuthentication::PrivateKeyJwt(a.clone()),
+        (None, Some(Value::String(a))) => oauth::ClientAuthentication::JwtSvid(a.clone()),
+        (None, None) => oauth::ClientAuthentication::Mtls,
+        _ => return Err(Error::InvalidArgument("client_assertion")),
+    };
+    oauth::client_credentials_request(
+        &text(&o, "client_id")?,
+        &auth,
+        &string_list(&o, "scope")?,
+        &string_list(&o, "resource")?,
+    )
+}

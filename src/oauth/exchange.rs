@@ -43,7 +43,7 @@ pub struct TokenExchangeRequest {
 }
 
 /// `application/x-www-form-urlencoded` (as HTML forms and RFC 6749 Appendix B encode it).
-fn form_encode(out: &mut String, name: &str, value: &str) {
+pub(super) fn form_encode(out: &mut String, name: &str, value: &str) {
     if !out.is_empty() {
         out.push('&');
     }

@@ -5,6 +5,7 @@
 
 mod access_token;
 mod challenge;
+mod client_auth;
 mod exchange;
 mod introspection;
 mod metadata;
@@ -14,6 +15,11 @@ pub use access_token::{
     AT_TYP, AccessTokenValidation, TrustedIssuer, VerifiedAccessToken, verify_access_token,
 };
 pub use challenge::{ChallengeConfig, Failure, ResourceChallenge, resource_challenge};
+pub use client_auth::{
+    ClientAssertionValidation, ClientAuthentication, JWT_BEARER_ASSERTION, JWT_SPIFFE_ASSERTION,
+    VerifiedClientAssertion, client_credentials_request, create_client_assertion,
+    verify_client_assertion, verify_spiffe_client_assertion,
+};
 pub use exchange::{
     ACCESS_TOKEN_TYPE, Actor, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, TXN_TOKEN_TYPE,
     TokenExchangeRequest, TokenExchangeResponse, act_chain, may_act, parse_token_exchange_response,

@@ -914,6 +914,55 @@ impl oauth::Guest for Component {
             .map_err(error)
     }
 
+    fn create_client_assertion(
+        key: KeyPairBorrow<'_>,
+        client_id: String,
+        issuer: String,
+        jti: String,
+        now: u64,
+        lifetime: u64,
+    ) -> Result<String, WitError> {
+        ffi::create_client_assertion(
+            &key.get::<KeyPair>().0,
+            &client_id,
+            &issuer,
+            &jti,
+            now,
+            lifetime,
+        )
+        .map_err(error)
+    }
+
+    fn verify_client_assertion(
+        assertion: String,
+        config: String,
+        now: u64,
+        replay: Option<ReplayCacheBorrow<'_>>,
+    ) -> Result<oauth::ClientAssertion, WitError> {
+        let cache = replay.as_ref().map(|r| r.get::<ReplayCache>());
+        let mut guard = cache.map(|c| c.0.borrow_mut());
+        let r = ffi::verify_client_assertion(&assertion, &config, now, guard.as_deref_mut())
+            .map_err(error)?;
+        Ok(oauth::ClientAssertion {
+            client_id: r.client_id,
+            jti: r.jti,
+            expires_at: r.expires_at,
+        })
+    }
+
+    fn verify_spiffe_client_assertion(
+        assertion: String,
+        trust_store: String,
+        issuer: String,
+        now: u64,
+    ) -> Result<String, WitError> {
+        ffi::verify_spiffe_client_assertion(&assertion, &trust_store, &issuer, now).map_err(error)
+    }
+
+    fn client_credentials_request(request: String) -> Result<String, WitError> {
+        ffi::client_credentials_request(&request).map_err(error)
+    }
+
     fn token_exchange_request(request: String) -> Result<String, WitError> {
         ffi::token_exchange_request(&request).map_err(error)
     }

@@ -136,6 +136,24 @@ def _oauth(op: str, i: dict[str, Any]) -> dict[str, Any]:
                                                                    **json.loads(i["params"]))})
     if op == "oauth.verify-txn-token":
         return _outcome(lambda: _txn_out(a2a_auth.verify_txn_token(i["token"], i["config"], now=i["now"])))
+    if op == "oauth.create-client-assertion":
+        return _outcome(lambda: {"token": a2a_auth.create_client_assertion(
+            a2a_auth.KeyPair.from_jwk(i["key"]), client_id=i["client_id"], issuer=i["issuer"], jti=i["jti"],
+            lifetime=i["lifetime"], now=i["now"])})
+    if op == "oauth.verify-client-assertion":
+        def vca() -> dict[str, Any]:
+            cache = a2a_auth.ReplayCache(16)
+            r = None
+            for _ in range(i.get("repeat", 1)):
+                r = a2a_auth.verify_client_assertion(i["assertion"], i["config"], now=i["now"], replay_cache=cache)
+            assert r is not None
+            return {"client_id": r.client_id, "jti": r.jti, "expires_at": r.expires_at}
+        return _outcome(vca)
+    if op == "oauth.verify-spiffe-client-assertion":
+        return _outcome(lambda: {"subject": a2a_auth.verify_spiffe_client_assertion(i["assertion"], i["trust_store"], i["issuer"],
+                                                                                  now=i["now"])})
+    if op == "oauth.client-credentials-request":
+        return _outcome(lambda: {"body": a2a_auth.client_credentials_request(**json.loads(i["request"]))})
     if op == "oauth.token-exchange-request":
         def tx() -> dict[str, Any]:
             r = json.loads(i["request"])

@@ -25,6 +25,11 @@ from . import _component as _c
 from .errors import ERRORS, AuthError, from_code
 
 __all__ = [
+    "ClientAssertion",
+    "client_credentials_request",
+    "create_client_assertion",
+    "verify_client_assertion",
+    "verify_spiffe_client_assertion",
     "TransactionContext",
     "issue_txn_token",
     "verify_txn_token",
@@ -1145,3 +1150,57 @@ def verify_txn_token(token: str, config: JsonLike, *, now: Optional[int] = None)
     "leeway", "max_lifetime"}``."""
     when = int(time.time()) if now is None else now
     return _txn(_c.call("oauth", "verify-txn-token", token, _text(config), when))
+
+
+# ---- Client authentication ----
+
+
+def create_client_assertion(key: KeyPair, *, client_id: str, issuer: str, jti: Optional[str] = None, lifetime: int = 60,
+                            now: Optional[int] = None) -> str:
+    """A ``private_key_jwt`` client assertion: ``iss`` = ``sub`` = ``client_id``, ``aud`` = the
+    authorization server's issuer (sole value)."""
+    when = int(time.time()) if now is None else now
+    result: str = _c.call("oauth", "create-client-assertion", key._handle, client_id, issuer,
+                          jti if jti is not None else _b64url(os.urandom(16)), when, lifetime)
+    return result
+
+
+@dataclass(frozen=True)
+class ClientAssertion:
+    """A verified client assertion."""
+
+    client_id: str
+    jti: str
+    expires_at: int
+
+
+def verify_client_assertion(assertion: str, config: JsonLike, *, now: Optional[int] = None,
+                            replay_cache: Optional[ReplayCache] = None) -> ClientAssertion:
+    """Verifies a ``private_key_jwt`` assertion (authorization-server side). ``config``:
+    ``{"client_id", "issuer", "jwks", "algorithms", "leeway", "max_lifetime"}``."""
+    when = int(time.time()) if now is None else now
+    r = _c.call("oauth", "verify-client-assertion", assertion, _text(config), when,
+                replay_cache._handle if replay_cache is not None else None)
+    return ClientAssertion(_c.field(r, "client_id"), r.jti, _c.field(r, "expires_at"))
+
+
+def verify_spiffe_client_assertion(assertion: str, trust_store: JsonLike, issuer: str, *, now: Optional[int] = None) -> str:
+    """Verifies a JWT-SVID client assertion for this AS's ``issuer``; returns the SPIFFE ID."""
+    when = int(time.time()) if now is None else now
+    result: str = _c.call("oauth", "verify-spiffe-client-assertion", assertion, _text(trust_store), issuer, when)
+    return result
+
+
+def client_credentials_request(*, client_id: str, scope: Iterable[str] = (), resource: Iterable[str] = (),
+                               client_assertion: Optional[str] = None, jwt_svid: Optional[str] = None,
+                               **unknown: Any) -> str:
+    """The form body of a client-credentials request (``private_key_jwt``, JWT-SVID, or neither
+    for mTLS client authentication)."""
+    request: dict[str, Any] = {"client_id": client_id, "scope": list(scope), "resource": list(resource)}
+    if client_assertion is not None:
+        request["client_assertion"] = client_assertion
+    if jwt_svid is not None:
+        request["jwt_svid"] = jwt_svid
+    request.update(unknown)
+    result: str = _c.call("oauth", "client-credentials-request", _text(request))
+    return result
