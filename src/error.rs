@@ -18,6 +18,8 @@ use core::fmt;
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Error {
+    /// The policy decision point denied the request (AuthZEN `decision: false`; HTTP 403).
+    AccessDenied,
     /// The authenticated agent is not among those the matched route allows (HTTP 403).
     AgentNotAllowed,
     /// The JWS `alg` (or a requested signing algorithm) is not in the caller's allow-list, is
@@ -214,6 +216,7 @@ impl Error {
     /// Every code, in the order of the variants. The WIT `error-code` enum has exactly these
     /// cases (a test compares them).
     pub const ALL_CODES: &'static [&'static str] = &[
+        "access-denied",
         "agent-not-allowed",
         "alg-not-allowed",
         "attestation-rejected",
@@ -263,6 +266,7 @@ impl Error {
     /// The stable kebab-case code of this error, the same in every host and in the vectors.
     pub const fn code(&self) -> &'static str {
         match self {
+            Self::AccessDenied => "access-denied",
             Self::AgentNotAllowed => "agent-not-allowed",
             Self::AlgorithmNotAllowed => "alg-not-allowed",
             Self::AttestationRejected(_) => "attestation-rejected",
@@ -314,6 +318,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::AccessDenied => f.write_str("the policy decision point denied access"),
             Self::AgentNotAllowed => f.write_str("agent not allowed on this route"),
             Self::AlgorithmNotAllowed => f.write_str("algorithm not allowed"),
             Self::AttestationRejected(why) => write!(f, "attestation evidence rejected: {why}"),
@@ -376,6 +381,7 @@ mod tests {
 
     fn one_of_each() -> Vec<Error> {
         vec![
+            Error::AccessDenied,
             Error::AgentNotAllowed,
             Error::AlgorithmNotAllowed,
             Error::AttestationRejected("selectors"),

@@ -320,6 +320,34 @@ fn oauth_op(op: &str, input: &Value) -> Result<Value, Error> {
         "oauth.client-credentials-request" => {
             Ok(json!({"body": ffi::client_credentials_request(str_field(input, "request"))?}))
         }
+        "oauth.authzen-evaluation-request" => {
+            Ok(json!({"body": ffi::authzen_evaluation_request(str_field(input, "request"))?}))
+        }
+        "oauth.authzen-evaluations-request" => {
+            Ok(json!({"body": ffi::authzen_evaluations_request(str_field(input, "request"))?}))
+        }
+        "oauth.authzen-parse-decision" => {
+            let (decision, context) = ffi::authzen_parse_decision(str_field(input, "text"))?;
+            Ok(
+                json!({"decision": decision, "context": context.map(|c| serde_json::from_str::<Value>(&c).unwrap())}),
+            )
+        }
+        "oauth.authzen-parse-evaluations" => {
+            let v = ffi::authzen_parse_evaluations(
+                str_field(input, "text"),
+                u32::try_from(input["count"].as_u64().unwrap()).unwrap(),
+                str_field(input, "semantic"),
+            )?;
+            Ok(
+                json!({"evaluations": v.into_iter().map(|(d, c)| json!({"decision": d, "context": c.map(|c| serde_json::from_str::<Value>(&c).unwrap())})).collect::<Vec<_>>()}),
+            )
+        }
+        "oauth.authzen-metadata-url" => {
+            Ok(json!({"url": ffi::authzen_metadata_url(str_field(input, "pdp"))?}))
+        }
+        "oauth.authzen-parse-metadata" => Ok(
+            json!({"metadata": ffi::authzen_parse_metadata(str_field(input, "text"), str_field(input, "expected_pdp"))?}),
+        ),
         "oauth.token-exchange-request" => Ok(json!({
             "body": ffi::token_exchange_request(str_field(input, "request"))?
         })),
@@ -395,6 +423,20 @@ fn gate_op(op: &str, input: &Value) -> Result<Value, Error> {
                     "dpop_nonce": d.dpop_nonce, "code": d.error.code(),
                 }),
             })
+        }
+        "gate.enforce" => {
+            let secret = base64url::decode(str_field(input, "secret")).unwrap();
+            let mut verifier = ffi::verifier_new(str_field(input, "policy"), &secret)?;
+            let p = ffi::authenticate(&mut verifier, &gate_request(&input["request"]), now)
+                .expect("the request is allowed");
+            let subject: Value = serde_json::from_str(&ffi::principal_subject(&p)?).unwrap();
+            let outcome = match ffi::enforce(&verifier, &p, str_field(input, "decision")) {
+                Ok(()) => json!({"allow": true}),
+                Err(d) => {
+                    json!({"allow": false, "status": d.status, "www_authenticate": d.www_authenticate, "code": d.error.code()})
+                }
+            };
+            Ok(json!({"subject": subject, "outcome": outcome}))
         }
         "gate.sign" => {
             let pair = |name: &str| {

@@ -1742,3 +1742,81 @@ pub fn sign_cases(k: &Keys) -> Vec<Case> {
 fn private(kp: &KeyPair) -> Value {
     serde_json::from_str(&kp.to_private_jwk_json()).unwrap()
 }
+
+/// `gate.enforce`: an allowed request, the AuthZEN subject it becomes, and a PDP decision.
+pub fn enforce_cases(k: &Keys) -> Vec<Case> {
+    let w = world(k);
+    let p = main_policy(&w, k);
+    let s = &w.secret;
+    let uri = format!("{ORIGIN}/mcp/tools/call");
+    let delegated = format!("{ORIGIN}/mcp/delegated");
+    let agent_wit = wit(&w, AGENT, json!({}), &w.wit_key);
+    let both = Signer::new()
+        .with_access_token(
+            access_token(&w, json!({})),
+            TokenType::Dpop,
+            Some(w.dpop_key.clone()),
+        )
+        .unwrap()
+        .with_workload(
+            agent_wit,
+            w.agent_key.clone(),
+            WorkloadProof::Wpt(WptWire::Header),
+        )
+        .unwrap();
+    let h = signed(&both, "POST", &uri, &Vec::new(), None, "enf-1");
+    let request = req("POST", &uri, &h, None, None);
+    let agent_subject = json!({"type": "agent", "id": AGENT, "properties": {"trust_domain": "example.org", "user": USER,
+        "client_id": CLIENT, "authentication": "wpt", "scopes": ["tools:call", "openid"]}});
+    let input = |r: &Value, d: Value| json!({"policy": p, "secret": b64::encode(s), "now": NOW, "request": r, "decision": to_compact(&d)});
+    let meta = "https://tools.example.com/.well-known/oauth-protected-resource/mcp";
+    let planner = json!({"sub": "spiffe://example.org/ns/prod/sa/planner"});
+    let d_at = access_token(&w, json!({"act": planner, "jti": "at-enf", "cnf": null}));
+    let ds = Signer::new()
+        .with_access_token(d_at, TokenType::Bearer, None)
+        .unwrap();
+    let dh = signed(&ds, "POST", &delegated, &Vec::new(), None, "enf-2");
+    vec![
+        ok(
+            "enforce/permit",
+            "AuthZEN 1.0 §6.2: decision true lets an allowed request through; the subject is the agent acting for the user",
+            input(&request, json!({"decision": true})),
+            json!({"subject": agent_subject, "outcome": {"allow": true}}),
+        ),
+        ok(
+            "enforce/deny",
+            "AuthZEN 1.0 §6.2: decision false: 403 access-denied, whatever the credentials said",
+            input(
+                &request,
+                json!({"decision": false, "context": {"reason": "outside business hours"}}),
+            ),
+            json!({"subject": agent_subject, "outcome": {"allow": false, "status": 403, "www_authenticate": [], "code": "access-denied"}}),
+        ),
+        ok(
+            "enforce/step-up",
+            "AuthZEN 1.0 §5.5 + RFC 9470: a deny whose context asks for acr_values becomes the step-up challenge on the scheme used",
+            input(
+                &request,
+                json!({"decision": false, "context": {"acr_values": "urn:example:mfa", "max_age": 60}}),
+            ),
+            json!({"subject": agent_subject, "outcome": {"allow": false, "status": 401, "code": "insufficient-user-authentication",
+               "www_authenticate": [format!("DPoP error=\"insufficient_user_authentication\", error_description=\"a different authentication level is required\", acr_values=\"urn:example:mfa\", max_age=\"60\", resource_metadata=\"{meta}\", algs=\"ES256 EdDSA\"")]}}),
+        ),
+        ok(
+            "enforce/malformed",
+            "fail closed: a decision that is not a boolean denies (403, its parse code)",
+            input(&request, json!({"decision": "yes"})),
+            json!({"subject": agent_subject, "outcome": {"allow": false, "status": 403, "www_authenticate": [], "code": "claim-invalid"}}),
+        ),
+        ok(
+            "enforce/user-subject",
+            "generated: without a workload credential the subject is the user, with the current actor and client",
+            input(
+                &req("POST", &delegated, &dh, None, None),
+                json!({"decision": true}),
+            ),
+            json!({"subject": {"type": "user", "id": USER, "properties": {"client_id": CLIENT, "authentication": "bearer",
+               "actor": "spiffe://example.org/ns/prod/sa/planner", "scopes": ["tools:call", "openid"]}}, "outcome": {"allow": true}}),
+        ),
+    ]
+}

@@ -345,6 +345,10 @@ fn main() {
         "verify-introspection-jwt",
         &introspection_jwt,
     );
+    for (op, cases) in oauth::authzen_cases() {
+        write(&dir, "oauth", op, &cases);
+    }
+    write(&dir, "gate", "enforce", &gate::enforce_cases(&k));
     let (creates, verifies, spiffe, cc) = oauth::client_auth_cases(&k);
     write(&dir, "oauth", "create-client-assertion", &creates);
     write(&dir, "oauth", "verify-client-assertion", &verifies);

@@ -1047,3 +1047,247 @@ pub fn client_auth_cases(k: &Keys) -> (Vec<Case>, Vec<Case>, Vec<Case>, Vec<Case
     ];
     (creates, verifies, spiffe, requests)
 }
+
+pub fn authzen_cases() -> Vec<(&'static str, Vec<Case>)> {
+    let spec = json!({"subject": {"type": "user", "id": "alice@example.com"}, "resource": {"type": "account", "id": "123"},
+                      "action": {"name": "can_read", "properties": {"method": "GET"}}, "context": {"time": "1985-10-26T01:22-07:00"}});
+    let rq = |v: &Value| json!({"request": to_compact(v)});
+    let evaluation = vec![
+        ok(
+            "authzen-evaluation-request/spec-example",
+            "AuthZEN 1.0 §6.1: the evaluation request example, members in canonical order",
+            rq(&spec),
+            json!({"body": to_compact(&json!({"subject": {"type": "user", "id": "alice@example.com"},
+               "action": {"name": "can_read", "properties": {"method": "GET"}}, "resource": {"type": "account", "id": "123"},
+               "context": {"time": "1985-10-26T01:22-07:00"}}))}),
+        ),
+        err(
+            "authzen-evaluation-request/no-action",
+            "AuthZEN 1.0 §5: subject, action and resource are required",
+            rq(&patched(&spec, json!({"action": null}))),
+            "invalid-argument",
+        ),
+        err(
+            "authzen-evaluation-request/empty-id",
+            "AuthZEN 1.0 §5.1: id is a non-empty string",
+            rq(&patched(
+                &spec,
+                json!({"subject": {"type": "user", "id": ""}}),
+            )),
+            "invalid-argument",
+        ),
+        err(
+            "authzen-evaluation-request/entity-extra",
+            "generated: an entity member outside type, id, properties is refused (the PEP builds the request)",
+            rq(&patched(
+                &spec,
+                json!({"resource": {"type": "account", "id": "1", "owner": "x"}}),
+            )),
+            "invalid-argument",
+        ),
+    ];
+    let batch = json!({"subject": {"type": "user", "id": "alice@example.com"}, "action": {"name": "read"},
+                       "evaluations": [{"resource": {"type": "document", "id": "1"}}, {"resource": {"type": "document", "id": "2"}},
+                                       {"resource": {"type": "document", "id": "3"}}],
+                       "options": {"evaluations_semantic": "deny_on_first_deny"}});
+    let evaluations = vec![
+        ok(
+            "authzen-evaluations-request/spec-example",
+            "AuthZEN 1.0 §7.1: defaults at the top, three resources, deny_on_first_deny",
+            rq(&batch),
+            json!({"body": to_compact(&batch)}),
+        ),
+        ok(
+            "authzen-evaluations-request/execute-all",
+            "AuthZEN 1.0 §7.1.2: execute_all is the default and is not sent",
+            rq(&patched(
+                &batch,
+                json!({"options": {"evaluations_semantic": "execute_all"}}),
+            )),
+            json!({"body": to_compact(&patched(&batch, json!({"options": null})))}),
+        ),
+        err(
+            "authzen-evaluations-request/incomplete-item",
+            "AuthZEN 1.0 §7.1: every item must end up with a resource",
+            rq(&patched(&batch, json!({"evaluations": [{"context": {}}]}))),
+            "invalid-argument",
+        ),
+        err(
+            "authzen-evaluations-request/unknown-semantic",
+            "AuthZEN 1.0 §7.1.2: three semantics are defined",
+            rq(&patched(
+                &batch,
+                json!({"options": {"evaluations_semantic": "first"}}),
+            )),
+            "invalid-argument",
+        ),
+        err(
+            "authzen-evaluations-request/empty",
+            "generated: a batch without items is not a batch request",
+            rq(&patched(&batch, json!({"evaluations": []}))),
+            "invalid-argument",
+        ),
+    ];
+    let text = |v: Value| json!({"text": to_compact(&v)});
+    let decisions = vec![
+        ok(
+            "authzen-parse-decision/permit",
+            "AuthZEN 1.0 §6.2: {\"decision\": true}",
+            text(json!({"decision": true})),
+            json!({"decision": true, "context": null}),
+        ),
+        ok(
+            "authzen-parse-decision/deny-with-context",
+            "AuthZEN 1.0 §6.2.1: a deny with reasons; unknown members ignored",
+            text(json!({"decision": false, "context": {"reason": "not owner"}, "x-trace": 1})),
+            json!({"decision": false, "context": {"reason": "not owner"}}),
+        ),
+        err(
+            "authzen-parse-decision/string",
+            "fail closed: \"true\" is not a boolean",
+            text(json!({"decision": "true"})),
+            "claim-invalid",
+        ),
+        err(
+            "authzen-parse-decision/missing",
+            "AuthZEN 1.0 §5.5: decision is required",
+            text(json!({"context": {}})),
+            "claim-missing",
+        ),
+        err(
+            "authzen-parse-decision/number",
+            "fail closed: 1 is not a boolean",
+            text(json!({"decision": 1})),
+            "claim-invalid",
+        ),
+    ];
+    let ev = |v: Value, count: u64, sem: &str| json!({"text": to_compact(&v), "count": count, "semantic": sem});
+    let d = |b: bool| json!({"decision": b, "context": null});
+    let parsed = vec![
+        ok(
+            "authzen-parse-evaluations/execute-all",
+            "AuthZEN 1.0 §7.1.2.1: [true, false, true] in request order",
+            ev(
+                json!({"evaluations": [{"decision": true}, {"decision": false}, {"decision": true}]}),
+                3,
+                "execute_all",
+            ),
+            json!({"evaluations": [d(true), d(false), d(true)]}),
+        ),
+        ok(
+            "authzen-parse-evaluations/deny-on-first-deny",
+            "AuthZEN 1.0 §7.1.2.2: short-circuited after the deny; the unevaluated item is a deny",
+            ev(
+                json!({"evaluations": [{"decision": true}, {"decision": false, "context": {"code": "200", "reason": "deny_on_first_deny"}}]}),
+                3,
+                "deny_on_first_deny",
+            ),
+            json!({"evaluations": [d(true), {"decision": false, "context": {"code": "200", "reason": "deny_on_first_deny"}}, d(false)]}),
+        ),
+        ok(
+            "authzen-parse-evaluations/permit-on-first-permit",
+            "AuthZEN 1.0 §7.1.2.3: [true] for three items; the rest are denials (fail closed)",
+            ev(
+                json!({"evaluations": [{"decision": true}]}),
+                3,
+                "permit_on_first_permit",
+            ),
+            json!({"evaluations": [d(true), d(false), d(false)]}),
+        ),
+        err(
+            "authzen-parse-evaluations/short-execute-all",
+            "AuthZEN 1.0 §7.1.2.1: execute_all returns every decision",
+            ev(
+                json!({"evaluations": [{"decision": true}]}),
+                3,
+                "execute_all",
+            ),
+            "claim-invalid",
+        ),
+        err(
+            "authzen-parse-evaluations/too-many",
+            "generated: more decisions than requests",
+            ev(
+                json!({"evaluations": [{"decision": true}, {"decision": true}]}),
+                1,
+                "deny_on_first_deny",
+            ),
+            "claim-invalid",
+        ),
+        err(
+            "authzen-parse-evaluations/missing",
+            "AuthZEN 1.0 §7.2: evaluations is required in a batch response",
+            ev(json!({"decision": true}), 2, "execute_all"),
+            "claim-missing",
+        ),
+    ];
+    let urls = vec![
+        ok(
+            "authzen-metadata-url/root",
+            "AuthZEN 1.0 §9.2: the well-known URL of a PDP",
+            json!({"pdp": "https://pdp.example.com"}),
+            json!({"url": "https://pdp.example.com/.well-known/authzen-configuration"}),
+        ),
+        ok(
+            "authzen-metadata-url/tenant",
+            "AuthZEN 1.0 §9.2: multi-tenant PDPs keep their path after the well-known string",
+            json!({"pdp": "https://pdp.example.com/tenant1"}),
+            json!({"url": "https://pdp.example.com/.well-known/authzen-configuration/tenant1"}),
+        ),
+        err(
+            "authzen-metadata-url/query",
+            "AuthZEN 1.0 §9.1: no query in the PDP identifier",
+            json!({"pdp": "https://pdp.example.com/?t=1"}),
+            "invalid-argument",
+        ),
+    ];
+    let meta = json!({"policy_decision_point": "https://pdp.example.com", "access_evaluation_endpoint": "https://pdp.example.com/access/v1/evaluation",
+                      "access_evaluations_endpoint": "https://pdp.example.com/access/v1/evaluations", "supported_capabilities": ["urn:example:cap"]});
+    let mi = |v: &Value, e: &str| json!({"text": to_compact(v), "expected_pdp": e});
+    let metas = vec![
+        ok(
+            "authzen-parse-metadata/ok",
+            "AuthZEN 1.0 §9.1: endpoints, and the supported_capabilities spelling accepted",
+            mi(&meta, "https://pdp.example.com"),
+            json!({"metadata": to_compact(&json!({"policy_decision_point": "https://pdp.example.com",
+               "access_evaluation_endpoint": "https://pdp.example.com/access/v1/evaluation",
+               "access_evaluations_endpoint": "https://pdp.example.com/access/v1/evaluations", "search_subject_endpoint": null,
+               "search_resource_endpoint": null, "search_action_endpoint": null, "capabilities": ["urn:example:cap"]}))}),
+        ),
+        err(
+            "authzen-parse-metadata/other-pdp",
+            "AuthZEN 1.0 §9.3: a document naming another PDP is not used",
+            mi(&meta, "https://pdp.other.com"),
+            "claim-mismatch",
+        ),
+        err(
+            "authzen-parse-metadata/no-evaluation-endpoint",
+            "AuthZEN 1.0 §9.1: access_evaluation_endpoint is required",
+            mi(
+                &patched(&meta, json!({"access_evaluation_endpoint": null})),
+                "https://pdp.example.com",
+            ),
+            "claim-missing",
+        ),
+        err(
+            "authzen-parse-metadata/http-endpoint",
+            "AuthZEN 1.0 §9.1: endpoints are https URLs",
+            mi(
+                &patched(
+                    &meta,
+                    json!({"access_evaluation_endpoint": "http://pdp.example.com/e"}),
+                ),
+                "https://pdp.example.com",
+            ),
+            "claim-invalid",
+        ),
+    ];
+    vec![
+        ("authzen-evaluation-request", evaluation),
+        ("authzen-evaluations-request", evaluations),
+        ("authzen-parse-decision", decisions),
+        ("authzen-parse-evaluations", parsed),
+        ("authzen-metadata-url", urls),
+        ("authzen-parse-metadata", metas),
+    ]
+}

@@ -715,6 +715,38 @@ fn gate_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outco
                 }),
             })
         }
+        "gate.enforce" => {
+            let secret = B64.decode(input["secret"].as_str().unwrap()).unwrap();
+            let v = match gate
+                .verifier()
+                .call_create(&mut *store, input["policy"].as_str().unwrap(), &secret)
+                .unwrap()
+            {
+                Ok(v) => v,
+                Err(e) => return Err(code(e.code)),
+            };
+            let p = gate
+                .verifier()
+                .call_authenticate(&mut *store, v, &gate_request(&input["request"]), now)
+                .unwrap()
+                .expect("the request is allowed");
+            let subject = gate
+                .call_principal_subject(&mut *store, &p)
+                .unwrap()
+                .map_err(|e| code(e.code))?;
+            let r = gate
+                .verifier()
+                .call_enforce(&mut *store, v, &p, input["decision"].as_str().unwrap())
+                .unwrap();
+            v.resource_drop(&mut *store).unwrap();
+            let outcome = match r {
+                Ok(()) => json!({"allow": true}),
+                Err(d) => {
+                    json!({"allow": false, "status": d.status, "www_authenticate": d.www_authenticate, "code": code(d.error.code)})
+                }
+            };
+            Ok(json!({"subject": parse(&subject), "outcome": outcome}))
+        }
         "gate.sign" => {
             let mut pairs = Vec::new();
             for name in ["workload_key", "dpop_key"] {
@@ -890,6 +922,20 @@ fn oauth_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outc
             .call_client_credentials_request(&mut *store, &s("request"))
             .unwrap()
             .map(|b| json!({"body": b}))),
+        "oauth.authzen-evaluation-request" => wit(oauth.call_authzen_evaluation_request(&mut *store, &s("request")).unwrap().map(|b| json!({"body": b}))),
+        "oauth.authzen-evaluations-request" => wit(oauth.call_authzen_evaluations_request(&mut *store, &s("request")).unwrap().map(|b| json!({"body": b}))),
+        "oauth.authzen-parse-decision" => wit(oauth.call_authzen_parse_decision(&mut *store, &s("text")).unwrap().map(|d| {
+            json!({"decision": d.decision, "context": d.context.as_deref().map(parse)})
+        })),
+        "oauth.authzen-parse-evaluations" => wit(oauth
+            .call_authzen_parse_evaluations(&mut *store, &s("text"), u32::try_from(input["count"].as_u64().unwrap()).unwrap(), &s("semantic"))
+            .unwrap()
+            .map(|v| json!({"evaluations": v.iter().map(|d| json!({"decision": d.decision, "context": d.context.as_deref().map(parse)})).collect::<Vec<_>>()}))),
+        "oauth.authzen-metadata-url" => wit(oauth.call_authzen_metadata_url(&mut *store, &s("pdp")).unwrap().map(|u| json!({"url": u}))),
+        "oauth.authzen-parse-metadata" => wit(oauth
+            .call_authzen_parse_metadata(&mut *store, &s("text"), &s("expected_pdp"))
+            .unwrap()
+            .map(|m| json!({"metadata": m}))),
         "oauth.token-exchange-request" => wit(oauth
             .call_token_exchange_request(&mut *store, &s("request"))
             .unwrap()

@@ -626,6 +626,17 @@ export class Verifier {
     return { url, path: new URL(url).pathname, document };
   }
 
+  /**
+   * Combines a PDP decision (the AuthZEN response, object or JSON text) with an allowed
+   * principal: { allow: true } only for { decision: true }; otherwise { allow: false, denial }
+   * (403 access-denied, or the RFC 9470 step-up challenge when the PDP's context asks for it).
+   */
+  enforce(principal, decision) {
+    const d = JSON.parse(call(() => this._inner.enforce(JSON.stringify(principal.credentials), JSON.stringify(principal.audit), asText(decision))));
+    if (!d.allow) d.denial.audit = JSON.parse(d.denial.audit);
+    return d;
+  }
+
   /** The jwks_uri documents due for fetching. */
   due(now = nowSeconds()) {
     return call(() => this._inner.due(now));
@@ -907,4 +918,46 @@ export function verifySpiffeClientAssertion(assertion, trustStore, issuer, { now
 export function clientCredentialsRequest({ clientId, scope, resource, clientAssertion, jwtSvid, ...rest } = {}) {
   const req = { client_id: clientId, scope, resource, client_assertion: clientAssertion, jwt_svid: jwtSvid, ...rest };
   return call(() => raw.clientCredentialsRequest(JSON.stringify(req)));
+}
+
+// ---- AuthZEN policy enforcement point ----
+
+/** The AuthZEN subject for a principal: { type: 'agent' | 'user', id, properties }. */
+export function principalSubject(p) {
+  return JSON.parse(call(() => raw.principalSubject(JSON.stringify({ agent: p.agent, trust_domain: p.trustDomain, user: p.subject,
+    client_id: p.clientId, scopes: p.scopes, method: p.method, actor: p.actors?.[0]?.subject ?? null, txn: p.transaction?.txn ?? null }))));
+}
+
+/** The body of an Access Evaluation request: { subject, action, resource, context }. */
+export function authzenEvaluationRequest(request) {
+  return call(() => raw.authzenEvaluationRequest(asText(request)));
+}
+
+/** The body of an Access Evaluations (batch) request: defaults, evaluations, options. */
+export function authzenEvaluationsRequest(request) {
+  return call(() => raw.authzenEvaluationsRequest(asText(request)));
+}
+
+function decisionOut(d) {
+  return { decision: d.decision, context: d.context === null ? null : JSON.parse(d.context) };
+}
+
+/** Parses an Access Evaluation response (fail closed). */
+export function authzenParseDecision(text) {
+  return decisionOut(JSON.parse(call(() => raw.authzenParseDecision(asText(text)))));
+}
+
+/** Parses an Access Evaluations response for `count` items; missing items are denials. */
+export function authzenParseEvaluations(text, count, semantic = 'execute_all') {
+  return JSON.parse(call(() => raw.authzenParseEvaluations(asText(text), count, semantic))).map(decisionOut);
+}
+
+/** The AuthZEN metadata URL of a PDP identifier. */
+export function authzenMetadataUrl(pdp) {
+  return call(() => raw.authzenMetadataUrl(pdp));
+}
+
+/** Parses PDP metadata whose policy_decision_point must equal `expectedPdp`. */
+export function authzenParseMetadata(text, expectedPdp) {
+  return JSON.parse(call(() => raw.authzenParseMetadata(asText(text), expectedPdp)));
 }

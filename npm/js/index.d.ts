@@ -2,7 +2,7 @@
 
 /** Every stable error code (the same in Rust, WIT, JS and Python). */
 export type ErrorCode =
-  | 'agent-not-allowed' | 'alg-not-allowed' | 'attestation-rejected' | 'binding-mismatch' | 'certificate-rejected' | 'claim-invalid' | 'claim-mismatch' | 'claim-missing'
+  | 'access-denied' | 'agent-not-allowed' | 'alg-not-allowed' | 'attestation-rejected' | 'binding-mismatch' | 'certificate-rejected' | 'claim-invalid' | 'claim-mismatch' | 'claim-missing'
   | 'component-not-covered' | 'credential-duplicated' | 'credential-missing' | 'crit-unsupported' | 'delegation-not-allowed' | 'digest-mismatch' | 'duplicate-json-member' | 'insufficient-scope' | 'insufficient-user-authentication' | 'invalid-argument' | 'invalid-bundle' | 'invalid-component' | 'invalid-identifier' | 'invalid-key'
   | 'invalid-signature' | 'jwe-unsupported' | 'key-mismatch' | 'key-not-found'
   | 'limit-exceeded' | 'malformed-base64' | 'malformed-certificate' | 'malformed-http-signature' | 'malformed-json' | 'malformed-token' | 'misdirected-request' | 'no-matching-route' | 'replayed'
@@ -217,6 +217,7 @@ export class Verifier {
   authenticate(request: GateRequest, options?: { now?: number }): Decision;
   due(now?: number): string[];
   resourceMetadata(): { url: string; path: string; document: string };
+  enforce(principal: Principal, decision: Record<string, unknown> | string): { allow: true } | { allow: false; denial: Denial };
   ingest(url: string, body: string | undefined, options?: { maxAge?: number; now?: number }): void;
   refreshKeys(options?: { fetch?: typeof fetch; now?: number }): Promise<void>;
   free(): void;
@@ -282,3 +283,16 @@ export function verifyClientAssertion(assertion: string, config: { client_id: st
   leeway?: number; max_lifetime?: number } | string, options?: { now?: number; replayCache?: ReplayCache }): { clientId: string; jti: string; expiresAt: number };
 export function verifySpiffeClientAssertion(assertion: string, trustStore: Record<string, unknown> | string, issuer: string, options?: { now?: number }): string;
 export function clientCredentialsRequest(request: { clientId: string; scope?: string[]; resource?: string[]; clientAssertion?: string; jwtSvid?: string }): string;
+
+// ---- AuthZEN PEP ----
+export interface AuthzenEntity { type: string; id: string; properties?: Record<string, unknown> }
+export interface AuthzenDecision { decision: boolean; context: Record<string, unknown> | null }
+export function principalSubject(principal: Principal): AuthzenEntity;
+export function authzenEvaluationRequest(request: { subject: AuthzenEntity; action: { name: string; properties?: Record<string, unknown> };
+  resource: AuthzenEntity; context?: Record<string, unknown> } | string): string;
+export function authzenEvaluationsRequest(request: Record<string, unknown> | string): string;
+export function authzenParseDecision(text: string | Record<string, unknown>): AuthzenDecision;
+export function authzenParseEvaluations(text: string | Record<string, unknown>, count: number,
+  semantic?: 'execute_all' | 'deny_on_first_deny' | 'permit_on_first_permit'): AuthzenDecision[];
+export function authzenMetadataUrl(pdp: string): string;
+export function authzenParseMetadata(text: string | Record<string, unknown>, expectedPdp: string): Record<string, unknown>;

@@ -850,6 +850,30 @@ impl Verifier {
         Ok(self.0.due(a2a_auth::UnixTime(whole_seconds(now, "now")?)))
     }
 
+    /// Combines a PDP decision with an allowed principal (its credential kinds as JSON text and
+    /// its audit record); the outcome as JSON text `{"allow": true}` or `{"allow": false,
+    /// "denial": {...}}`.
+    pub fn enforce(
+        &self,
+        credentials: &str,
+        audit: &str,
+        decision: &str,
+    ) -> Result<String, JsValue> {
+        let kinds: Vec<String> = serde_json::from_str(credentials)
+            .map_err(|_| err(a2a_auth::Error::InvalidArgument("credentials")))?;
+        let dpop = kinds.iter().any(|c| c == "dpop");
+        let token = dpop || kinds.iter().any(|c| c == "bearer");
+        Ok(match self.0.enforce_decision(dpop, token, audit, decision) {
+            Ok(()) => serde_json::json!({"allow": true}),
+            Err(d) => serde_json::json!({"allow": false, "denial": {
+                "status": d.status, "wwwAuthenticate": d.www_authenticate,
+                "dpopNonce": d.dpop_nonce, "code": d.error.code(), "detail": d.error.to_string(),
+                "audit": d.audit,
+            }}),
+        }
+        .to_string())
+    }
+
     /// The RFC 9728 metadata `[url, document]` this resource serves.
     #[wasm_bindgen(js_name = resourceMetadata)]
     pub fn resource_metadata(&self) -> Result<Vec<String>, JsValue> {
@@ -1108,4 +1132,101 @@ pub fn verify_spiffe_client_assertion(
 #[wasm_bindgen(js_name = clientCredentialsRequest)]
 pub fn client_credentials_request(request: &str) -> Result<String, JsValue> {
     ffi::client_credentials_request(request).map_err(err)
+}
+
+/// The AuthZEN subject (JSON text) for a principal's facts (`{"agent", "trust_domain", "user",
+/// "client_id", "scopes", "method", "actor", "txn"}` as JSON text).
+#[wasm_bindgen(js_name = principalSubject)]
+pub fn principal_subject(facts: &str) -> Result<String, JsValue> {
+    let v: serde_json::Value = serde_json::from_str(facts)
+        .map_err(|_| err(a2a_auth::Error::InvalidArgument("principal")))?;
+    let s = |k: &str| v.get(k).and_then(serde_json::Value::as_str);
+    let scopes: Vec<String> = v
+        .get("scopes")
+        .and_then(serde_json::Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let info = ffi::PrincipalInfo {
+        agent: s("agent").map(str::to_owned),
+        trust_domain: s("trust_domain").map(str::to_owned),
+        method: s("method").unwrap_or_default().to_owned(),
+        credentials: Vec::new(),
+        client_id: s("client_id").map(str::to_owned),
+        subject: s("user").map(str::to_owned),
+        issuer: None,
+        act: None,
+        actors: s("actor")
+            .map(|a| vec![(a.to_owned(), None)])
+            .unwrap_or_default(),
+        scopes,
+        transaction: s("txn").map(|t| ffi::TransactionInfo {
+            txn: t.to_owned(),
+            subject: String::new(),
+            scope: String::new(),
+            requesting_workload: String::new(),
+            tctx: None,
+            rctx: None,
+            issuer: None,
+            expires_at: 0,
+            token_hash: String::new(),
+        }),
+        authorization_details: String::new(),
+        token_hashes: Vec::new(),
+        expires_at: None,
+        route: String::new(),
+        audit: String::new(),
+    };
+    ffi::principal_subject(&info).map_err(err)
+}
+
+/// The body of an AuthZEN evaluation request (parts as JSON text).
+#[wasm_bindgen(js_name = authzenEvaluationRequest)]
+pub fn authzen_evaluation_request(request: &str) -> Result<String, JsValue> {
+    ffi::authzen_evaluation_request(request).map_err(err)
+}
+
+/// The body of an AuthZEN batch request (as JSON text).
+#[wasm_bindgen(js_name = authzenEvaluationsRequest)]
+pub fn authzen_evaluations_request(request: &str) -> Result<String, JsValue> {
+    ffi::authzen_evaluations_request(request).map_err(err)
+}
+
+fn decision_json(d: ffi::AuthzenDecisionInfo) -> serde_json::Value {
+    serde_json::json!({"decision": d.0, "context": d.1})
+}
+
+/// Parses an AuthZEN decision; `{"decision", "context"}` as JSON text.
+#[wasm_bindgen(js_name = authzenParseDecision)]
+pub fn authzen_parse_decision(text: &str) -> Result<String, JsValue> {
+    ffi::authzen_parse_decision(text)
+        .map(|d| decision_json(d).to_string())
+        .map_err(err)
+}
+
+/// Parses an AuthZEN batch response; a JSON array of decisions.
+#[wasm_bindgen(js_name = authzenParseEvaluations)]
+pub fn authzen_parse_evaluations(
+    text: &str,
+    count: u32,
+    semantic: &str,
+) -> Result<String, JsValue> {
+    ffi::authzen_parse_evaluations(text, count, semantic)
+        .map(|v| serde_json::Value::Array(v.into_iter().map(decision_json).collect()).to_string())
+        .map_err(err)
+}
+
+/// The AuthZEN metadata URL of a PDP.
+#[wasm_bindgen(js_name = authzenMetadataUrl)]
+pub fn authzen_metadata_url(pdp: &str) -> Result<String, JsValue> {
+    ffi::authzen_metadata_url(pdp).map_err(err)
+}
+
+/// Parses PDP metadata for `expected_pdp` (JSON text out).
+#[wasm_bindgen(js_name = authzenParseMetadata)]
+pub fn authzen_parse_metadata(text: &str, expected_pdp: &str) -> Result<String, JsValue> {
+    ffi::authzen_parse_metadata(text, expected_pdp).map_err(err)
 }

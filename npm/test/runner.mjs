@@ -297,6 +297,21 @@ function run(lib, op, input) {
           verifier.free();
         }
       });
+    case 'gate.enforce':
+      return outcome(lib, () => {
+        const verifier = new lib.Verifier(input.policy, { secret: b64url.decode(input.secret) });
+        try {
+          const d = verifier.authenticate(gateReq(input.request), { now: input.now });
+          if (!d.allow) throw new Error('the request is allowed');
+          const subject = lib.principalSubject(d.principal);
+          const e = verifier.enforce(d.principal, input.decision);
+          const out = e.allow ? { allow: true }
+            : { allow: false, status: e.denial.status, www_authenticate: e.denial.wwwAuthenticate, code: e.denial.code };
+          return { subject, outcome: out };
+        } finally {
+          verifier.free();
+        }
+      });
     case 'gate.sign':
       return outcome(lib, () => {
         const keys = {
@@ -365,6 +380,18 @@ function run(lib, op, input) {
         const { client_id: clientId, client_assertion: clientAssertion, jwt_svid: jwtSvid, ...rest } = r;
         return { body: lib.clientCredentialsRequest({ clientId, clientAssertion, jwtSvid, ...rest }) };
       });
+    case 'oauth.authzen-evaluation-request':
+      return outcome(lib, () => ({ body: lib.authzenEvaluationRequest(input.request) }));
+    case 'oauth.authzen-evaluations-request':
+      return outcome(lib, () => ({ body: lib.authzenEvaluationsRequest(input.request) }));
+    case 'oauth.authzen-parse-decision':
+      return outcome(lib, () => lib.authzenParseDecision(input.text));
+    case 'oauth.authzen-parse-evaluations':
+      return outcome(lib, () => ({ evaluations: lib.authzenParseEvaluations(input.text, input.count, input.semantic) }));
+    case 'oauth.authzen-metadata-url':
+      return outcome(lib, () => ({ url: lib.authzenMetadataUrl(input.pdp) }));
+    case 'oauth.authzen-parse-metadata':
+      return outcome(lib, () => ({ metadata: JSON.stringify(lib.authzenParseMetadata(input.text, input.expected_pdp)) }));
     case 'oauth.token-exchange-request':
       return outcome(lib, () => {
         const r = JSON.parse(input.request);

@@ -262,3 +262,43 @@ pub fn sign_request(
 pub fn resource_metadata(verifier: &Verifier) -> Result<(String, String), Error> {
     verifier.resource_metadata()
 }
+
+fn entity_json(e: &crate::oauth::AuthzenEntity) -> String {
+    let mut o = crate::encoding::json::Object::new();
+    o.insert("type".into(), e.kind.clone().into());
+    o.insert("id".into(), e.id.clone().into());
+    if let Some(p) = &e.properties {
+        o.insert("properties".into(), Value::Object(p.clone()));
+    }
+    json::to_compact(&Value::Object(o))
+}
+
+/// The AuthZEN subject (JSON) for a Principal ([`crate::gate::subject_entity`]).
+///
+/// # Errors
+/// As [`crate::gate::subject_entity`].
+pub fn principal_subject(p: &PrincipalInfo) -> Result<String, Error> {
+    crate::gate::subject_entity(&crate::gate::SubjectFacts {
+        agent: p.agent.as_deref(),
+        trust_domain: p.trust_domain.as_deref(),
+        user: p.subject.as_deref(),
+        client_id: p.client_id.as_deref(),
+        scopes: &p.scopes,
+        method: &p.method,
+        actor: p.actors.first().map(|a| a.0.as_str()),
+        txn: p.transaction.as_ref().map(|t| t.txn.as_str()),
+    })
+    .map(|e| entity_json(&e))
+}
+
+/// Combines a PDP decision with an allowed Principal ([`Verifier::enforce_decision`]).
+///
+/// # Errors
+/// The denial.
+pub fn enforce(verifier: &Verifier, p: &PrincipalInfo, decision: &str) -> Result<(), DenialInfo> {
+    let dpop = p.credentials.iter().any(|c| c == "dpop");
+    let token = dpop || p.credentials.iter().any(|c| c == "bearer");
+    verifier
+        .enforce_decision(dpop, token, &p.audit, decision)
+        .map_err(|d| DenialInfo::from(*d))
+}

@@ -664,3 +664,198 @@ pub fn client_credentials_request(request: &str) -> Result<String, Error> {
         &string_list(&o, "resource")?,
     )
 }
+
+fn authzen_entity(
+    v: Option<&Value>,
+    name: &'static str,
+) -> Result<Option<oauth::AuthzenEntity>, Error> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(o)) => {
+            if o.keys()
+                .any(|k| !["type", "id", "properties"].contains(&k.as_str()))
+            {
+                return Err(Error::InvalidArgument(name));
+            }
+            Ok(Some(oauth::AuthzenEntity {
+                kind: o
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .ok_or(Error::InvalidArgument(name))?
+                    .to_owned(),
+                id: o
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .ok_or(Error::InvalidArgument(name))?
+                    .to_owned(),
+                properties: context_member(o, "properties")
+                    .map_err(|_| Error::InvalidArgument(name))?,
+            }))
+        }
+        Some(_) => Err(Error::InvalidArgument(name)),
+    }
+}
+
+fn authzen_evaluation(o: &Object) -> Result<oauth::AuthzenEvaluation, Error> {
+    let action = match o.get("action") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(a)) => {
+            if a.keys()
+                .any(|k| !["name", "properties"].contains(&k.as_str()))
+            {
+                return Err(Error::InvalidArgument("action"));
+            }
+            Some(oauth::AuthzenAction {
+                name: a
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .ok_or(Error::InvalidArgument("action"))?
+                    .to_owned(),
+                properties: context_member(a, "properties")
+                    .map_err(|_| Error::InvalidArgument("action"))?,
+            })
+        }
+        Some(_) => return Err(Error::InvalidArgument("action")),
+    };
+    Ok(oauth::AuthzenEvaluation {
+        subject: authzen_entity(o.get("subject"), "subject")?,
+        action,
+        resource: authzen_entity(o.get("resource"), "resource")?,
+        context: context_member(o, "context")?,
+    })
+}
+
+/// The body of an AuthZEN Access Evaluation request from its parts (JSON: `subject`, `action`,
+/// `resource`, `context`), checked and in canonical member order.
+///
+/// # Errors
+/// `invalid-argument` naming the bad part.
+pub fn authzen_evaluation_request(request: &str) -> Result<String, Error> {
+    let o = object(request, &["subject", "action", "resource", "context"])?;
+    oauth::evaluation_request(&authzen_evaluation(&o)?)
+}
+
+/// The body of an AuthZEN Access Evaluations (batch) request from JSON: defaults `subject`,
+/// `action`, `resource`, `context`, the `evaluations` array, and `options.evaluations_semantic`.
+///
+/// # Errors
+/// `invalid-argument` naming the bad part.
+pub fn authzen_evaluations_request(request: &str) -> Result<String, Error> {
+    let o = object(
+        request,
+        &[
+            "subject",
+            "action",
+            "resource",
+            "context",
+            "evaluations",
+            "options",
+        ],
+    )?;
+    let items = match o.get("evaluations") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| {
+                let io = i.as_object().ok_or(Error::InvalidArgument("evaluations"))?;
+                if io
+                    .keys()
+                    .any(|k| !["subject", "action", "resource", "context"].contains(&k.as_str()))
+                {
+                    return Err(Error::InvalidArgument("evaluations"));
+                }
+                authzen_evaluation(io)
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        _ => return Err(Error::InvalidArgument("evaluations")),
+    };
+    let semantic = match o.get("options") {
+        None => oauth::AuthzenSemantic::ExecuteAll,
+        Some(Value::Object(opts)) => match opts.get("evaluations_semantic") {
+            None => oauth::AuthzenSemantic::ExecuteAll,
+            Some(Value::String(s)) => oauth::AuthzenSemantic::from_name(s)?,
+            Some(_) => return Err(Error::InvalidArgument("evaluations_semantic")),
+        },
+        Some(_) => return Err(Error::InvalidArgument("options")),
+    };
+    oauth::evaluations_request(&authzen_evaluation(&o)?, &items, semantic)
+}
+
+/// A PDP decision: `(decision, context as JSON)`.
+pub type AuthzenDecisionInfo = (bool, Option<String>);
+
+fn decision_info(d: oauth::AuthzenDecision) -> AuthzenDecisionInfo {
+    (
+        d.decision,
+        d.context.map(|c| json::to_compact(&Value::Object(c))),
+    )
+}
+
+/// Parses an AuthZEN Access Evaluation response.
+///
+/// # Errors
+/// As [`oauth::parse_decision`].
+pub fn authzen_parse_decision(text: &str) -> Result<AuthzenDecisionInfo, Error> {
+    oauth::parse_decision(text, &LIMITS).map(decision_info)
+}
+
+/// Parses an AuthZEN Access Evaluations response for `count` items under `semantic`
+/// (`execute_all`, `deny_on_first_deny`, `permit_on_first_permit`).
+///
+/// # Errors
+/// As [`oauth::parse_evaluations`]; `invalid-argument` (`evaluations_semantic`).
+pub fn authzen_parse_evaluations(
+    text: &str,
+    count: u32,
+    semantic: &str,
+) -> Result<Vec<AuthzenDecisionInfo>, Error> {
+    let semantic = oauth::AuthzenSemantic::from_name(semantic)?;
+    let count = usize::try_from(count).map_err(|_| Error::InvalidArgument("count"))?;
+    Ok(oauth::parse_evaluations(text, count, semantic, &LIMITS)?
+        .into_iter()
+        .map(decision_info)
+        .collect())
+}
+
+/// The AuthZEN metadata URL of a PDP identifier.
+///
+/// # Errors
+/// As [`oauth::pdp_metadata_url`].
+pub fn authzen_metadata_url(pdp: &str) -> Result<String, Error> {
+    oauth::pdp_metadata_url(pdp)
+}
+
+/// Parses a fetched PDP metadata document for `expected_pdp`; every member read, as JSON.
+///
+/// # Errors
+/// As [`oauth::parse_pdp_metadata`].
+pub fn authzen_parse_metadata(text: &str, expected_pdp: &str) -> Result<String, Error> {
+    let m = oauth::parse_pdp_metadata(text, expected_pdp, &LIMITS)?;
+    let mut o = Object::new();
+    o.insert(
+        "policy_decision_point".into(),
+        m.policy_decision_point.into(),
+    );
+    o.insert(
+        "access_evaluation_endpoint".into(),
+        m.access_evaluation_endpoint.into(),
+    );
+    let opt = |v: Option<String>| v.map_or(Value::Null, Value::String);
+    o.insert(
+        "access_evaluations_endpoint".into(),
+        opt(m.access_evaluations_endpoint),
+    );
+    o.insert(
+        "search_subject_endpoint".into(),
+        opt(m.search_subject_endpoint),
+    );
+    o.insert(
+        "search_resource_endpoint".into(),
+        opt(m.search_resource_endpoint),
+    );
+    o.insert(
+        "search_action_endpoint".into(),
+        opt(m.search_action_endpoint),
+    );
+    o.insert("capabilities".into(), m.capabilities.into());
+    Ok(json::to_compact(&Value::Object(o)))
+}

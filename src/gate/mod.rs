@@ -4,10 +4,12 @@
 
 mod cache;
 mod keycache;
+mod pep;
 mod signer;
 mod verifier;
 
 pub use cache::CredentialCache;
 pub use keycache::{Document, KeyCache, RefreshPolicy, SourceKind};
+pub use pep::{SubjectFacts, principal_subject, subject_entity};
 pub use signer::{OutgoingRequest, Signer, TokenType, WorkloadProof};
 pub use verifier::{Denial, IncomingRequest, Principal, Verifier, VerifierOptions, VerifierStats};

@@ -173,7 +173,7 @@ pub struct Verifier {
     issuers: AccessTokenValidation,
     txn: Option<crate::oauth::TxnTokenValidation>,
     nonces: Option<DpopNonces>,
-    challenge: ChallengeConfig,
+    pub(super) challenge: ChallengeConfig,
 }
 
 /// Which token scheme the request used.

@@ -4,6 +4,7 @@
 //! resource metadata; RFC 8693 token exchange and delegation chains.
 
 mod access_token;
+mod authzen;
 mod challenge;
 mod client_auth;
 mod exchange;
@@ -13,6 +14,11 @@ mod txn_token;
 
 pub use access_token::{
     AT_TYP, AccessTokenValidation, TrustedIssuer, VerifiedAccessToken, verify_access_token,
+};
+pub use authzen::{
+    Action as AuthzenAction, Decision as AuthzenDecision, Entity as AuthzenEntity,
+    Evaluation as AuthzenEvaluation, PdpMetadata, Semantic as AuthzenSemantic, evaluation_request,
+    evaluations_request, parse_decision, parse_evaluations, parse_pdp_metadata, pdp_metadata_url,
 };
 pub use challenge::{ChallengeConfig, Failure, ResourceChallenge, resource_challenge};
 pub use client_auth::{

@@ -33,7 +33,8 @@ pub struct Component;
 
 /// The WIT `error-code` cases in the order of `a2a_auth::Error::ALL_CODES` (a test checks that
 /// each case's WIT name equals the core's code at the same position).
-const CODES: [ErrorCode; 44] = [
+const CODES: [ErrorCode; 45] = [
+    ErrorCode::AccessDenied,
     ErrorCode::AgentNotAllowed,
     ErrorCode::AlgNotAllowed,
     ErrorCode::AttestationRejected,
@@ -719,6 +720,51 @@ fn gate_request(r: GateRequest) -> ffi::GateRequest {
     }
 }
 
+fn denial(d: ffi::DenialInfo) -> Denial {
+    Denial {
+        status: d.status,
+        www_authenticate: d.www_authenticate,
+        dpop_nonce: d.dpop_nonce,
+        error: error(d.error),
+        audit: d.audit,
+    }
+}
+
+fn principal_info(p: Principal) -> ffi::PrincipalInfo {
+    ffi::PrincipalInfo {
+        agent: p.agent,
+        trust_domain: p.trust_domain,
+        method: p.method,
+        credentials: p.credentials,
+        client_id: p.client_id,
+        subject: p.subject,
+        issuer: p.issuer,
+        act: p.act,
+        actors: p
+            .actors
+            .into_iter()
+            .map(|a| (a.subject, a.issuer))
+            .collect(),
+        scopes: p.scopes,
+        transaction: p.transaction.map(|t| ffi::TransactionInfo {
+            txn: t.txn,
+            subject: t.subject,
+            scope: t.scope,
+            requesting_workload: t.requesting_workload,
+            tctx: t.tctx,
+            rctx: t.rctx,
+            issuer: t.issuer,
+            expires_at: t.expires_at,
+            token_hash: t.token_hash,
+        }),
+        authorization_details: p.authorization_details,
+        token_hashes: p.token_hashes,
+        expires_at: p.expires_at,
+        route: p.route,
+        audit: p.audit,
+    }
+}
+
 /// The `verifier` resource.
 pub struct Verifier(core::cell::RefCell<a2a_auth::gate::Verifier>);
 
@@ -752,14 +798,12 @@ impl gate::GuestVerifier for Verifier {
                 route: p.route,
                 audit: p.audit,
             }),
-            Err(d) => Err(Denial {
-                status: d.status,
-                www_authenticate: d.www_authenticate,
-                dpop_nonce: d.dpop_nonce,
-                error: error(d.error),
-                audit: d.audit,
-            }),
+            Err(d) => Err(denial(d)),
         }
+    }
+
+    fn enforce(&self, principal: Principal, decision: String) -> Result<(), Denial> {
+        ffi::enforce(&self.0.borrow(), &principal_info(principal), &decision).map_err(denial)
     }
 
     fn due(&self, now: u64) -> Vec<String> {
@@ -831,6 +875,10 @@ impl gate::GuestSigner for Signer {
 impl gate::Guest for Component {
     type Verifier = Verifier;
     type Signer = Signer;
+
+    fn principal_subject(principal: Principal) -> Result<String, WitError> {
+        ffi::principal_subject(&principal_info(principal)).map_err(error)
+    }
 }
 
 fn transaction(t: ffi::TransactionInfo) -> oauth::TransactionContext {
@@ -994,6 +1042,42 @@ impl oauth::Guest for Component {
         actor_issuer: Option<String>,
     ) -> Result<bool, WitError> {
         ffi::may_act(&subject_claims, &actor_subject, actor_issuer.as_deref()).map_err(error)
+    }
+
+    fn authzen_evaluation_request(request: String) -> Result<String, WitError> {
+        ffi::authzen_evaluation_request(&request).map_err(error)
+    }
+
+    fn authzen_evaluations_request(request: String) -> Result<String, WitError> {
+        ffi::authzen_evaluations_request(&request).map_err(error)
+    }
+
+    fn authzen_parse_decision(text: String) -> Result<oauth::AuthzenDecision, WitError> {
+        ffi::authzen_parse_decision(&text)
+            .map(|(decision, context)| oauth::AuthzenDecision { decision, context })
+            .map_err(error)
+    }
+
+    fn authzen_parse_evaluations(
+        text: String,
+        count: u32,
+        semantic: String,
+    ) -> Result<Vec<oauth::AuthzenDecision>, WitError> {
+        ffi::authzen_parse_evaluations(&text, count, &semantic)
+            .map(|v| {
+                v.into_iter()
+                    .map(|(decision, context)| oauth::AuthzenDecision { decision, context })
+                    .collect()
+            })
+            .map_err(error)
+    }
+
+    fn authzen_metadata_url(pdp: String) -> Result<String, WitError> {
+        ffi::authzen_metadata_url(&pdp).map_err(error)
+    }
+
+    fn authzen_parse_metadata(text: String, expected_pdp: String) -> Result<String, WitError> {
+        ffi::authzen_parse_metadata(&text, &expected_pdp).map_err(error)
     }
 
     fn metadata_url(resource_id: String) -> Result<String, WitError> {

@@ -154,6 +154,23 @@ def _oauth(op: str, i: dict[str, Any]) -> dict[str, Any]:
                                                                                   now=i["now"])})
     if op == "oauth.client-credentials-request":
         return _outcome(lambda: {"body": a2a_auth.client_credentials_request(**json.loads(i["request"]))})
+    if op == "oauth.authzen-evaluation-request":
+        return _outcome(lambda: {"body": a2a_auth.authzen_evaluation_request(i["request"])})
+    if op == "oauth.authzen-evaluations-request":
+        return _outcome(lambda: {"body": a2a_auth.authzen_evaluations_request(i["request"])})
+    if op == "oauth.authzen-parse-decision":
+        def apd() -> dict[str, Any]:
+            d = a2a_auth.authzen_parse_decision(i["text"])
+            return {"decision": d.decision, "context": d.context}
+        return _outcome(apd)
+    if op == "oauth.authzen-parse-evaluations":
+        return _outcome(lambda: {"evaluations": [{"decision": d.decision, "context": d.context}
+                                                 for d in a2a_auth.authzen_parse_evaluations(i["text"], i["count"], i["semantic"])]})
+    if op == "oauth.authzen-metadata-url":
+        return _outcome(lambda: {"url": a2a_auth.authzen_metadata_url(i["pdp"])})
+    if op == "oauth.authzen-parse-metadata":
+        return _outcome(lambda: {"metadata": json.dumps(a2a_auth.authzen_parse_metadata(i["text"], i["expected_pdp"]),
+                                                        separators=(",", ":"), ensure_ascii=False)})
     if op == "oauth.token-exchange-request":
         def tx() -> dict[str, Any]:
             r = json.loads(i["request"])
@@ -213,6 +230,22 @@ def _gate(op: str, i: dict[str, Any]) -> dict[str, Any]:
             return {"allow": False, "status": n.status, "www_authenticate": n.www_authenticate, "dpop_nonce": n.dpop_nonce,
                     "code": n.code}
         return _outcome(auth)
+    if op == "gate.enforce":
+        def enf() -> dict[str, Any]:
+            v = a2a_auth.Verifier(i["policy"], secret=_unb64(i["secret"]))
+            r = req(i["request"])
+            d = v.authenticate(r.pop("method"), r.pop("target_uri"), r.pop("headers"), now=i["now"], **r)
+            assert d.allow and d.principal is not None, "the request is allowed"
+            subject = a2a_auth.principal_subject(d.principal)
+            e = v.enforce(d.principal, i["decision"])
+            if e.allow:
+                out: dict[str, Any] = {"allow": True}
+            else:
+                assert e.denial is not None
+                out = {"allow": False, "status": e.denial.status, "www_authenticate": e.denial.www_authenticate,
+                       "code": e.denial.code}
+            return {"subject": subject, "outcome": out}
+        return _outcome(enf)
     if op == "gate.sign":
         def sign() -> dict[str, Any]:
             keys = {name: a2a_auth.KeyPair.from_jwk(i[name]) for name in ("workload_key", "dpop_key") if i.get(name)}

@@ -18,13 +18,21 @@ import os
 import time
 import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
 from . import _component as _c
 from .errors import ERRORS, AuthError, from_code
 
 __all__ = [
+    "AuthzenDecision",
+    "authzen_evaluation_request",
+    "authzen_evaluations_request",
+    "authzen_metadata_url",
+    "authzen_parse_decision",
+    "authzen_parse_evaluations",
+    "authzen_parse_metadata",
+    "principal_subject",
     "ClientAssertion",
     "client_credentials_request",
     "create_client_assertion",
@@ -835,6 +843,7 @@ class Principal:
     expires_at: Optional[int]
     route: str
     audit: dict[str, Any]
+    _raw: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -863,6 +872,14 @@ class Decision:
     allow: bool
     principal: Optional[Principal] = None
     denial: Optional[Denial] = None
+
+
+def _denial(v: Any) -> Denial:
+    err = v.error
+    return Denial(
+        v.status, list(_c.field(v, "www_authenticate")), _c.field(v, "dpop_nonce"),
+        err.code if isinstance(err.code, str) else str(err.code), err.detail, json.loads(v.audit),
+    )
 
 
 def _max_age(cache_control: Optional[str]) -> Optional[int]:
@@ -901,19 +918,26 @@ class Verifier:
                 [(a.subject, a.issuer) for a in v.actors],
                 _txn(v.transaction) if v.transaction is not None else None, list(v.scopes),
                 json.loads(_c.field(v, "authorization_details")), [tuple(h) for h in _c.field(v, "token_hashes")],
-                _c.field(v, "expires_at"), v.route, json.loads(v.audit),
+                _c.field(v, "expires_at"), v.route, json.loads(v.audit), v,
             ))
-        err = v.error
-        return Decision(False, denial=Denial(
-            v.status, list(_c.field(v, "www_authenticate")), _c.field(v, "dpop_nonce"),
-            err.code if isinstance(err.code, str) else str(err.code), err.detail, json.loads(v.audit),
-        ))
+        return Decision(False, denial=_denial(v))
 
     def resource_metadata(self) -> tuple[str, str]:
         """The RFC 9728 metadata this resource serves: ``(url, document)`` (document as JSON
         text), derived from the policy."""
         url, document = _c.call("gate", "[method]verifier.resource-metadata", self._handle)
         return url, document
+
+    def enforce(self, principal: Principal, decision: JsonLike) -> Decision:
+        """Combines a PDP decision (the AuthZEN response) with an allowed principal: allow only for
+        ``{"decision": true}``; otherwise a denial (403 ``access-denied``, or the RFC 9470 step-up
+        challenge when the PDP's context asks for it)."""
+        if principal._raw is None:
+            raise TypeError("enforce needs a Principal returned by Verifier.authenticate")
+        ok, v = _c.call_variant("gate", "[method]verifier.enforce", self._handle, principal._raw, _text(decision))
+        if ok:
+            return Decision(True, principal=principal)
+        return Decision(False, denial=_denial(v))
 
     def due(self, now: Optional[int] = None) -> list[str]:
         """The ``jwks_uri`` documents to fetch now."""
@@ -1203,4 +1227,61 @@ def client_credentials_request(*, client_id: str, scope: Iterable[str] = (), res
         request["jwt_svid"] = jwt_svid
     request.update(unknown)
     result: str = _c.call("oauth", "client-credentials-request", _text(request))
+    return result
+
+
+# ---- AuthZEN policy enforcement point ----
+
+
+def principal_subject(principal: Principal) -> dict[str, Any]:
+    """The AuthZEN subject for a principal: ``{"type": "agent" | "user", "id", "properties"}``."""
+    if principal._raw is None:
+        raise TypeError("principal_subject needs a Principal returned by Verifier.authenticate")
+    result: dict[str, Any] = json.loads(_c.call("gate", "principal-subject", principal._raw))
+    return result
+
+
+def authzen_evaluation_request(request: JsonLike) -> str:
+    """The body of an Access Evaluation request: ``subject``, ``action``, ``resource``, ``context``."""
+    result: str = _c.call("oauth", "authzen-evaluation-request", _text(request))
+    return result
+
+
+def authzen_evaluations_request(request: JsonLike) -> str:
+    """The body of an Access Evaluations (batch) request: defaults, ``evaluations``, ``options``."""
+    result: str = _c.call("oauth", "authzen-evaluations-request", _text(request))
+    return result
+
+
+@dataclass(frozen=True)
+class AuthzenDecision:
+    """A PDP decision."""
+
+    decision: bool
+    context: Optional[dict[str, Any]]
+
+
+def _authzen(d: Any) -> AuthzenDecision:
+    return AuthzenDecision(d.decision, json.loads(d.context) if d.context is not None else None)
+
+
+def authzen_parse_decision(text: JsonLike) -> AuthzenDecision:
+    """Parses an Access Evaluation response (fail closed)."""
+    return _authzen(_c.call("oauth", "authzen-parse-decision", _text(text)))
+
+
+def authzen_parse_evaluations(text: JsonLike, count: int, semantic: str = "execute_all") -> list[AuthzenDecision]:
+    """Parses an Access Evaluations response for ``count`` items; missing items are denials."""
+    return [_authzen(d) for d in _c.call("oauth", "authzen-parse-evaluations", _text(text), count, semantic)]
+
+
+def authzen_metadata_url(pdp: str) -> str:
+    """The AuthZEN metadata URL of a PDP identifier."""
+    result: str = _c.call("oauth", "authzen-metadata-url", pdp)
+    return result
+
+
+def authzen_parse_metadata(text: JsonLike, expected_pdp: str) -> dict[str, Any]:
+    """Parses PDP metadata whose ``policy_decision_point`` must equal ``expected_pdp``."""
+    result: dict[str, Any] = json.loads(_c.call("oauth", "authzen-parse-metadata", _text(text), expected_pdp))
     return result

@@ -85,7 +85,10 @@ def call_variant(interface: str, name: str, *args: Any) -> tuple[bool, Any]:
             func.post_return(store)
     if isinstance(value, wc.Variant):
         return value.tag == "ok", value.payload
-    raise RuntimeError(f"{interface}.{name} did not return a result variant")
+    # result<_, record>: ok is None, err is the record itself.
+    if value is None:
+        return True, None
+    return False, value
 
 
 def drop(resource: Any) -> None:

@@ -17,6 +17,10 @@ class AuthError(Exception):
         self.detail = detail
 
 
+class AccessDenied(AuthError):
+    code = "access-denied"
+
+
 class AgentNotAllowed(AuthError):
     code = "agent-not-allowed"
 
