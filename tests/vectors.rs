@@ -348,6 +348,14 @@ fn oauth_op(op: &str, input: &Value) -> Result<Value, Error> {
         "oauth.authzen-parse-metadata" => Ok(
             json!({"metadata": ffi::authzen_parse_metadata(str_field(input, "text"), str_field(input, "expected_pdp"))?}),
         ),
+        "oauth.agent-card-requirements" => {
+            Ok(json!({"alternatives": serde_json::from_str::<Value>(
+            &ffi::agent_card_requirements(str_field(input, "card"), opt_str(input, "skill"))?).unwrap()}))
+        }
+        "oauth.check-client-metadata-document" => {
+            Ok(json!({"document": ffi::check_client_metadata_document(
+            str_field(input, "text"), str_field(input, "url"))?}))
+        }
         "oauth.token-exchange-request" => Ok(json!({
             "body": ffi::token_exchange_request(str_field(input, "request"))?
         })),

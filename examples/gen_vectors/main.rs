@@ -345,6 +345,9 @@ fn main() {
         "verify-introspection-jwt",
         &introspection_jwt,
     );
+    let (cards, cimd) = oauth::agent_card_cases();
+    write(&dir, "oauth", "agent-card-requirements", &cards);
+    write(&dir, "oauth", "check-client-metadata-document", &cimd);
     for (op, cases) in oauth::authzen_cases() {
         write(&dir, "oauth", op, &cases);
     }

@@ -1291,3 +1291,167 @@ pub fn authzen_cases() -> Vec<(&'static str, Vec<Case>)> {
         ("authzen-parse-metadata", metas),
     ]
 }
+
+pub fn agent_card_cases() -> (Vec<Case>, Vec<Case>) {
+    let v1 = json!({"name": "planner", "securitySchemes": {
+            "agentOAuth": {"oauth2SecurityScheme": {"oauth2MetadataUrl": "https://as.example.com/.well-known/oauth-authorization-server",
+                "flows": {"clientCredentials": {"tokenUrl": "https://as.example.com/token", "scopes": {"tasks:write": "create tasks", "tasks:read": "read tasks"}}}}},
+            "corpMtls": {"mtlsSecurityScheme": {"description": "client cert from corp CA"}},
+            "sso": {"openIdConnectSecurityScheme": {"openIdConnectUrl": "https://idp.example.com/.well-known/openid-configuration"}},
+            "dpop": {"httpAuthSecurityScheme": {"scheme": "dpop"}}},
+        "securityRequirements": [
+            {"schemes": {"agentOAuth": {"list": ["tasks:write"]}}},
+            {"schemes": {"sso": {"list": ["openid"]}, "corpMtls": {}}}],
+        "skills": [{"id": "plan", "securityRequirements": [{"schemes": {"dpop": {}}}]}, {"id": "free"}]});
+    let oauth_req = json!({"name": "agentOAuth", "kind": "oauth2", "scopes": ["tasks:write"], "details": {
+        "metadata_url": "https://as.example.com/.well-known/oauth-authorization-server", "flow": "client_credentials",
+        "token_url": "https://as.example.com/token"}});
+    let input =
+        |card: &Value, skill: Option<&str>| json!({"card": to_compact(card), "skill": skill});
+    let v03 = json!({"name": "legacy", "securitySchemes": {
+            "oauth": {"type": "oauth2", "oauth2MetadataUrl": "https://as.example.com/.well-known/oauth-authorization-server",
+                      "flows": {"clientCredentials": {"tokenUrl": "https://as.example.com/token", "scopes": {"tasks:write": "create"}}}},
+            "mtls": {"type": "mutualTLS"}, "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+            "apikey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}},
+        "security": [{"oauth": ["tasks:write"]}, {"apikey": [], "mtls": []}]});
+    let cards = vec![
+        ok(
+            "agent-card-requirements/v1",
+            "oauth.md §9.2 (A2A v1.0): alternatives of all-required schemes (sorted by name); ProtoJSON {} for an empty scope list",
+            input(&v1, None),
+            json!({"alternatives": [[oauth_req],
+               [{"name": "corpMtls", "kind": "mtls", "scopes": [], "details": {}},
+                {"name": "sso", "kind": "openIdConnect", "scopes": ["openid"], "details": {"openid_connect_url": "https://idp.example.com/.well-known/openid-configuration"}}]]}),
+        ),
+        ok(
+            "agent-card-requirements/v1-skill",
+            "A2A v1.0: a skill's own requirements; the http scheme is reported in its registered spelling",
+            input(&v1, Some("plan")),
+            json!({"alternatives": [[{"name": "dpop", "kind": "http", "scopes": [], "details": {"scheme": "DPoP"}}]]}),
+        ),
+        ok(
+            "agent-card-requirements/v1-skill-open",
+            "A2A v1.0: a skill without requirements requires nothing of its own",
+            input(&v1, Some("free")),
+            json!({"alternatives": []}),
+        ),
+        ok(
+            "agent-card-requirements/v03",
+            "oauth.md §9.2 (A2A v0.3): OpenAPI type discriminators and the security list",
+            input(&v03, None),
+            json!({"alternatives": [[{"name": "oauth", "kind": "oauth2", "scopes": ["tasks:write"], "details": {
+                   "metadata_url": "https://as.example.com/.well-known/oauth-authorization-server", "flow": "client_credentials",
+                   "token_url": "https://as.example.com/token"}}],
+               [{"name": "apikey", "kind": "apiKey", "scopes": [], "details": {"location": "header", "parameter": "X-API-Key"}},
+                {"name": "mtls", "kind": "mtls", "scopes": [], "details": {}}]]}),
+        ),
+        err(
+            "agent-card-requirements/undeclared",
+            "OpenAPI 3.0 §4.8.30: a requirement must name a declared scheme (refused, not skipped)",
+            input(
+                &patched(
+                    &v1,
+                    json!({"securityRequirements": [{"schemes": {"ghost": {}}}]}),
+                ),
+                None,
+            ),
+            "claim-invalid",
+        ),
+        err(
+            "agent-card-requirements/unknown-kind",
+            "A2A v1.0: a scheme outside the one-of is refused",
+            input(
+                &patched(
+                    &v1,
+                    json!({"securitySchemes": {"x": {"magicSecurityScheme": {}}}, "securityRequirements": [{"schemes": {"x": {}}}]}),
+                ),
+                None,
+            ),
+            "claim-invalid",
+        ),
+        err(
+            "agent-card-requirements/no-skill",
+            "generated: asking for a skill the card does not list",
+            input(&v1, Some("nope")),
+            "invalid-argument",
+        ),
+    ];
+    let url = "https://planner.example.com/oauth/client.json";
+    let doc = json!({"client_id": url, "client_name": "Planner agent", "client_uri": "https://planner.example.com",
+                     "grant_types": ["client_credentials", "authorization_code"], "redirect_uris": ["https://planner.example.com/oauth/callback"],
+                     "token_endpoint_auth_method": "private_key_jwt", "jwks_uri": "https://planner.example.com/oauth/jwks.json",
+                     "dpop_bound_access_tokens": true});
+    let ci = |d: &Value, u: &str| json!({"text": to_compact(d), "url": u});
+    let cimd = vec![
+        ok(
+            "check-client-metadata-document/spec-example",
+            "oauth.md §8: the example document, client_id equal to its URL",
+            ci(&doc, url),
+            json!({"document": to_compact(&doc)}),
+        ),
+        err(
+            "check-client-metadata-document/other-url",
+            "CIMD §4: client_id must equal the URL it was fetched from",
+            ci(&doc, "https://planner.example.com/oauth/other.json"),
+            "claim-mismatch",
+        ),
+        err(
+            "check-client-metadata-document/secret",
+            "CIMD §4.1: no shared secrets in the document",
+            ci(&patched(&doc, json!({"client_secret": "s3cr3t"})), url),
+            "claim-invalid",
+        ),
+        err(
+            "check-client-metadata-document/basic-auth",
+            "CIMD §4.1: no symmetric client authentication",
+            ci(
+                &patched(
+                    &doc,
+                    json!({"token_endpoint_auth_method": "client_secret_basic"}),
+                ),
+                url,
+            ),
+            "claim-invalid",
+        ),
+        err(
+            "check-client-metadata-document/no-redirects",
+            "MCP: client_name and redirect_uris are required",
+            ci(&patched(&doc, json!({"redirect_uris": null})), url),
+            "claim-missing",
+        ),
+        err(
+            "check-client-metadata-document/dot-segment",
+            "CIMD §3: no dot segments in the client_id URL",
+            ci(
+                &patched(
+                    &doc,
+                    json!({"client_id": "https://planner.example.com/oauth/../client.json"}),
+                ),
+                "https://planner.example.com/oauth/../client.json",
+            ),
+            "invalid-argument",
+        ),
+        err(
+            "check-client-metadata-document/no-path",
+            "CIMD §3: the client_id URL has a path",
+            ci(
+                &patched(&doc, json!({"client_id": "https://planner.example.com"})),
+                "https://planner.example.com",
+            ),
+            "invalid-argument",
+        ),
+        err(
+            "check-client-metadata-document/too-large",
+            "CIMD §6: documents are capped (5 KB here)",
+            ci(
+                &patched(
+                    &doc,
+                    json!({"logo_uri": format!("https://planner.example.com/{}", "a".repeat(5200))}),
+                ),
+                url,
+            ),
+            "limit-exceeded",
+        ),
+    ];
+    (cards, cimd)
+}

@@ -936,6 +936,14 @@ fn oauth_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outc
             .call_authzen_parse_metadata(&mut *store, &s("text"), &s("expected_pdp"))
             .unwrap()
             .map(|m| json!({"metadata": m}))),
+        "oauth.agent-card-requirements" => wit(oauth
+            .call_agent_card_requirements(&mut *store, &s("card"), input["skill"].as_str())
+            .unwrap()
+            .map(|a| json!({"alternatives": parse(&a)}))),
+        "oauth.check-client-metadata-document" => wit(oauth
+            .call_check_client_metadata_document(&mut *store, &s("text"), &s("url"))
+            .unwrap()
+            .map(|d| json!({"document": d}))),
         "oauth.token-exchange-request" => wit(oauth
             .call_token_exchange_request(&mut *store, &s("request"))
             .unwrap()

@@ -961,3 +961,18 @@ export function authzenMetadataUrl(pdp) {
 export function authzenParseMetadata(text, expectedPdp) {
   return JSON.parse(call(() => raw.authzenParseMetadata(asText(text), expectedPdp)));
 }
+
+// ---- A2A Agent Cards and client metadata ----
+
+/**
+ * What an A2A Agent Card (v1.0 or v0.3; object or JSON text) or one of its skills requires:
+ * alternatives, each a list of { name, kind, scopes, details } to present together.
+ */
+export function agentCardRequirements(card, { skill } = {}) {
+  return JSON.parse(call(() => raw.agentCardRequirements(asText(card), opt(skill))));
+}
+
+/** Checks a Client ID Metadata Document fetched from `url`; returns it parsed. */
+export function checkClientMetadataDocument(text, url) {
+  return JSON.parse(call(() => raw.checkClientMetadataDocument(asText(text), url)));
+}

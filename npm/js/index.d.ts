@@ -296,3 +296,8 @@ export function authzenParseEvaluations(text: string | Record<string, unknown>, 
   semantic?: 'execute_all' | 'deny_on_first_deny' | 'permit_on_first_permit'): AuthzenDecision[];
 export function authzenMetadataUrl(pdp: string): string;
 export function authzenParseMetadata(text: string | Record<string, unknown>, expectedPdp: string): Record<string, unknown>;
+
+// ---- A2A Agent Cards and client metadata ----
+export interface RequiredScheme { name: string; kind: 'oauth2' | 'openIdConnect' | 'http' | 'apiKey' | 'mtls'; scopes: string[]; details: Record<string, string> }
+export function agentCardRequirements(card: Record<string, unknown> | string, options?: { skill?: string }): RequiredScheme[][];
+export function checkClientMetadataDocument(text: string | Record<string, unknown>, url: string): Record<string, unknown>;

@@ -1230,3 +1230,15 @@ pub fn authzen_metadata_url(pdp: &str) -> Result<String, JsValue> {
 pub fn authzen_parse_metadata(text: &str, expected_pdp: &str) -> Result<String, JsValue> {
     ffi::authzen_parse_metadata(text, expected_pdp).map_err(err)
 }
+
+/// What an A2A Agent Card (or a skill) requires (JSON text).
+#[wasm_bindgen(js_name = agentCardRequirements)]
+pub fn agent_card_requirements(card: &str, skill: Option<String>) -> Result<String, JsValue> {
+    ffi::agent_card_requirements(card, skill.as_deref()).map_err(err)
+}
+
+/// Checks a Client ID Metadata Document fetched from `url` (JSON text out).
+#[wasm_bindgen(js_name = checkClientMetadataDocument)]
+pub fn check_client_metadata_document(text: &str, url: &str) -> Result<String, JsValue> {
+    ffi::check_client_metadata_document(text, url).map_err(err)
+}

@@ -392,6 +392,10 @@ function run(lib, op, input) {
       return outcome(lib, () => ({ url: lib.authzenMetadataUrl(input.pdp) }));
     case 'oauth.authzen-parse-metadata':
       return outcome(lib, () => ({ metadata: JSON.stringify(lib.authzenParseMetadata(input.text, input.expected_pdp)) }));
+    case 'oauth.agent-card-requirements':
+      return outcome(lib, () => ({ alternatives: lib.agentCardRequirements(input.card, { skill: input.skill ?? undefined }) }));
+    case 'oauth.check-client-metadata-document':
+      return outcome(lib, () => ({ document: JSON.stringify(lib.checkClientMetadataDocument(input.text, input.url)) }));
     case 'oauth.token-exchange-request':
       return outcome(lib, () => {
         const r = JSON.parse(input.request);

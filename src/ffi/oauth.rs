@@ -859,3 +859,39 @@ pub fn authzen_parse_metadata(text: &str, expected_pdp: &str) -> Result<String, 
     o.insert("capabilities".into(), m.capabilities.into());
     Ok(json::to_compact(&Value::Object(o)))
 }
+
+/// What an A2A Agent Card (or one of its skills) requires, as JSON: a list of alternatives, each
+/// a list of `{"name", "kind", "scopes", "details"}` that must be presented together.
+///
+/// # Errors
+/// As [`oauth::agent_card_requirements`].
+pub fn agent_card_requirements(card: &str, skill: Option<&str>) -> Result<String, Error> {
+    let alternatives = oauth::agent_card_requirements(card, skill, &LIMITS)?;
+    Ok(json::to_compact(&Value::Array(
+        alternatives
+            .into_iter()
+            .map(|all| {
+                Value::Array(
+                    all.into_iter()
+                        .map(|r| {
+                            let mut o = Object::new();
+                            o.insert("name".into(), r.name.into());
+                            o.insert("kind".into(), r.kind.into());
+                            o.insert("scopes".into(), r.scopes.into());
+                            o.insert("details".into(), Value::Object(r.details));
+                            Value::Object(o)
+                        })
+                        .collect(),
+                )
+            })
+            .collect(),
+    )))
+}
+
+/// Checks a Client ID Metadata Document fetched from `url`; the document as compact JSON.
+///
+/// # Errors
+/// As [`oauth::check_client_metadata_document`].
+pub fn check_client_metadata_document(text: &str, url: &str) -> Result<String, Error> {
+    oauth::check_client_metadata_document(text, url).map(|o| json::to_compact(&Value::Object(o)))
+}

@@ -4,6 +4,7 @@
 //! resource metadata; RFC 8693 token exchange and delegation chains.
 
 mod access_token;
+mod agent_card;
 mod authzen;
 mod challenge;
 mod client_auth;
@@ -15,6 +16,7 @@ mod txn_token;
 pub use access_token::{
     AT_TYP, AccessTokenValidation, TrustedIssuer, VerifiedAccessToken, verify_access_token,
 };
+pub use agent_card::{RequiredScheme, agent_card_requirements, check_client_metadata_document};
 pub use authzen::{
     Action as AuthzenAction, Decision as AuthzenDecision, Entity as AuthzenEntity,
     Evaluation as AuthzenEvaluation, PdpMetadata, Semantic as AuthzenSemantic, evaluation_request,

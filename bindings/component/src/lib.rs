@@ -1044,6 +1044,14 @@ impl oauth::Guest for Component {
         ffi::may_act(&subject_claims, &actor_subject, actor_issuer.as_deref()).map_err(error)
     }
 
+    fn agent_card_requirements(card: String, skill: Option<String>) -> Result<String, WitError> {
+        ffi::agent_card_requirements(&card, skill.as_deref()).map_err(error)
+    }
+
+    fn check_client_metadata_document(text: String, url: String) -> Result<String, WitError> {
+        ffi::check_client_metadata_document(&text, &url).map_err(error)
+    }
+
     fn authzen_evaluation_request(request: String) -> Result<String, WitError> {
         ffi::authzen_evaluation_request(&request).map_err(error)
     }

@@ -171,6 +171,11 @@ def _oauth(op: str, i: dict[str, Any]) -> dict[str, Any]:
     if op == "oauth.authzen-parse-metadata":
         return _outcome(lambda: {"metadata": json.dumps(a2a_auth.authzen_parse_metadata(i["text"], i["expected_pdp"]),
                                                         separators=(",", ":"), ensure_ascii=False)})
+    if op == "oauth.agent-card-requirements":
+        return _outcome(lambda: {"alternatives": a2a_auth.agent_card_requirements(i["card"], i.get("skill"))})
+    if op == "oauth.check-client-metadata-document":
+        return _outcome(lambda: {"document": json.dumps(a2a_auth.check_client_metadata_document(i["text"], i["url"]),
+                                                        separators=(",", ":"), ensure_ascii=False)})
     if op == "oauth.token-exchange-request":
         def tx() -> dict[str, Any]:
             r = json.loads(i["request"])

@@ -25,6 +25,8 @@ from . import _component as _c
 from .errors import ERRORS, AuthError, from_code
 
 __all__ = [
+    "agent_card_requirements",
+    "check_client_metadata_document",
     "AuthzenDecision",
     "authzen_evaluation_request",
     "authzen_evaluations_request",
@@ -1284,4 +1286,20 @@ def authzen_metadata_url(pdp: str) -> str:
 def authzen_parse_metadata(text: JsonLike, expected_pdp: str) -> dict[str, Any]:
     """Parses PDP metadata whose ``policy_decision_point`` must equal ``expected_pdp``."""
     result: dict[str, Any] = json.loads(_c.call("oauth", "authzen-parse-metadata", _text(text), expected_pdp))
+    return result
+
+
+# ---- A2A Agent Cards and client metadata ----
+
+
+def agent_card_requirements(card: JsonLike, skill: Optional[str] = None) -> list[list[dict[str, Any]]]:
+    """What an A2A Agent Card (v1.0 or v0.3) or one of its skills requires: alternatives, each a
+    list of ``{"name", "kind", "scopes", "details"}`` to present together."""
+    result: list[list[dict[str, Any]]] = json.loads(_c.call("oauth", "agent-card-requirements", _text(card), skill))
+    return result
+
+
+def check_client_metadata_document(text: JsonLike, url: str) -> dict[str, Any]:
+    """Checks a Client ID Metadata Document fetched from ``url``; returns it parsed."""
+    result: dict[str, Any] = json.loads(_c.call("oauth", "check-client-metadata-document", _text(text), url))
     return result
