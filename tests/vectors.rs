@@ -348,6 +348,24 @@ fn oauth_op(op: &str, input: &Value) -> Result<Value, Error> {
         "oauth.authzen-parse-metadata" => Ok(
             json!({"metadata": ffi::authzen_parse_metadata(str_field(input, "text"), str_field(input, "expected_pdp"))?}),
         ),
+        "oauth.sign-agent-card" => {
+            let key = KeyPair::from_jwk(&input["key"].to_string(), None, &L)?;
+            Ok(json!({"card": ffi::sign_agent_card(str_field(input, "card"), &key)?}))
+        }
+        "oauth.verify-agent-card" => {
+            let algs: Vec<&str> = input["algorithms"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap())
+                .collect();
+            let (kid, alg) = ffi::verify_agent_card(
+                str_field(input, "card"),
+                &input["keys"].to_string(),
+                &algs,
+            )?;
+            Ok(json!({"kid": kid, "alg": alg}))
+        }
         "oauth.agent-card-requirements" => {
             Ok(json!({"alternatives": serde_json::from_str::<Value>(
             &ffi::agent_card_requirements(str_field(input, "card"), opt_str(input, "skill"))?).unwrap()}))

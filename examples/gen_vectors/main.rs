@@ -345,6 +345,9 @@ fn main() {
         "verify-introspection-jwt",
         &introspection_jwt,
     );
+    let (card_signs, card_verifies) = oauth::agent_card_signature_cases(&k);
+    write(&dir, "oauth", "sign-agent-card", &card_signs);
+    write(&dir, "oauth", "verify-agent-card", &card_verifies);
     let (cards, cimd) = oauth::agent_card_cases();
     write(&dir, "oauth", "agent-card-requirements", &cards);
     write(&dir, "oauth", "check-client-metadata-document", &cimd);

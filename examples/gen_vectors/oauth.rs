@@ -1455,3 +1455,124 @@ pub fn agent_card_cases() -> (Vec<Case>, Vec<Case>) {
     ];
     (cards, cimd)
 }
+
+pub fn agent_card_signature_cases(k: &Keys) -> (Vec<Case>, Vec<Case>) {
+    let key: Value = serde_json::from_str(&k.es256.to_private_jwk_json()).unwrap();
+    let card = json!({"name": "Planner", "description": "Plans trips ✈ for users", "version": "1.0.0",
+        "supportedInterfaces": [{"url": "https://planner.example.com/a2a", "protocolBinding": "JSONRPC"}],
+        "capabilities": {"streaming": true}, "defaultInputModes": ["text/plain"], "defaultOutputModes": ["text/plain"],
+        "skills": [{"id": "plan", "name": "Plan a trip", "description": "", "tags": ["travel"]}]});
+    // What the signature covers: no signatures, empty values removed, RFC 8785 order.
+    let payload = a2a_auth::encoding::jcs::canonicalize(&json!({"name": "Planner", "description": "Plans trips ✈ for users", "version": "1.0.0",
+        "supportedInterfaces": [{"url": "https://planner.example.com/a2a", "protocolBinding": "JSONRPC"}],
+        "capabilities": {"streaming": true}, "defaultInputModes": ["text/plain"], "defaultOutputModes": ["text/plain"],
+        "skills": [{"id": "plan", "name": "Plan a trip", "tags": ["travel"]}]})).unwrap();
+    let jws = sign(
+        json!({"typ": "JOSE"}),
+        &serde_json::from_str::<Value>(&payload).unwrap(),
+        &k.es256,
+    );
+    let mut parts = jws.split('.');
+    let (protected, _, signature) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    let mut signed = card.clone();
+    signed["signatures"] = json!([{"protected": protected, "signature": signature}]);
+    let signs = vec![
+        ok(
+            "sign-agent-card/es256",
+            "A2A §8.4.2: JWS over the RFC 8785 canonical card without signatures and empty values; kid and typ JOSE",
+            json!({"card": to_compact(&card), "key": key}),
+            json!({"card": to_compact(&signed)}),
+        ),
+        err(
+            "sign-agent-card/float",
+            "RFC 8785 §3.2.2.3: non-integer numbers are refused here rather than risk a different byte",
+            json!({"card": to_compact(&patched(&card, json!({"rating": 4.5}))), "key": key}),
+            "invalid-argument",
+        ),
+    ];
+    let pinned = jwks(&[&k.es256]);
+    let vin = |c: &Value| json!({"card": to_compact(c), "keys": pinned, "algorithms": ["ES256"]});
+    let other_key = KeyPair::from_seed(Algorithm::Es256, &seed("card-other", 32))
+        .unwrap()
+        .with_kid("es256-1");
+    let other_sig = {
+        let j = sign(
+            json!({"typ": "JOSE"}),
+            &serde_json::from_str::<Value>(&payload).unwrap(),
+            &other_key,
+        );
+        let p: Vec<&str> = j.split('.').collect();
+        json!({"protected": p[0], "signature": p[2]})
+    };
+    let jwt_typ = {
+        let j = sign(
+            json!({"typ": "JWT"}),
+            &serde_json::from_str::<Value>(&payload).unwrap(),
+            &k.es256,
+        );
+        let p: Vec<&str> = j.split('.').collect();
+        json!({"protected": p[0], "signature": p[2]})
+    };
+    let ok_out = json!({"kid": "es256-1", "alg": "ES256"});
+    let verifies = vec![
+        ok(
+            "verify-agent-card/ok",
+            "A2A §8.4.3: one valid signature under a pinned key",
+            vin(&signed),
+            ok_out.clone(),
+        ),
+        ok(
+            "verify-agent-card/empty-values",
+            "A2A §8.4.1: empty strings, lists and objects are not covered",
+            vin(&patched(
+                &signed,
+                json!({"documentationUrl": "", "securitySchemes": {}, "extensions": []}),
+            )),
+            ok_out.clone(),
+        ),
+        ok(
+            "verify-agent-card/second-signature",
+            "A2A §8.4.3: at least one signature must verify",
+            vin(&patched(
+                &signed,
+                json!({"signatures": [other_sig.clone(), signed["signatures"][0].clone()]}),
+            )),
+            ok_out.clone(),
+        ),
+        err(
+            "verify-agent-card/tampered",
+            "A2A §8.4.3: a changed member breaks the signature",
+            vin(&patched(&signed, json!({"name": "Planner Pro"}))),
+            "invalid-signature",
+        ),
+        err(
+            "verify-agent-card/other-key",
+            "A2A §8.4.3: a signature by another key with the same kid",
+            vin(&patched(&signed, json!({"signatures": [other_sig]}))),
+            "invalid-signature",
+        ),
+        err(
+            "verify-agent-card/unsigned",
+            "A2A §8.4.3: clients SHOULD verify at least one signature",
+            vin(&card),
+            "credential-missing",
+        ),
+        err(
+            "verify-agent-card/typ-jwt",
+            "A2A §8.4.2: typ, when present, is JOSE",
+            vin(&patched(&signed, json!({"signatures": [jwt_typ]}))),
+            "typ-mismatch",
+        ),
+        err(
+            "verify-agent-card/alg-not-pinned",
+            "RFC 8725 §3.1: the verifier's algorithm list decides",
+            json!({"card": to_compact(&signed), "keys": pinned, "algorithms": ["EdDSA"]}),
+            "alg-not-allowed",
+        ),
+    ];
+    (signs, verifies)
+}

@@ -936,6 +936,20 @@ fn oauth_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outc
             .call_authzen_parse_metadata(&mut *store, &s("text"), &s("expected_pdp"))
             .unwrap()
             .map(|m| json!({"metadata": m}))),
+        "oauth.sign-agent-card" => {
+            let keys = auth.a2a_auth_keys();
+            let pair = match keys.key_pair().call_from_jwk(&mut *store, &input["key"].to_string(), None).unwrap() {
+                Ok(p) => p,
+                Err(e) => return Err(code(e.code)),
+            };
+            let r = oauth.call_sign_agent_card(&mut *store, &s("card"), pair).unwrap();
+            pair.resource_drop(&mut *store).unwrap();
+            wit(r.map(|c| json!({"card": c})))
+        }
+        "oauth.verify-agent-card" => wit(oauth
+            .call_verify_agent_card(&mut *store, &s("card"), &input["keys"].to_string(), &strings(&input["algorithms"]))
+            .unwrap()
+            .map(|(kid, alg)| json!({"kid": kid, "alg": alg}))),
         "oauth.agent-card-requirements" => wit(oauth
             .call_agent_card_requirements(&mut *store, &s("card"), input["skill"].as_str())
             .unwrap()

@@ -976,3 +976,15 @@ export function agentCardRequirements(card, { skill } = {}) {
 export function checkClientMetadataDocument(text, url) {
   return JSON.parse(call(() => raw.checkClientMetadataDocument(asText(text), url)));
 }
+
+/** Signs an A2A Agent Card (object or JSON text) with a KeyPair that has a kid; returns the card object. */
+export function signAgentCard(card, key) {
+  if (!(key instanceof KeyPair)) throw new TypeError('key must be a KeyPair');
+  return JSON.parse(call(() => raw.signAgentCard(asText(card), key._inner)));
+}
+
+/** Verifies an A2A Agent Card against pinned keys (JWK Set or JWK); returns { kid, alg }. */
+export function verifyAgentCard(card, keys, { algorithms }) {
+  const [kid, alg] = call(() => raw.verifyAgentCard(asText(card), asText(keys), algorithms));
+  return { kid, alg };
+}

@@ -301,3 +301,5 @@ export function authzenParseMetadata(text: string | Record<string, unknown>, exp
 export interface RequiredScheme { name: string; kind: 'oauth2' | 'openIdConnect' | 'http' | 'apiKey' | 'mtls'; scopes: string[]; details: Record<string, string> }
 export function agentCardRequirements(card: Record<string, unknown> | string, options?: { skill?: string }): RequiredScheme[][];
 export function checkClientMetadataDocument(text: string | Record<string, unknown>, url: string): Record<string, unknown>;
+export function signAgentCard(card: Record<string, unknown> | string, key: KeyPair): Record<string, unknown>;
+export function verifyAgentCard(card: Record<string, unknown> | string, keys: JwkSet | Jwk, options: { algorithms: Algorithm[] }): { kid: string; alg: string };

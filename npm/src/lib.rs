@@ -1242,3 +1242,20 @@ pub fn agent_card_requirements(card: &str, skill: Option<String>) -> Result<Stri
 pub fn check_client_metadata_document(text: &str, url: &str) -> Result<String, JsValue> {
     ffi::check_client_metadata_document(text, url).map_err(err)
 }
+
+/// Signs an A2A Agent Card (JSON text in and out).
+#[wasm_bindgen(js_name = signAgentCard)]
+pub fn sign_agent_card(card: &str, key: &KeyPair) -> Result<String, JsValue> {
+    ffi::sign_agent_card(card, &key.0).map_err(err)
+}
+
+/// Verifies an A2A Agent Card against pinned keys; `[kid, alg]`.
+#[wasm_bindgen(js_name = verifyAgentCard)]
+pub fn verify_agent_card(
+    card: &str,
+    keys: &str,
+    algorithms: Vec<String>,
+) -> Result<Vec<String>, JsValue> {
+    let (kid, alg) = ffi::verify_agent_card(card, keys, &algorithms).map_err(err)?;
+    Ok(vec![kid, alg])
+}

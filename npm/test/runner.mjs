@@ -392,6 +392,17 @@ function run(lib, op, input) {
       return outcome(lib, () => ({ url: lib.authzenMetadataUrl(input.pdp) }));
     case 'oauth.authzen-parse-metadata':
       return outcome(lib, () => ({ metadata: JSON.stringify(lib.authzenParseMetadata(input.text, input.expected_pdp)) }));
+    case 'oauth.sign-agent-card':
+      return outcome(lib, () => {
+        const key = lib.KeyPair.fromJwk(input.key);
+        try {
+          return { card: JSON.stringify(lib.signAgentCard(input.card, key)) };
+        } finally {
+          key.free();
+        }
+      });
+    case 'oauth.verify-agent-card':
+      return outcome(lib, () => lib.verifyAgentCard(input.card, input.keys, { algorithms: input.algorithms }));
     case 'oauth.agent-card-requirements':
       return outcome(lib, () => ({ alternatives: lib.agentCardRequirements(input.card, { skill: input.skill ?? undefined }) }));
     case 'oauth.check-client-metadata-document':

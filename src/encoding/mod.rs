@@ -5,4 +5,5 @@
 //! Structured fields (RFC 8941/9651) arrive with the HTTP signatures module.
 
 pub mod base64url;
+pub mod jcs;
 pub mod json;

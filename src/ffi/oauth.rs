@@ -895,3 +895,25 @@ pub fn agent_card_requirements(card: &str, skill: Option<&str>) -> Result<String
 pub fn check_client_metadata_document(text: &str, url: &str) -> Result<String, Error> {
     oauth::check_client_metadata_document(text, url).map(|o| json::to_compact(&Value::Object(o)))
 }
+
+/// Signs an A2A Agent Card (JSON text in and out) with `key` (which needs a `kid`).
+///
+/// # Errors
+/// As [`oauth::sign_agent_card`].
+pub fn sign_agent_card(card: &str, key: &crate::crypto::KeyPair) -> Result<String, Error> {
+    oauth::sign_agent_card(card, key, &LIMITS)
+}
+
+/// Verifies an A2A Agent Card against pinned keys (a JWK Set or one JWK) and algorithms;
+/// returns the `(kid, alg)` of the signature that verified.
+///
+/// # Errors
+/// As [`oauth::verify_agent_card`].
+pub fn verify_agent_card<S: AsRef<str>>(
+    card: &str,
+    keys: &str,
+    algorithms_: &[S],
+) -> Result<(String, String), Error> {
+    let v = oauth::verify_agent_card(card, &key_set(keys)?, algorithms(algorithms_)?, &LIMITS)?;
+    Ok((v.kid, v.alg))
+}

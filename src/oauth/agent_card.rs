@@ -265,3 +265,148 @@ fn client_id_url_ok(url: &str) -> bool {
         && path.len() > 1
         && !path.split('/').any(|s| s == "." || s == "..")
 }
+
+/// Removes empty strings, arrays and objects (and nulls) recursively, as the A2A SDK does
+/// before canonicalising a card; `None` when nothing is left.
+fn clean_empty(v: &Value) -> Option<Value> {
+    match v {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::Array(items) => {
+            let kept: Vec<Value> = items.iter().filter_map(clean_empty).collect();
+            (!kept.is_empty()).then_some(Value::Array(kept))
+        }
+        Value::Object(o) => {
+            let kept: Object = o
+                .iter()
+                .filter_map(|(k, v)| clean_empty(v).map(|v| (k.clone(), v)))
+                .collect();
+            (!kept.is_empty()).then_some(Value::Object(kept))
+        }
+        other => Some(other.clone()),
+    }
+}
+
+/// The bytes an Agent Card signature covers (A2A §8.4): the card without `signatures`, empty
+/// values removed, in RFC 8785 canonical form.
+///
+/// # Errors
+/// As [`crate::encoding::jcs::canonicalize`].
+pub fn agent_card_payload(card: &Object) -> Result<String, Error> {
+    let mut c = card.clone();
+    c.remove("signatures");
+    let cleaned = clean_empty(&Value::Object(c)).unwrap_or(Value::Object(Object::new()));
+    crate::encoding::jcs::canonicalize(&cleaned)
+}
+
+/// Adds a signature to an Agent Card (JSON text in, JSON text out): a JWS whose protected
+/// header carries `alg`, the key's `kid` (required) and `typ` `JOSE`, over
+/// [`agent_card_payload`], appended to `signatures` as `{"protected", "signature"}`.
+///
+/// # Errors
+/// JSON errors; `invalid-argument` (`kid`) for a key without one; as
+/// [`crate::encoding::jcs::canonicalize`] and [`crate::jose::sign_jws`].
+pub fn sign_agent_card(
+    card: &str,
+    key: &crate::crypto::KeyPair,
+    limits: &Limits,
+) -> Result<String, Error> {
+    let mut o = json::parse_object(card.as_bytes(), limits)?;
+    if key.public_jwk().kid().is_none() {
+        return Err(Error::InvalidArgument("kid"));
+    }
+    let payload = agent_card_payload(&o)?;
+    let mut header = Object::new();
+    header.insert("typ".into(), "JOSE".into());
+    let jws = crate::jose::sign_jws(&header, payload.as_bytes(), key)?;
+    let mut parts = jws.split('.');
+    let (Some(protected), Some(_), Some(signature)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(Error::MalformedToken);
+    };
+    let mut sig = Object::new();
+    sig.insert("protected".into(), protected.into());
+    sig.insert("signature".into(), signature.into());
+    match o.get_mut("signatures") {
+        Some(Value::Array(list)) => list.push(Value::Object(sig)),
+        None => {
+            o.insert("signatures".into(), Value::Array(vec![Value::Object(sig)]));
+        }
+        Some(_) => return Err(Error::ClaimInvalid("signatures")),
+    }
+    Ok(json::to_compact(&Value::Object(o)))
+}
+
+/// The signature of an Agent Card that verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedAgentCard {
+    /// The signing key's `kid`.
+    pub kid: String,
+    /// The algorithm.
+    pub alg: String,
+}
+
+/// Verifies an Agent Card against **pinned** keys (never `jku` or `jwk` from the card): at least
+/// one entry of `signatures` must be a JWS, with `kid` in its protected header and `typ` absent or
+/// `JOSE`, over [`agent_card_payload`], under a key of `keys` with an allowed algorithm.
+///
+/// # Errors
+/// JSON errors; `credential-missing` (`agent card signature`) without signatures;
+/// `claim-invalid` (`signatures`) when it is not a list of `{protected, signature}` objects; for
+/// a card whose signatures all fail, the first failure's code (`key-not-found`,
+/// `invalid-signature`, `alg-not-allowed`, `typ-mismatch`, `malformed-token`, ...).
+pub fn verify_agent_card(
+    card: &str,
+    keys: &crate::crypto::JwkSet,
+    algorithms: crate::crypto::AlgorithmSet,
+    limits: &Limits,
+) -> Result<VerifiedAgentCard, Error> {
+    let o = json::parse_object(card.as_bytes(), limits)?;
+    let signatures = match o.get("signatures") {
+        None => return Err(Error::CredentialMissing("agent card signature")),
+        Some(Value::Array(list)) if list.is_empty() => {
+            return Err(Error::CredentialMissing("agent card signature"));
+        }
+        Some(Value::Array(list)) => list,
+        Some(_) => return Err(Error::ClaimInvalid("signatures")),
+    };
+    let payload = crate::encoding::base64url::encode(agent_card_payload(&o)?.as_bytes());
+    let algorithms: crate::crypto::AlgorithmSet = algorithms
+        .iter()
+        .filter(|a| crate::crypto::AlgorithmSet::ASYMMETRIC.contains(*a))
+        .collect();
+    let mut first_error = None;
+    for s in signatures {
+        let result = (|| {
+            let s = s.as_object().ok_or(Error::ClaimInvalid("signatures"))?;
+            let protected = s
+                .get("protected")
+                .and_then(Value::as_str)
+                .ok_or(Error::ClaimInvalid("signatures"))?;
+            let signature = s
+                .get("signature")
+                .and_then(Value::as_str)
+                .ok_or(Error::ClaimInvalid("signatures"))?;
+            let compact = format!("{protected}.{payload}.{signature}");
+            let jws = crate::jose::parse_jws(&compact, limits)?;
+            let kid = jws.header().kid().ok_or(Error::KeyNotFound)?.to_owned();
+            if jws
+                .header()
+                .typ()
+                .is_some_and(|t| !t.eq_ignore_ascii_case("JOSE"))
+            {
+                return Err(Error::TypMismatch);
+            }
+            let alg = jws.header().alg().to_owned();
+            jws.verify(keys, algorithms, limits)?;
+            Ok(VerifiedAgentCard { kid, alg })
+        })();
+        match result {
+            Ok(v) => return Ok(v),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or(Error::InvalidSignature))
+}

@@ -16,7 +16,10 @@ mod txn_token;
 pub use access_token::{
     AT_TYP, AccessTokenValidation, TrustedIssuer, VerifiedAccessToken, verify_access_token,
 };
-pub use agent_card::{RequiredScheme, agent_card_requirements, check_client_metadata_document};
+pub use agent_card::{
+    RequiredScheme, VerifiedAgentCard, agent_card_payload, agent_card_requirements,
+    check_client_metadata_document, sign_agent_card, verify_agent_card,
+};
 pub use authzen::{
     Action as AuthzenAction, Decision as AuthzenDecision, Entity as AuthzenEntity,
     Evaluation as AuthzenEvaluation, PdpMetadata, Semantic as AuthzenSemantic, evaluation_request,

@@ -1048,6 +1048,18 @@ impl oauth::Guest for Component {
         ffi::agent_card_requirements(&card, skill.as_deref()).map_err(error)
     }
 
+    fn sign_agent_card(card: String, key: KeyPairBorrow<'_>) -> Result<String, WitError> {
+        ffi::sign_agent_card(&card, &key.get::<KeyPair>().0).map_err(error)
+    }
+
+    fn verify_agent_card(
+        card: String,
+        keys: String,
+        algorithms: Vec<String>,
+    ) -> Result<(String, String), WitError> {
+        ffi::verify_agent_card(&card, &keys, &algorithms).map_err(error)
+    }
+
     fn check_client_metadata_document(text: String, url: String) -> Result<String, WitError> {
         ffi::check_client_metadata_document(&text, &url).map_err(error)
     }

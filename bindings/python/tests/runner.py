@@ -171,6 +171,14 @@ def _oauth(op: str, i: dict[str, Any]) -> dict[str, Any]:
     if op == "oauth.authzen-parse-metadata":
         return _outcome(lambda: {"metadata": json.dumps(a2a_auth.authzen_parse_metadata(i["text"], i["expected_pdp"]),
                                                         separators=(",", ":"), ensure_ascii=False)})
+    if op == "oauth.sign-agent-card":
+        return _outcome(lambda: {"card": json.dumps(a2a_auth.sign_agent_card(i["card"], a2a_auth.KeyPair.from_jwk(i["key"])),
+                                                    separators=(",", ":"), ensure_ascii=False)})
+    if op == "oauth.verify-agent-card":
+        def vac() -> dict[str, Any]:
+            kid, alg = a2a_auth.verify_agent_card(i["card"], i["keys"], algorithms=i["algorithms"])
+            return {"kid": kid, "alg": alg}
+        return _outcome(vac)
     if op == "oauth.agent-card-requirements":
         return _outcome(lambda: {"alternatives": a2a_auth.agent_card_requirements(i["card"], i.get("skill"))})
     if op == "oauth.check-client-metadata-document":

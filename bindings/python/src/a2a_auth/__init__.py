@@ -25,6 +25,8 @@ from . import _component as _c
 from .errors import ERRORS, AuthError, from_code
 
 __all__ = [
+    "sign_agent_card",
+    "verify_agent_card",
     "agent_card_requirements",
     "check_client_metadata_document",
     "AuthzenDecision",
@@ -1303,3 +1305,15 @@ def check_client_metadata_document(text: JsonLike, url: str) -> dict[str, Any]:
     """Checks a Client ID Metadata Document fetched from ``url``; returns it parsed."""
     result: dict[str, Any] = json.loads(_c.call("oauth", "check-client-metadata-document", _text(text), url))
     return result
+
+
+def sign_agent_card(card: JsonLike, key: KeyPair) -> dict[str, Any]:
+    """Signs an A2A Agent Card (RFC 8785 canonical form, ``kid`` and ``typ: JOSE``); returns the card."""
+    result: dict[str, Any] = json.loads(_c.call("oauth", "sign-agent-card", _text(card), key._handle))
+    return result
+
+
+def verify_agent_card(card: JsonLike, keys: JsonLike, *, algorithms: Iterable[str]) -> tuple[str, str]:
+    """Verifies an A2A Agent Card against pinned keys; returns the ``(kid, alg)`` that verified."""
+    kid, alg = _c.call("oauth", "verify-agent-card", _text(card), _text(keys), _algorithms(algorithms))
+    return kid, alg
