@@ -11,7 +11,7 @@ WASM_BINDGEN_VERSION := 0.2.130
 CHROMIUM ?= /usr/bin/chromium
 CACHE_DIR := $(or $(A2A_AUTH_CACHE),$(HOME)/.cache/a2a-auth)
 VENV := $(CACHE_DIR)/venv
-PY_DEPS := wasmtime==50.0.1 pytest==9.2.0 pyjwt[crypto]==2.15.1 joserfc==1.8.0 cryptography==50.0.2 http-message-signatures==3.0.0 http-sf==1.5.0 httpx==0.28.1 starlette==1.10.0
+PY_DEPS := wasmtime==50.0.1 pytest==9.2.0 pyjwt[crypto]==2.15.1 joserfc==1.8.0 cryptography==50.0.2 http-message-signatures==3.0.0 http-sf==1.5.0 httpx==0.28.1 starlette==1.10.0 a2a-sdk==1.3.0
 
 .PHONY: demo test setup tools fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check \
 	npm npm-deps npm-test chromium wycheproof-data python python-venv python-test
@@ -120,7 +120,7 @@ python: component python-venv wycheproof-data
 
 # The Python package's own tests (API, PyJWT and joserfc interop); its vectors run in `make vectors`.
 python-test: python
-	@cd bindings/python && "$(VENV)/bin/python" -m pytest -q -p no:cacheprovider tests/test_api.py tests/test_interop.py tests/test_httpsig_interop.py tests/test_gate.py
+	@cd bindings/python && "$(VENV)/bin/python" -m pytest -q -p no:cacheprovider tests/test_api.py tests/test_interop.py tests/test_httpsig_interop.py tests/test_gate.py tests/test_a2a_interop.py
 
 # One summary line per host and suite: the native core, the component under wasmtime, the npm
 # package in Node and in headless Chromium, the Python package.
