@@ -366,6 +366,29 @@ fn oauth_op(op: &str, input: &Value) -> Result<Value, Error> {
             )?;
             Ok(json!({"kid": kid, "alg": alg}))
         }
+        "oauth.parse-www-authenticate" => {
+            let values: Vec<&str> = input["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            Ok(
+                json!({"challenges": serde_json::from_str::<Value>(&ffi::parse_www_authenticate(&values)?).unwrap()}),
+            )
+        }
+        "oauth.resource-metadata-candidates" => {
+            Ok(json!({"urls": ffi::resource_metadata_candidates(
+            str_field(input, "server_url"), opt_str(input, "resource_metadata"))?}))
+        }
+        "oauth.authorization-server-metadata-candidates" => Ok(
+            json!({"urls": ffi::authorization_server_metadata_candidates(
+            str_field(input, "issuer"))?}),
+        ),
+        "oauth.parse-authorization-server-metadata" => {
+            Ok(json!({"metadata": ffi::parse_authorization_server_metadata(
+            str_field(input, "text"), str_field(input, "expected_issuer"))?}))
+        }
         "oauth.agent-card-requirements" => {
             Ok(json!({"alternatives": serde_json::from_str::<Value>(
             &ffi::agent_card_requirements(str_field(input, "card"), opt_str(input, "skill"))?).unwrap()}))

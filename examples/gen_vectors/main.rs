@@ -345,6 +345,9 @@ fn main() {
         "verify-introspection-jwt",
         &introspection_jwt,
     );
+    for (op, cases) in oauth::discovery_cases() {
+        write(&dir, "oauth", op, &cases);
+    }
     let (card_signs, card_verifies) = oauth::agent_card_signature_cases(&k);
     write(&dir, "oauth", "sign-agent-card", &card_signs);
     write(&dir, "oauth", "verify-agent-card", &card_verifies);

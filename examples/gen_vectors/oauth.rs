@@ -1576,3 +1576,171 @@ pub fn agent_card_signature_cases(k: &Keys) -> (Vec<Case>, Vec<Case>) {
     ];
     (signs, verifies)
 }
+
+pub fn discovery_cases() -> Vec<(&'static str, Vec<Case>)> {
+    let ch = |scheme: &str, t68: Option<&str>, params: &[(&str, &str)]| json!({"scheme": scheme, "token68": t68, "params": params.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>()});
+    let w = |values: &[&str]| json!({"values": values});
+    let meta = "https://tools.example.com/.well-known/oauth-protected-resource/mcp";
+    let challenges = vec![
+        ok(
+            "parse-www-authenticate/mcp-401",
+            "MCP 2025-11-25 + RFC 9728 §5.1: a Bearer challenge carrying resource_metadata and scope",
+            w(&[&format!(
+                r#"Bearer resource_metadata="{meta}", scope="tools:call""#
+            )]),
+            json!({"challenges": [ch("Bearer", None, &[("resource_metadata", meta), ("scope", "tools:call")])]}),
+        ),
+        ok(
+            "parse-www-authenticate/two-schemes",
+            "RFC 9110 §11.6.1: Bearer and DPoP challenges in one field",
+            w(&[r#"Bearer realm="tools", DPoP algs="ES256 EdDSA", error="use_dpop_nonce""#]),
+            json!({"challenges": [ch("Bearer", None, &[("realm", "tools")]), ch("DPoP", None, &[("algs", "ES256 EdDSA"), ("error", "use_dpop_nonce")])]}),
+        ),
+        ok(
+            "parse-www-authenticate/fields-and-token68",
+            "RFC 9110 §11.6.1: several fields, a token68, a bare scheme, case-folded names, token values",
+            w(&[
+                "Basic dXNlcjpwYXNz==",
+                "Negotiate, WPT",
+                "Bearer ERROR=invalid_token",
+            ]),
+            json!({"challenges": [ch("Basic", Some("dXNlcjpwYXNz=="), &[]), ch("Negotiate", None, &[]), ch("WPT", None, &[]),
+                                 ch("Bearer", None, &[("error", "invalid_token")])]}),
+        ),
+        ok(
+            "parse-www-authenticate/escapes",
+            "RFC 9110 §5.6.4: quoted-pair inside a quoted string",
+            w(&[r#"Bearer error_description="a \"quoted\" \\ word""#]),
+            json!({"challenges": [ch("Bearer", None, &[("error_description", r#"a "quoted" \ word"#)])]}),
+        ),
+        err(
+            "parse-www-authenticate/repeated-param",
+            "RFC 9110 §11.2: a parameter name occurs once per challenge",
+            w(&[r#"Bearer error="a", error="b""#]),
+            "invalid-argument",
+        ),
+        err(
+            "parse-www-authenticate/unterminated",
+            "RFC 9110 §5.6.4: an unterminated quoted string",
+            w(&[r#"Bearer realm="x"#]),
+            "invalid-argument",
+        ),
+        err(
+            "parse-www-authenticate/garbage",
+            "RFC 9110 §11.6.1: parameters are comma-separated",
+            w(&[r#"Bearer realm="x" junk"#]),
+            "invalid-argument",
+        ),
+        ok(
+            "parse-www-authenticate/token68-padding",
+            "RFC 9110 §11.6.1: `realm=` followed by a comma is a token68, not a parameter",
+            w(&["Bearer realm=, x"]),
+            json!({"challenges": [ch("Bearer", Some("realm="), &[]), ch("x", None, &[])]}),
+        ),
+    ];
+    let c = |server: &str, rm: Option<&str>| json!({"server_url": server, "resource_metadata": rm});
+    let candidates = vec![
+        ok(
+            "resource-metadata-candidates/with-challenge",
+            "MCP 2025-11-25 discovery step 2: the challenge's URL first, then the well-known URLs",
+            c("https://tools.example.com/mcp", Some(meta)),
+            json!({"urls": [meta, "https://tools.example.com/.well-known/oauth-protected-resource"]}),
+        ),
+        ok(
+            "resource-metadata-candidates/no-challenge",
+            "MCP 2025-11-25 discovery step 2: path-specific, then root",
+            c("https://mcp.example.com:8443/public/mcp/", None),
+            json!({"urls": ["https://mcp.example.com:8443/.well-known/oauth-protected-resource/public/mcp",
+                           "https://mcp.example.com:8443/.well-known/oauth-protected-resource"]}),
+        ),
+        ok(
+            "resource-metadata-candidates/root",
+            "MCP 2025-11-25 discovery step 2: a server at the root",
+            c("https://mcp.example.com", None),
+            json!({"urls": ["https://mcp.example.com/.well-known/oauth-protected-resource"]}),
+        ),
+        err(
+            "resource-metadata-candidates/http",
+            "MCP: https only",
+            c("http://mcp.example.com/mcp", None),
+            "invalid-argument",
+        ),
+    ];
+    let as_urls = vec![
+        ok(
+            "authorization-server-metadata-candidates/tenant",
+            "MCP 2025-11-25 discovery step 4: an issuer with a path",
+            json!({"issuer": "https://auth.example.com/tenant1"}),
+            json!({"urls": ["https://auth.example.com/.well-known/oauth-authorization-server/tenant1",
+                           "https://auth.example.com/.well-known/openid-configuration/tenant1",
+                           "https://auth.example.com/tenant1/.well-known/openid-configuration"]}),
+        ),
+        ok(
+            "authorization-server-metadata-candidates/root",
+            "MCP 2025-11-25 discovery step 4: an issuer without a path",
+            json!({"issuer": "https://auth.example.com"}),
+            json!({"urls": ["https://auth.example.com/.well-known/oauth-authorization-server", "https://auth.example.com/.well-known/openid-configuration"]}),
+        ),
+        err(
+            "authorization-server-metadata-candidates/query",
+            "RFC 8414 §2: an issuer has no query",
+            json!({"issuer": "https://auth.example.com/?t=1"}),
+            "invalid-argument",
+        ),
+    ];
+    let doc = json!({"issuer": ISS, "token_endpoint": format!("{ISS}/token"), "authorization_endpoint": format!("{ISS}/authorize"),
+                     "jwks_uri": format!("{ISS}/jwks"), "scopes_supported": ["tools:call"], "dpop_signing_alg_values_supported": ["ES256"],
+                     "code_challenge_methods_supported": ["S256"], "client_id_metadata_document_supported": true,
+                     "authorization_response_iss_parameter_supported": true, "grant_types_supported": ["client_credentials"]});
+    let mi = |d: &Value, e: &str| json!({"text": to_compact(d), "expected_issuer": e});
+    let metadata = vec![
+        ok(
+            "parse-authorization-server-metadata/ok",
+            "RFC 8414 §2 + CIMD + RFC 9207: what a client reads; other members ignored",
+            mi(&doc, ISS),
+            json!({"metadata": to_compact(&json!({"issuer": ISS, "token_endpoint": format!("{ISS}/token"),
+               "authorization_endpoint": format!("{ISS}/authorize"), "jwks_uri": format!("{ISS}/jwks"), "registration_endpoint": null,
+               "scopes_supported": ["tools:call"], "dpop_signing_alg_values_supported": ["ES256"], "code_challenge_methods_supported": ["S256"],
+               "client_id_metadata_document_supported": true, "authorization_response_iss_parameter_supported": true}))}),
+        ),
+        err(
+            "parse-authorization-server-metadata/issuer-mismatch",
+            "RFC 8414 §3.3: issuer identical to the one the URL was built from (mix-up defence)",
+            mi(&doc, "https://as.example.com/tenant1"),
+            "claim-mismatch",
+        ),
+        err(
+            "parse-authorization-server-metadata/no-token-endpoint",
+            "RFC 8414 §2: token_endpoint is required here",
+            mi(&patched(&doc, json!({"token_endpoint": null})), ISS),
+            "claim-missing",
+        ),
+        err(
+            "parse-authorization-server-metadata/http-endpoint",
+            "RFC 8414 §2: endpoints are https",
+            mi(
+                &patched(
+                    &doc,
+                    json!({"token_endpoint": "http://as.example.com/token"}),
+                ),
+                ISS,
+            ),
+            "claim-invalid",
+        ),
+        err(
+            "parse-authorization-server-metadata/alg-none",
+            "RFC 9449 §5.1: none is never a DPoP algorithm",
+            mi(
+                &patched(&doc, json!({"dpop_signing_alg_values_supported": ["none"]})),
+                ISS,
+            ),
+            "alg-not-allowed",
+        ),
+    ];
+    vec![
+        ("parse-www-authenticate", challenges),
+        ("resource-metadata-candidates", candidates),
+        ("authorization-server-metadata-candidates", as_urls),
+        ("parse-authorization-server-metadata", metadata),
+    ]
+}

@@ -950,6 +950,22 @@ fn oauth_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outc
             .call_verify_agent_card(&mut *store, &s("card"), &input["keys"].to_string(), &strings(&input["algorithms"]))
             .unwrap()
             .map(|(kid, alg)| json!({"kid": kid, "alg": alg}))),
+        "oauth.parse-www-authenticate" => wit(oauth
+            .call_parse_www_authenticate(&mut *store, &strings(&input["values"]))
+            .unwrap()
+            .map(|c| json!({"challenges": parse(&c)}))),
+        "oauth.resource-metadata-candidates" => wit(oauth
+            .call_resource_metadata_candidates(&mut *store, &s("server_url"), input["resource_metadata"].as_str())
+            .unwrap()
+            .map(|u| json!({"urls": u}))),
+        "oauth.authorization-server-metadata-candidates" => wit(oauth
+            .call_authorization_server_metadata_candidates(&mut *store, &s("issuer"))
+            .unwrap()
+            .map(|u| json!({"urls": u}))),
+        "oauth.parse-authorization-server-metadata" => wit(oauth
+            .call_parse_authorization_server_metadata(&mut *store, &s("text"), &s("expected_issuer"))
+            .unwrap()
+            .map(|m| json!({"metadata": m}))),
         "oauth.agent-card-requirements" => wit(oauth
             .call_agent_card_requirements(&mut *store, &s("card"), input["skill"].as_str())
             .unwrap()

@@ -988,3 +988,28 @@ export function verifyAgentCard(card, keys, { algorithms }) {
   const [kid, alg] = call(() => raw.verifyAgentCard(asText(card), asText(keys), algorithms));
   return { kid, alg };
 }
+
+// ---- MCP / OAuth discovery (the host does the HTTP) ----
+
+/** Parses WWW-Authenticate values (a string, an array, or a Headers object). */
+export function parseWwwAuthenticate(values) {
+  const list = typeof values === 'string' ? [values]
+    : values && typeof values.get === 'function' ? (values.get('www-authenticate') ? [values.get('www-authenticate')] : [])
+    : Array.from(values ?? []);
+  return JSON.parse(call(() => raw.parseWwwAuthenticate(list))).map((c) => ({ ...c, params: Object.fromEntries(c.params) }));
+}
+
+/** The protected-resource metadata URLs to try, in order. */
+export function resourceMetadataCandidates(serverUrl, { resourceMetadata } = {}) {
+  return call(() => raw.resourceMetadataCandidates(serverUrl, opt(resourceMetadata)));
+}
+
+/** The authorization-server metadata URLs to try for an issuer, in order. */
+export function authorizationServerMetadataCandidates(issuer) {
+  return call(() => raw.authorizationServerMetadataCandidates(issuer));
+}
+
+/** Parses authorization-server metadata whose issuer must equal `expectedIssuer`. */
+export function parseAuthorizationServerMetadata(text, expectedIssuer) {
+  return JSON.parse(call(() => raw.parseAuthorizationServerMetadata(asText(text), expectedIssuer)));
+}

@@ -303,3 +303,9 @@ export function agentCardRequirements(card: Record<string, unknown> | string, op
 export function checkClientMetadataDocument(text: string | Record<string, unknown>, url: string): Record<string, unknown>;
 export function signAgentCard(card: Record<string, unknown> | string, key: KeyPair): Record<string, unknown>;
 export function verifyAgentCard(card: Record<string, unknown> | string, keys: JwkSet | Jwk, options: { algorithms: Algorithm[] }): { kid: string; alg: string };
+
+// ---- MCP / OAuth discovery ----
+export function parseWwwAuthenticate(values: string | string[] | Headers): Array<{ scheme: string; token68: string | null; params: Record<string, string> }>;
+export function resourceMetadataCandidates(serverUrl: string, options?: { resourceMetadata?: string }): string[];
+export function authorizationServerMetadataCandidates(issuer: string): string[];
+export function parseAuthorizationServerMetadata(text: string | Record<string, unknown>, expectedIssuer: string): Record<string, unknown>;

@@ -1259,3 +1259,33 @@ pub fn verify_agent_card(
     let (kid, alg) = ffi::verify_agent_card(card, keys, &algorithms).map_err(err)?;
     Ok(vec![kid, alg])
 }
+
+/// Parses `WWW-Authenticate` values (JSON text out).
+#[wasm_bindgen(js_name = parseWwwAuthenticate)]
+pub fn parse_www_authenticate(values: Vec<String>) -> Result<String, JsValue> {
+    ffi::parse_www_authenticate(&values).map_err(err)
+}
+
+/// Protected-resource metadata URLs to try.
+#[wasm_bindgen(js_name = resourceMetadataCandidates)]
+pub fn resource_metadata_candidates(
+    server_url: &str,
+    resource_metadata: Option<String>,
+) -> Result<Vec<String>, JsValue> {
+    ffi::resource_metadata_candidates(server_url, resource_metadata.as_deref()).map_err(err)
+}
+
+/// Authorization-server metadata URLs to try.
+#[wasm_bindgen(js_name = authorizationServerMetadataCandidates)]
+pub fn authorization_server_metadata_candidates(issuer: &str) -> Result<Vec<String>, JsValue> {
+    ffi::authorization_server_metadata_candidates(issuer).map_err(err)
+}
+
+/// Parses authorization-server metadata (JSON text out).
+#[wasm_bindgen(js_name = parseAuthorizationServerMetadata)]
+pub fn parse_authorization_server_metadata(
+    text: &str,
+    expected_issuer: &str,
+) -> Result<String, JsValue> {
+    ffi::parse_authorization_server_metadata(text, expected_issuer).map_err(err)
+}

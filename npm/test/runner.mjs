@@ -403,6 +403,15 @@ function run(lib, op, input) {
       });
     case 'oauth.verify-agent-card':
       return outcome(lib, () => lib.verifyAgentCard(input.card, input.keys, { algorithms: input.algorithms }));
+    case 'oauth.parse-www-authenticate':
+      return outcome(lib, () => ({ challenges: lib.parseWwwAuthenticate(input.values).map((c) => ({ scheme: c.scheme, token68: c.token68,
+        params: Object.entries(c.params) })) }));
+    case 'oauth.resource-metadata-candidates':
+      return outcome(lib, () => ({ urls: lib.resourceMetadataCandidates(input.server_url, { resourceMetadata: input.resource_metadata ?? undefined }) }));
+    case 'oauth.authorization-server-metadata-candidates':
+      return outcome(lib, () => ({ urls: lib.authorizationServerMetadataCandidates(input.issuer) }));
+    case 'oauth.parse-authorization-server-metadata':
+      return outcome(lib, () => ({ metadata: JSON.stringify(lib.parseAuthorizationServerMetadata(input.text, input.expected_issuer)) }));
     case 'oauth.agent-card-requirements':
       return outcome(lib, () => ({ alternatives: lib.agentCardRequirements(input.card, { skill: input.skill ?? undefined }) }));
     case 'oauth.check-client-metadata-document':

@@ -917,3 +917,95 @@ pub fn verify_agent_card<S: AsRef<str>>(
     let v = oauth::verify_agent_card(card, &key_set(keys)?, algorithms(algorithms_)?, &LIMITS)?;
     Ok((v.kid, v.alg))
 }
+
+/// Parses `WWW-Authenticate` field values; JSON `[{"scheme", "token68", "params": [[name,
+/// value], ...]}]`.
+///
+/// # Errors
+/// As [`oauth::parse_www_authenticate`].
+pub fn parse_www_authenticate<S: AsRef<str>>(values: &[S]) -> Result<String, Error> {
+    let values: Vec<&str> = values.iter().map(AsRef::as_ref).collect();
+    let challenges = oauth::parse_www_authenticate(&values)?;
+    Ok(json::to_compact(&Value::Array(
+        challenges
+            .into_iter()
+            .map(|c| {
+                let mut o = Object::new();
+                o.insert("scheme".into(), c.scheme.into());
+                o.insert(
+                    "token68".into(),
+                    c.token68.map_or(Value::Null, Value::String),
+                );
+                o.insert(
+                    "params".into(),
+                    Value::Array(
+                        c.params
+                            .into_iter()
+                            .map(|(n, v)| Value::Array(vec![n.into(), v.into()]))
+                            .collect(),
+                    ),
+                );
+                Value::Object(o)
+            })
+            .collect(),
+    )))
+}
+
+/// The protected-resource metadata URLs to try ([`oauth::resource_metadata_candidates`]).
+///
+/// # Errors
+/// As [`oauth::resource_metadata_candidates`].
+pub fn resource_metadata_candidates(
+    server_url: &str,
+    resource_metadata: Option<&str>,
+) -> Result<Vec<String>, Error> {
+    oauth::resource_metadata_candidates(server_url, resource_metadata)
+}
+
+/// The authorization-server metadata URLs to try
+/// ([`oauth::authorization_server_metadata_candidates`]).
+///
+/// # Errors
+/// As [`oauth::authorization_server_metadata_candidates`].
+pub fn authorization_server_metadata_candidates(issuer: &str) -> Result<Vec<String>, Error> {
+    oauth::authorization_server_metadata_candidates(issuer)
+}
+
+/// Parses authorization-server metadata for `expected_issuer`; every member read, as JSON.
+///
+/// # Errors
+/// As [`oauth::parse_authorization_server_metadata`].
+pub fn parse_authorization_server_metadata(
+    text: &str,
+    expected_issuer: &str,
+) -> Result<String, Error> {
+    let m = oauth::parse_authorization_server_metadata(text, expected_issuer, &LIMITS)?;
+    let opt = |v: Option<String>| v.map_or(Value::Null, Value::String);
+    let mut o = Object::new();
+    o.insert("issuer".into(), m.issuer.into());
+    o.insert("token_endpoint".into(), m.token_endpoint.into());
+    o.insert(
+        "authorization_endpoint".into(),
+        opt(m.authorization_endpoint),
+    );
+    o.insert("jwks_uri".into(), opt(m.jwks_uri));
+    o.insert("registration_endpoint".into(), opt(m.registration_endpoint));
+    o.insert("scopes_supported".into(), m.scopes_supported.into());
+    o.insert(
+        "dpop_signing_alg_values_supported".into(),
+        m.dpop_signing_alg_values_supported.into(),
+    );
+    o.insert(
+        "code_challenge_methods_supported".into(),
+        m.code_challenge_methods_supported.into(),
+    );
+    o.insert(
+        "client_id_metadata_document_supported".into(),
+        m.client_id_metadata_document_supported.into(),
+    );
+    o.insert(
+        "authorization_response_iss_parameter_supported".into(),
+        m.authorization_response_iss_parameter_supported.into(),
+    );
+    Ok(json::to_compact(&Value::Object(o)))
+}

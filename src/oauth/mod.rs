@@ -8,6 +8,7 @@ mod agent_card;
 mod authzen;
 mod challenge;
 mod client_auth;
+mod discovery;
 mod exchange;
 mod introspection;
 mod metadata;
@@ -30,6 +31,11 @@ pub use client_auth::{
     ClientAssertionValidation, ClientAuthentication, JWT_BEARER_ASSERTION, JWT_SPIFFE_ASSERTION,
     VerifiedClientAssertion, client_credentials_request, create_client_assertion,
     verify_client_assertion, verify_spiffe_client_assertion,
+};
+pub use discovery::{
+    AuthorizationServerMetadata, Challenge as WwwAuthenticateChallenge,
+    authorization_server_metadata_candidates, parse_authorization_server_metadata,
+    parse_www_authenticate, resource_metadata_candidates,
 };
 pub use exchange::{
     ACCESS_TOKEN_TYPE, Actor, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, TXN_TOKEN_TYPE,

@@ -1060,6 +1060,28 @@ impl oauth::Guest for Component {
         ffi::verify_agent_card(&card, &keys, &algorithms).map_err(error)
     }
 
+    fn parse_www_authenticate(values: Vec<String>) -> Result<String, WitError> {
+        ffi::parse_www_authenticate(&values).map_err(error)
+    }
+
+    fn resource_metadata_candidates(
+        server_url: String,
+        resource_metadata: Option<String>,
+    ) -> Result<Vec<String>, WitError> {
+        ffi::resource_metadata_candidates(&server_url, resource_metadata.as_deref()).map_err(error)
+    }
+
+    fn authorization_server_metadata_candidates(issuer: String) -> Result<Vec<String>, WitError> {
+        ffi::authorization_server_metadata_candidates(&issuer).map_err(error)
+    }
+
+    fn parse_authorization_server_metadata(
+        text: String,
+        expected_issuer: String,
+    ) -> Result<String, WitError> {
+        ffi::parse_authorization_server_metadata(&text, &expected_issuer).map_err(error)
+    }
+
     fn check_client_metadata_document(text: String, url: String) -> Result<String, WitError> {
         ffi::check_client_metadata_document(&text, &url).map_err(error)
     }

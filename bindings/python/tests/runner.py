@@ -179,6 +179,17 @@ def _oauth(op: str, i: dict[str, Any]) -> dict[str, Any]:
             kid, alg = a2a_auth.verify_agent_card(i["card"], i["keys"], algorithms=i["algorithms"])
             return {"kid": kid, "alg": alg}
         return _outcome(vac)
+    if op == "oauth.parse-www-authenticate":
+        return _outcome(lambda: {"challenges": [{"scheme": c["scheme"], "token68": c["token68"],
+                                                 "params": [[n, v] for n, v in c["params"].items()]}
+                                                for c in a2a_auth.parse_www_authenticate(i["values"])]})
+    if op == "oauth.resource-metadata-candidates":
+        return _outcome(lambda: {"urls": a2a_auth.resource_metadata_candidates(i["server_url"], i.get("resource_metadata"))})
+    if op == "oauth.authorization-server-metadata-candidates":
+        return _outcome(lambda: {"urls": a2a_auth.authorization_server_metadata_candidates(i["issuer"])})
+    if op == "oauth.parse-authorization-server-metadata":
+        return _outcome(lambda: {"metadata": json.dumps(a2a_auth.parse_authorization_server_metadata(i["text"], i["expected_issuer"]),
+                                                        separators=(",", ":"), ensure_ascii=False)})
     if op == "oauth.agent-card-requirements":
         return _outcome(lambda: {"alternatives": a2a_auth.agent_card_requirements(i["card"], i.get("skill"))})
     if op == "oauth.check-client-metadata-document":

@@ -25,6 +25,10 @@ from . import _component as _c
 from .errors import ERRORS, AuthError, from_code
 
 __all__ = [
+    "authorization_server_metadata_candidates",
+    "parse_authorization_server_metadata",
+    "parse_www_authenticate",
+    "resource_metadata_candidates",
     "sign_agent_card",
     "verify_agent_card",
     "agent_card_requirements",
@@ -1317,3 +1321,29 @@ def verify_agent_card(card: JsonLike, keys: JsonLike, *, algorithms: Iterable[st
     """Verifies an A2A Agent Card against pinned keys; returns the ``(kid, alg)`` that verified."""
     kid, alg = _c.call("oauth", "verify-agent-card", _text(card), _text(keys), _algorithms(algorithms))
     return kid, alg
+
+
+# ---- MCP / OAuth discovery (the host does the HTTP) ----
+
+
+def parse_www_authenticate(values: Union[str, Iterable[str]]) -> list[dict[str, Any]]:
+    """Parses ``WWW-Authenticate`` values: ``[{"scheme", "token68", "params": {name: value}}]``."""
+    items = [values] if isinstance(values, str) else list(values)
+    parsed = json.loads(_c.call("oauth", "parse-www-authenticate", items))
+    return [dict(c, params=dict(c["params"])) for c in parsed]
+
+
+def resource_metadata_candidates(server_url: str, resource_metadata: Optional[str] = None) -> list[str]:
+    """The protected-resource metadata URLs to try, in order."""
+    return list(_c.call("oauth", "resource-metadata-candidates", server_url, resource_metadata))
+
+
+def authorization_server_metadata_candidates(issuer: str) -> list[str]:
+    """The authorization-server metadata URLs to try for an issuer, in order."""
+    return list(_c.call("oauth", "authorization-server-metadata-candidates", issuer))
+
+
+def parse_authorization_server_metadata(text: JsonLike, expected_issuer: str) -> dict[str, Any]:
+    """Parses authorization-server metadata whose ``issuer`` must equal ``expected_issuer``."""
+    result: dict[str, Any] = json.loads(_c.call("oauth", "parse-authorization-server-metadata", _text(text), expected_issuer))
+    return result
