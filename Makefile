@@ -13,14 +13,14 @@ CACHE_DIR := $(or $(A2A_AUTH_CACHE),$(HOME)/.cache/a2a-auth)
 VENV := $(CACHE_DIR)/venv
 PY_DEPS := wasmtime==50.0.1 pytest==9.2.0 pyjwt[crypto]==2.15.1 joserfc==1.8.0 cryptography==50.0.2 http-message-signatures==3.0.0 http-sf==1.5.0 httpx==0.28.1 starlette==1.10.0 a2a-sdk==1.3.0
 
-.PHONY: demo test setup tools fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check \
+.PHONY: demo test setup tools fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check walkthrough \
 	npm npm-deps npm-test chromium wycheproof-data python python-venv python-test
 
 demo:
 	@$(CARGO) run --quiet --locked --example demo
 
 # Everything CI checks, after an idempotent setup.
-test: setup fmt-check clippy component cargo-test vectors npm-test python-test vectors-fresh wasm deps-check
+test: setup fmt-check clippy component cargo-test vectors npm-test python-test vectors-fresh wasm deps-check walkthrough
 	@echo "make test: all checks passed"
 
 setup:
@@ -131,6 +131,10 @@ vectors: cargo-test npm chromium python
 	(cd bindings/python && "$(VENV)/bin/python" -m pytest -q -s -p no:cacheprovider tests/test_vectors.py) >>"$$log" 2>&1 \
 	  || { cat "$$log"; exit 1; }; \
 	grep -aoE '(vectors|wycheproof) [a-z-]+: [0-9]+ passed.*' "$$log"
+
+# The README's delegation walkthrough runs end to end (it panics on any refusal).
+walkthrough:
+	@$(CARGO) run --quiet --locked --example delegation >/dev/null && echo "walkthrough: the delegation example ran end to end"
 
 # Generated vectors must equal what the generator writes today.
 vectors-fresh:
