@@ -6,7 +6,12 @@
 //! Everything runs in-process with fixed keys and a fixed clock. The authorization server and
 //! the transaction token service are played by a few lines that sign what a real one would
 //! return; everything on the agents' side is the library's public API.
-#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::print_stdout,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 #![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use a2a_auth::crypto::{Algorithm, KeyPair};

@@ -317,6 +317,32 @@ fn oauth_op(op: &str, input: &Value) -> Result<Value, Error> {
             Ok(json!({"subject": ffi::verify_spiffe_client_assertion(
             str_field(input, "assertion"), str_field(input, "trust_store"), str_field(input, "issuer"), now())?}))
         }
+        "oauth.create-client-attestation-pop" => {
+            let key = KeyPair::from_jwk(&input["key"].to_string(), None, &L)?;
+            Ok(
+                json!({"token": ffi::create_client_attestation_pop(&key, str_field(input, "wit"), str_field(input, "issuer"),
+                str_field(input, "jti"), opt_str(input, "challenge"), now())?}),
+            )
+        }
+        "oauth.verify-wit-client-attestation" => {
+            let mut cache = a2a_auth::proof::ReplayCache::new(16, &[1; 32])?;
+            let mut last = None;
+            for _ in 0..input["repeat"].as_u64().unwrap_or(1) {
+                last = Some(ffi::verify_wit_client_attestation(
+                    str_field(input, "wit"),
+                    str_field(input, "pop"),
+                    str_field(input, "trust_store"),
+                    str_field(input, "issuer"),
+                    opt_str(input, "challenge"),
+                    now(),
+                    Some(&mut cache),
+                )?);
+            }
+            Ok(json!({"subject": last.unwrap()}))
+        }
+        "oauth.client-metadata-document" => {
+            Ok(json!({"document": ffi::client_metadata_document(str_field(input, "description"))?}))
+        }
         "oauth.client-credentials-request" => {
             Ok(json!({"body": ffi::client_credentials_request(str_field(input, "request"))?}))
         }

@@ -358,6 +358,20 @@ fn main() {
         write(&dir, "oauth", op, &cases);
     }
     write(&dir, "gate", "enforce", &gate::enforce_cases(&k));
+    write(
+        &dir,
+        "oauth",
+        "client-metadata-document",
+        &oauth::cimd_generation_cases(),
+    );
+    let (pop_creates, pop_verifies) = oauth::wit_attestation_cases(&k);
+    write(&dir, "oauth", "create-client-attestation-pop", &pop_creates);
+    write(
+        &dir,
+        "oauth",
+        "verify-wit-client-attestation",
+        &pop_verifies,
+    );
     let (creates, verifies, spiffe, cc) = oauth::client_auth_cases(&k);
     write(&dir, "oauth", "create-client-assertion", &creates);
     write(&dir, "oauth", "verify-client-assertion", &verifies);

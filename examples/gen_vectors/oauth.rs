@@ -1744,3 +1744,143 @@ pub fn discovery_cases() -> Vec<(&'static str, Vec<Case>)> {
         ("parse-authorization-server-metadata", metadata),
     ]
 }
+
+pub fn wit_attestation_cases(k: &Keys) -> (Vec<Case>, Vec<Case>) {
+    let wit = sign(json!({"typ": "wit+jwt"}), &super::wit_claims(k), &k.es256);
+    let agent: Value = serde_json::from_str(&k.ed25519.to_private_jwk_json()).unwrap();
+    let other: Value = serde_json::from_str(&k.es256_other.to_private_jwk_json()).unwrap();
+    let create_in = |key: &Value, challenge: Option<&str>| json!({"key": key, "wit": wit, "issuer": ISS, "jti": "pop-1", "challenge": challenge, "now": NOW});
+    let pop = |patch: Value, header: Value| {
+        sign(
+            header,
+            &patched(
+                &json!({"aud": ISS, "jti": "pop-1", "iat": NOW, "challenge": "c-1"}),
+                patch,
+            ),
+            &k.ed25519,
+        )
+    };
+    let good = pop(
+        json!({}),
+        json!({"typ": "oauth-client-attestation-pop+jwt"}),
+    );
+    let creates = vec![
+        ok(
+            "create-client-attestation-pop/with-challenge",
+            "draft-ietf-oauth-attestation-based-client-auth §5.2 (SPIFFE WIT mode): aud, jti, iat, challenge; signed by the WIT's key",
+            create_in(&agent, Some("c-1")),
+            json!({"token": good}),
+        ),
+        err(
+            "create-client-attestation-pop/other-key",
+            "SPIFFE client auth (WIT mode): the PoP key is the WIT's cnf key",
+            create_in(&other, None),
+            "invalid-argument",
+        ),
+    ];
+    let store = super::trust_store(k);
+    let vin = |p: &str, challenge: Option<&str>| json!({"wit": wit, "pop": p, "trust_store": store, "issuer": ISS, "challenge": challenge, "now": NOW});
+    let mut replay = vin(&good, Some("c-1"));
+    replay["repeat"] = json!(2);
+    let hdr = json!({"typ": "oauth-client-attestation-pop+jwt"});
+    let verifies = vec![
+        ok(
+            "verify-wit-client-attestation/ok",
+            "SPIFFE client auth (WIT mode): WIT from the trust domain, PoP under its key, the server's challenge",
+            vin(&good, Some("c-1")),
+            json!({"subject": super::SUBJECT}),
+        ),
+        ok(
+            "verify-wit-client-attestation/no-challenge-required",
+            "attestation-based client auth §5.2: challenge is checked only when the server issued one",
+            vin(&pop(json!({"challenge": null}), hdr.clone()), None),
+            json!({"subject": super::SUBJECT}),
+        ),
+        err(
+            "verify-wit-client-attestation/challenge-mismatch",
+            "attestation-based client auth §8: the challenge must be the server's",
+            vin(&good, Some("c-2")),
+            "claim-mismatch",
+        ),
+        err(
+            "verify-wit-client-attestation/aud-token-endpoint",
+            "attestation-based client auth §5.2: aud is the AS issuer",
+            vin(
+                &pop(json!({"aud": format!("{ISS}/token")}), hdr.clone()),
+                Some("c-1"),
+            ),
+            "claim-mismatch",
+        ),
+        err(
+            "verify-wit-client-attestation/aud-array",
+            "oidc-provider interop note: aud must be a string",
+            vin(&pop(json!({"aud": [ISS]}), hdr.clone()), Some("c-1")),
+            "claim-invalid",
+        ),
+        err(
+            "verify-wit-client-attestation/typ",
+            "attestation-based client auth §5.2: typ oauth-client-attestation-pop+jwt",
+            vin(&pop(json!({}), json!({"typ": "wpt+jwt"})), Some("c-1")),
+            "typ-mismatch",
+        ),
+        err(
+            "verify-wit-client-attestation/old",
+            "attestation-based client auth §12: a PoP older than the window",
+            vin(&pop(json!({"iat": NOW - 600}), hdr.clone()), Some("c-1")),
+            "token-too-old",
+        ),
+        err(
+            "verify-wit-client-attestation/jti-missing",
+            "attestation-based client auth §5.2: jti is required",
+            vin(&pop(json!({"jti": null}), hdr.clone()), Some("c-1")),
+            "claim-missing",
+        ),
+        err(
+            "verify-wit-client-attestation/other-signer",
+            "the PoP must be signed by the WIT's cnf key",
+            vin(
+                &sign(
+                    hdr.clone(),
+                    &json!({"aud": ISS, "jti": "pop-1", "iat": NOW, "challenge": "c-1"}),
+                    &k.es256_other,
+                ),
+                Some("c-1"),
+            ),
+            "alg-not-allowed",
+        ),
+        err(
+            "verify-wit-client-attestation/replayed",
+            "attestation-based client auth §12.1: a PoP is used once",
+            replay,
+            "replayed",
+        ),
+    ];
+    (creates, verifies)
+}
+
+pub fn cimd_generation_cases() -> Vec<Case> {
+    let url = "https://planner.example.com/oauth/client.json";
+    let doc = json!({"client_id": url, "client_name": "Planner agent", "redirect_uris": ["https://planner.example.com/oauth/callback"],
+                     "grant_types": ["client_credentials"], "token_endpoint_auth_method": "private_key_jwt",
+                     "jwks_uri": "https://planner.example.com/oauth/jwks.json"});
+    vec![
+        ok(
+            "client-metadata-document/private-key-jwt",
+            "CIMD §4 + MCP: an agent's document, written as the AS will check it",
+            json!({"description": to_compact(&doc)}),
+            json!({"document": to_compact(&doc)}),
+        ),
+        err(
+            "client-metadata-document/secret",
+            "CIMD §4.1: a shared secret never goes in the document",
+            json!({"description": to_compact(&patched(&doc, json!({"client_secret": "x"})))}),
+            "claim-invalid",
+        ),
+        err(
+            "client-metadata-document/no-client-id",
+            "CIMD §4: client_id (the document's URL) is required",
+            json!({"description": to_compact(&patched(&doc, json!({"client_id": null})))}),
+            "claim-missing",
+        ),
+    ]
+}

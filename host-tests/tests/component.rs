@@ -918,6 +918,35 @@ fn oauth_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outc
             )
             .unwrap()
             .map(|x| json!({"subject": x}))),
+        "oauth.create-client-attestation-pop" => {
+            let keys = auth.a2a_auth_keys();
+            let pair = match keys.key_pair().call_from_jwk(&mut *store, &input["key"].to_string(), None).unwrap() {
+                Ok(p) => p,
+                Err(e) => return Err(code(e.code)),
+            };
+            let r = oauth
+                .call_create_client_attestation_pop(&mut *store, pair, &s("wit"), &s("issuer"), &s("jti"), input["challenge"].as_str(), now())
+                .unwrap();
+            pair.resource_drop(&mut *store).unwrap();
+            wit(r.map(|t| json!({"token": t})))
+        }
+        "oauth.verify-wit-client-attestation" => {
+            let proof = auth.a2a_auth_proof();
+            let cache = proof.replay_cache().call_create(&mut *store, 16, &[1; 32]).unwrap().unwrap();
+            let mut last = None;
+            for _ in 0..input["repeat"].as_u64().unwrap_or(1) {
+                last = Some(oauth
+                    .call_verify_wit_client_attestation(&mut *store, &s("wit"), &s("pop"), &s("trust_store"), &s("issuer"),
+                        input["challenge"].as_str(), now(), Some(cache))
+                    .unwrap());
+            }
+            cache.resource_drop(&mut *store).unwrap();
+            wit(last.unwrap().map(|x| json!({"subject": x})))
+        }
+        "oauth.client-metadata-document" => wit(oauth
+            .call_client_metadata_document(&mut *store, &s("description"))
+            .unwrap()
+            .map(|d| json!({"document": d}))),
         "oauth.client-credentials-request" => wit(oauth
             .call_client_credentials_request(&mut *store, &s("request"))
             .unwrap()

@@ -1013,3 +1013,27 @@ export function authorizationServerMetadataCandidates(issuer) {
 export function parseAuthorizationServerMetadata(text, expectedIssuer) {
   return JSON.parse(call(() => raw.parseAuthorizationServerMetadata(asText(text), expectedIssuer)));
 }
+
+/**
+ * The OAuth-Client-Attestation-PoP for the SPIFFE WIT client-authentication mode: send
+ * { 'OAuth-Client-Attestation': wit, 'OAuth-Client-Attestation-PoP': pop } to the token endpoint.
+ */
+export function createClientAttestationPop(key, { wit, issuer, jti, challenge, now } = {}) {
+  if (!(key instanceof KeyPair)) throw new TypeError('key must be a KeyPair');
+  return call(() => raw.createClientAttestationPop(key._inner, wit, issuer, jti ?? randomJti(), opt(challenge), now ?? nowSeconds()));
+}
+
+/** Verifies the WIT mode at an authorization server; returns the client's SPIFFE ID. */
+export function verifyWitClientAttestation(wit, pop, trustStore, issuer, { challenge, now, replayCache } = {}) {
+  const cache = replayCache ?? new ReplayCache(1);
+  try {
+    return call(() => raw.verifyWitClientAttestation(wit, pop, asText(trustStore), issuer, opt(challenge), now ?? nowSeconds(), cache._inner));
+  } finally {
+    if (!replayCache) cache.free();
+  }
+}
+
+/** Writes a Client ID Metadata Document (JSON text) from its description, checked as an AS would. */
+export function clientMetadataDocument(description) {
+  return call(() => raw.clientMetadataDocument(asText(description)));
+}

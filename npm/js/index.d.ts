@@ -309,3 +309,7 @@ export function parseWwwAuthenticate(values: string | string[] | Headers): Array
 export function resourceMetadataCandidates(serverUrl: string, options?: { resourceMetadata?: string }): string[];
 export function authorizationServerMetadataCandidates(issuer: string): string[];
 export function parseAuthorizationServerMetadata(text: string | Record<string, unknown>, expectedIssuer: string): Record<string, unknown>;
+export function createClientAttestationPop(key: KeyPair, options: { wit: string; issuer: string; jti?: string; challenge?: string; now?: number }): string;
+export function verifyWitClientAttestation(wit: string, pop: string, trustStore: Record<string, unknown> | string, issuer: string,
+  options?: { challenge?: string; now?: number; replayCache?: ReplayCache }): string;
+export function clientMetadataDocument(description: Record<string, unknown> | string): string;

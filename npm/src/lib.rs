@@ -1289,3 +1289,49 @@ pub fn parse_authorization_server_metadata(
 ) -> Result<String, JsValue> {
     ffi::parse_authorization_server_metadata(text, expected_issuer).map_err(err)
 }
+
+/// Creates the client-attestation PoP for the SPIFFE WIT mode.
+#[wasm_bindgen(js_name = createClientAttestationPop)]
+pub fn create_client_attestation_pop(
+    key: &KeyPair,
+    wit: &str,
+    issuer: &str,
+    jti: &str,
+    challenge: Option<String>,
+    now: f64,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    ffi::create_client_attestation_pop(&key.0, wit, issuer, jti, challenge.as_deref(), now)
+        .map_err(err)
+}
+
+/// Verifies the SPIFFE WIT client-authentication mode; returns the SPIFFE ID.
+#[wasm_bindgen(js_name = verifyWitClientAttestation)]
+#[allow(clippy::too_many_arguments)]
+pub fn verify_wit_client_attestation(
+    wit: &str,
+    pop: &str,
+    trust_store: &str,
+    issuer: &str,
+    challenge: Option<String>,
+    now: f64,
+    replay: &mut ReplayCache,
+) -> Result<String, JsValue> {
+    let now = whole_seconds(now, "now")?;
+    ffi::verify_wit_client_attestation(
+        wit,
+        pop,
+        trust_store,
+        issuer,
+        challenge.as_deref(),
+        now,
+        Some(&mut replay.0),
+    )
+    .map_err(err)
+}
+
+/// Writes a Client ID Metadata Document from its description (JSON text in and out).
+#[wasm_bindgen(js_name = clientMetadataDocument)]
+pub fn client_metadata_document(description: &str) -> Result<String, JsValue> {
+    ffi::client_metadata_document(description).map_err(err)
+}

@@ -374,6 +374,32 @@ function run(lib, op, input) {
       });
     case 'oauth.verify-spiffe-client-assertion':
       return outcome(lib, () => ({ subject: lib.verifySpiffeClientAssertion(input.assertion, input.trust_store, input.issuer, { now: input.now }) }));
+    case 'oauth.create-client-attestation-pop':
+      return outcome(lib, () => {
+        const key = lib.KeyPair.fromJwk(input.key);
+        try {
+          return { token: lib.createClientAttestationPop(key, { wit: input.wit, issuer: input.issuer, jti: input.jti,
+            challenge: input.challenge ?? undefined, now: input.now }) };
+        } finally {
+          key.free();
+        }
+      });
+    case 'oauth.verify-wit-client-attestation':
+      return outcome(lib, () => {
+        const cache = new lib.ReplayCache(16);
+        try {
+          let r;
+          for (let i = 0; i < (input.repeat ?? 1); i++) {
+            r = lib.verifyWitClientAttestation(input.wit, input.pop, input.trust_store, input.issuer,
+              { challenge: input.challenge ?? undefined, now: input.now, replayCache: cache });
+          }
+          return { subject: r };
+        } finally {
+          cache.free();
+        }
+      });
+    case 'oauth.client-metadata-document':
+      return outcome(lib, () => ({ document: lib.clientMetadataDocument(input.description) }));
     case 'oauth.client-credentials-request':
       return outcome(lib, () => {
         const r = JSON.parse(input.request);

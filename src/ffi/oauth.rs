@@ -1009,3 +1009,55 @@ pub fn parse_authorization_server_metadata(
     );
     Ok(json::to_compact(&Value::Object(o)))
 }
+
+/// Creates the `OAuth-Client-Attestation-PoP` for the SPIFFE WIT client-authentication mode.
+///
+/// # Errors
+/// As [`oauth::create_client_attestation_pop`].
+pub fn create_client_attestation_pop(
+    key: &crate::crypto::KeyPair,
+    wit: &str,
+    issuer: &str,
+    jti: &str,
+    challenge: Option<&str>,
+    now: u64,
+) -> Result<String, Error> {
+    oauth::create_client_attestation_pop(key, wit, issuer, jti, challenge, UnixTime(now))
+}
+
+/// Verifies the SPIFFE WIT client-authentication mode (WIT + attestation PoP) against a trust
+/// store (bundle map JSON) for this AS's `issuer`; the PoP may be at most 300 s old. Returns the
+/// client's SPIFFE ID.
+///
+/// # Errors
+/// As [`oauth::verify_wit_client_attestation`].
+#[allow(clippy::too_many_arguments)]
+pub fn verify_wit_client_attestation(
+    wit: &str,
+    pop: &str,
+    trust_store: &str,
+    issuer: &str,
+    challenge: Option<&str>,
+    now: u64,
+    replay: Option<&mut crate::proof::ReplayCache>,
+) -> Result<String, Error> {
+    let store = crate::identity::TrustStore::from_bundle_map(trust_store, &LIMITS)?;
+    oauth::verify_wit_client_attestation(
+        wit,
+        pop,
+        &store,
+        issuer,
+        challenge,
+        300,
+        UnixTime(now),
+        replay,
+    )
+}
+
+/// Writes a Client ID Metadata Document from its description (checked as an AS would).
+///
+/// # Errors
+/// As [`oauth::client_metadata_document`].
+pub fn client_metadata_document(description: &str) -> Result<String, Error> {
+    oauth::client_metadata_document(description)
+}

@@ -410,3 +410,19 @@ pub fn verify_agent_card(
     }
     Err(first_error.unwrap_or(Error::InvalidSignature))
 }
+
+/// Writes a Client ID Metadata Document for an agent: the description (RFC 7591 members, with
+/// `client_id` the https URL the document will be served at) checked by the same rules an
+/// authorization server applies ([`check_client_metadata_document`]), as compact JSON.
+///
+/// # Errors
+/// As [`check_client_metadata_document`]; `claim-missing` (`client_id`).
+pub fn client_metadata_document(description: &str) -> Result<String, Error> {
+    let o = json::parse_object(description.as_bytes(), &Limits::DEFAULT)?;
+    let url = o
+        .get("client_id")
+        .and_then(Value::as_str)
+        .ok_or(Error::ClaimMissing("client_id"))?;
+    let text = json::to_compact(&Value::Object(o.clone()));
+    check_client_metadata_document(&text, url).map(|_| text)
+}

@@ -248,3 +248,142 @@ pub fn client_credentials_request(
     }
     Ok(out)
 }
+
+/// The explicit type of a client-attestation proof of possession
+/// (draft-ietf-oauth-attestation-based-client-auth).
+pub const CLIENT_ATTESTATION_POP_TYP: &str = "oauth-client-attestation-pop+jwt";
+
+/// Creates the `OAuth-Client-Attestation-PoP` JWT for the SPIFFE client-authentication WIT mode:
+/// signed by the private half of the WIT's `cnf.jwk`, with `aud` = the authorization server's
+/// issuer, `jti`, `iat`, and the server's `challenge` when it sent one. Send it with the WIT in
+/// `OAuth-Client-Attestation`.
+///
+/// # Errors
+/// `invalid-argument` (`issuer`, `jti`) when empty, (`key`) when its algorithm name is not the
+/// WIT's `cnf.jwk.alg`, (`wit`) for a WIT without one; `alg-not-allowed` for an HMAC key.
+pub fn create_client_attestation_pop(
+    key: &KeyPair,
+    wit: &str,
+    issuer: &str,
+    jti: &str,
+    challenge: Option<&str>,
+    now: UnixTime,
+) -> Result<String, Error> {
+    if issuer.is_empty() {
+        return Err(Error::InvalidArgument("issuer"));
+    }
+    if jti.is_empty() {
+        return Err(Error::InvalidArgument("jti"));
+    }
+    if !AlgorithmSet::ASYMMETRIC.contains(key.alg()) {
+        return Err(Error::AlgorithmNotAllowed);
+    }
+    let limits = crate::limits::Limits::DEFAULT;
+    let parsed = jose::parse_jws(wit, &limits).map_err(|_| Error::InvalidArgument("wit"))?;
+    let wit_claims = json::parse_object(parsed.unverified_payload(), &limits)
+        .map_err(|_| Error::InvalidArgument("wit"))?;
+    let cnf_alg = wit_claims
+        .get("cnf")
+        .and_then(|c| c.get("jwk"))
+        .and_then(|j| j.get("alg"))
+        .and_then(Value::as_str)
+        .ok_or(Error::InvalidArgument("wit"))?;
+    if cnf_alg != key.alg().jws_name() {
+        return Err(Error::InvalidArgument("key"));
+    }
+    let mut claims = Object::new();
+    claims.insert("aud".into(), issuer.into());
+    claims.insert("jti".into(), jti.into());
+    claims.insert("iat".into(), now.as_secs().into());
+    if let Some(c) = challenge {
+        claims.insert("challenge".into(), c.into());
+    }
+    let mut header = Object::new();
+    header.insert("typ".into(), CLIENT_ATTESTATION_POP_TYP.into());
+    jose::sign_jws(
+        &header,
+        json::to_compact(&Value::Object(claims)).as_bytes(),
+        key,
+    )
+}
+
+/// Verifies the SPIFFE client-authentication WIT mode at an authorization server: the WIT from
+/// `OAuth-Client-Attestation` against the trust store, then the
+/// `OAuth-Client-Attestation-PoP` under the WIT's `cnf.jwk` (its `alg` string-equal to
+/// `cnf.jwk.alg`, `typ` `oauth-client-attestation-pop+jwt`, `aud` the issuer as a string,
+/// non-empty `jti` not replayed, `iat` within `max_age`, and `challenge` equal to
+/// `expected_challenge` when the server requires one). Returns the client's SPIFFE ID.
+///
+/// # Errors
+/// The WIT codes; `alg-not-allowed`, `invalid-signature`, `typ-mismatch`; `claim-missing` /
+/// `claim-invalid` / `claim-mismatch` naming `aud`, `jti`, `iat` or `challenge`;
+/// `token-too-old`, `token-issued-in-future`; `replayed`.
+#[allow(clippy::too_many_arguments)]
+pub fn verify_wit_client_attestation(
+    wit: &str,
+    pop: &str,
+    store: &TrustStore,
+    issuer: &str,
+    expected_challenge: Option<&str>,
+    max_age: u64,
+    now: UnixTime,
+    replay: Option<&mut ReplayCache>,
+) -> Result<String, Error> {
+    let limits = crate::limits::Limits::DEFAULT;
+    let verified = crate::identity::verify_workload_identity_token(
+        wit,
+        store,
+        &crate::identity::WitValidation::default(),
+        now,
+    )?;
+    let jws = jose::parse_jws(pop, &limits)?;
+    if verified.confirmation_key.alg() != Some(jws.header().alg()) {
+        return Err(Error::AlgorithmNotAllowed);
+    }
+    let v = jws.verify_with_key(
+        &verified.confirmation_key,
+        AlgorithmSet::EMPTY.with(verified.proof_alg),
+    )?;
+    if !v
+        .header()
+        .typ()
+        .is_some_and(|t| jose::typ_matches(t, CLIENT_ATTESTATION_POP_TYP))
+    {
+        return Err(Error::TypMismatch);
+    }
+    let claims = json::parse_object(v.payload(), &limits)?;
+    match claims.get("aud") {
+        Some(Value::String(a)) if a == issuer => {}
+        Some(Value::String(_)) => return Err(Error::ClaimMismatch("aud")),
+        Some(_) => return Err(Error::ClaimInvalid("aud")),
+        None => return Err(Error::ClaimMissing("aud")),
+    }
+    let jti = match claims.get("jti") {
+        Some(Value::String(j)) if !j.is_empty() => j.clone(),
+        Some(_) => return Err(Error::ClaimInvalid("jti")),
+        None => return Err(Error::ClaimMissing("jti")),
+    };
+    let iat = match claims.get("iat") {
+        Some(v) => v.as_u64().ok_or(Error::ClaimInvalid("iat"))?,
+        None => return Err(Error::ClaimMissing("iat")),
+    };
+    if iat > now.as_secs().saturating_add(60) {
+        return Err(Error::TokenIssuedInFuture);
+    }
+    if now.as_secs().saturating_sub(iat) > max_age {
+        return Err(Error::TokenTooOld);
+    }
+    if let Some(expected) = expected_challenge {
+        match claims.get("challenge") {
+            Some(Value::String(c)) if c == expected => {}
+            Some(Value::String(_)) => return Err(Error::ClaimMismatch("challenge")),
+            Some(_) => return Err(Error::ClaimInvalid("challenge")),
+            None => return Err(Error::ClaimMissing("challenge")),
+        }
+    }
+    let subject = verified.subject.as_str().to_owned();
+    if let Some(cache) = replay {
+        cache.check_and_insert(&subject, &jti, UnixTime(iat.saturating_add(max_age)), now)?;
+    }
+    Ok(subject)
+}

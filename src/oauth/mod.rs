@@ -19,7 +19,7 @@ pub use access_token::{
 };
 pub use agent_card::{
     RequiredScheme, VerifiedAgentCard, agent_card_payload, agent_card_requirements,
-    check_client_metadata_document, sign_agent_card, verify_agent_card,
+    check_client_metadata_document, client_metadata_document, sign_agent_card, verify_agent_card,
 };
 pub use authzen::{
     Action as AuthzenAction, Decision as AuthzenDecision, Entity as AuthzenEntity,
@@ -28,9 +28,10 @@ pub use authzen::{
 };
 pub use challenge::{ChallengeConfig, Failure, ResourceChallenge, resource_challenge};
 pub use client_auth::{
-    ClientAssertionValidation, ClientAuthentication, JWT_BEARER_ASSERTION, JWT_SPIFFE_ASSERTION,
-    VerifiedClientAssertion, client_credentials_request, create_client_assertion,
-    verify_client_assertion, verify_spiffe_client_assertion,
+    CLIENT_ATTESTATION_POP_TYP, ClientAssertionValidation, ClientAuthentication,
+    JWT_BEARER_ASSERTION, JWT_SPIFFE_ASSERTION, VerifiedClientAssertion,
+    client_credentials_request, create_client_assertion, create_client_attestation_pop,
+    verify_client_assertion, verify_spiffe_client_assertion, verify_wit_client_attestation,
 };
 pub use discovery::{
     AuthorizationServerMetadata, Challenge as WwwAuthenticateChallenge,

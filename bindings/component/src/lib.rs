@@ -1007,6 +1007,48 @@ impl oauth::Guest for Component {
         ffi::verify_spiffe_client_assertion(&assertion, &trust_store, &issuer, now).map_err(error)
     }
 
+    fn create_client_attestation_pop(
+        key: KeyPairBorrow<'_>,
+        wit: String,
+        issuer: String,
+        jti: String,
+        challenge: Option<String>,
+        now: u64,
+    ) -> Result<String, WitError> {
+        ffi::create_client_attestation_pop(
+            &key.get::<KeyPair>().0,
+            &wit,
+            &issuer,
+            &jti,
+            challenge.as_deref(),
+            now,
+        )
+        .map_err(error)
+    }
+
+    fn verify_wit_client_attestation(
+        wit: String,
+        pop: String,
+        trust_store: String,
+        issuer: String,
+        challenge: Option<String>,
+        now: u64,
+        replay: Option<ReplayCacheBorrow<'_>>,
+    ) -> Result<String, WitError> {
+        let cache = replay.as_ref().map(|r| r.get::<ReplayCache>());
+        let mut guard = cache.map(|c| c.0.borrow_mut());
+        ffi::verify_wit_client_attestation(
+            &wit,
+            &pop,
+            &trust_store,
+            &issuer,
+            challenge.as_deref(),
+            now,
+            guard.as_deref_mut(),
+        )
+        .map_err(error)
+    }
+
     fn client_credentials_request(request: String) -> Result<String, WitError> {
         ffi::client_credentials_request(&request).map_err(error)
     }
@@ -1080,6 +1122,10 @@ impl oauth::Guest for Component {
         expected_issuer: String,
     ) -> Result<String, WitError> {
         ffi::parse_authorization_server_metadata(&text, &expected_issuer).map_err(error)
+    }
+
+    fn client_metadata_document(description: String) -> Result<String, WitError> {
+        ffi::client_metadata_document(&description).map_err(error)
     }
 
     fn check_client_metadata_document(text: String, url: String) -> Result<String, WitError> {

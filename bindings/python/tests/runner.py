@@ -152,6 +152,21 @@ def _oauth(op: str, i: dict[str, Any]) -> dict[str, Any]:
     if op == "oauth.verify-spiffe-client-assertion":
         return _outcome(lambda: {"subject": a2a_auth.verify_spiffe_client_assertion(i["assertion"], i["trust_store"], i["issuer"],
                                                                                   now=i["now"])})
+    if op == "oauth.create-client-attestation-pop":
+        return _outcome(lambda: {"token": a2a_auth.create_client_attestation_pop(
+            a2a_auth.KeyPair.from_jwk(i["key"]), wit=i["wit"], issuer=i["issuer"], jti=i["jti"], challenge=i.get("challenge"),
+            now=i["now"])})
+    if op == "oauth.verify-wit-client-attestation":
+        def vwca() -> dict[str, Any]:
+            cache = a2a_auth.ReplayCache(16)
+            r = None
+            for _ in range(i.get("repeat", 1)):
+                r = a2a_auth.verify_wit_client_attestation(i["wit"], i["pop"], i["trust_store"], i["issuer"],
+                                                           challenge=i.get("challenge"), now=i["now"], replay_cache=cache)
+            return {"subject": r}
+        return _outcome(vwca)
+    if op == "oauth.client-metadata-document":
+        return _outcome(lambda: {"document": a2a_auth.client_metadata_document(i["description"])})
     if op == "oauth.client-credentials-request":
         return _outcome(lambda: {"body": a2a_auth.client_credentials_request(**json.loads(i["request"]))})
     if op == "oauth.authzen-evaluation-request":

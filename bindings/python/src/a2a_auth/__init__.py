@@ -25,6 +25,9 @@ from . import _component as _c
 from .errors import ERRORS, AuthError, from_code
 
 __all__ = [
+    "client_metadata_document",
+    "create_client_attestation_pop",
+    "verify_wit_client_attestation",
     "authorization_server_metadata_candidates",
     "parse_authorization_server_metadata",
     "parse_www_authenticate",
@@ -1346,4 +1349,31 @@ def authorization_server_metadata_candidates(issuer: str) -> list[str]:
 def parse_authorization_server_metadata(text: JsonLike, expected_issuer: str) -> dict[str, Any]:
     """Parses authorization-server metadata whose ``issuer`` must equal ``expected_issuer``."""
     result: dict[str, Any] = json.loads(_c.call("oauth", "parse-authorization-server-metadata", _text(text), expected_issuer))
+    return result
+
+
+def create_client_attestation_pop(key: KeyPair, *, wit: str, issuer: str, jti: Optional[str] = None,
+                                  challenge: Optional[str] = None, now: Optional[int] = None) -> str:
+    """The ``OAuth-Client-Attestation-PoP`` for the SPIFFE WIT client-authentication mode (send it
+    with the WIT in ``OAuth-Client-Attestation``)."""
+    when = int(time.time()) if now is None else now
+    result: str = _c.call("oauth", "create-client-attestation-pop", key._handle, wit, issuer,
+                          jti if jti is not None else _b64url(os.urandom(16)), challenge, when)
+    return result
+
+
+def verify_wit_client_attestation(wit: str, pop: str, trust_store: JsonLike, issuer: str, *,
+                                  challenge: Optional[str] = None, now: Optional[int] = None,
+                                  replay_cache: Optional[ReplayCache] = None) -> str:
+    """Verifies the WIT mode at an authorization server; returns the client's SPIFFE ID."""
+    when = int(time.time()) if now is None else now
+    result: str = _c.call("oauth", "verify-wit-client-attestation", wit, pop, _text(trust_store), issuer, challenge, when,
+                          replay_cache._handle if replay_cache is not None else None)
+    return result
+
+
+def client_metadata_document(description: JsonLike) -> str:
+    """Writes a Client ID Metadata Document (JSON text) from its description, checked as an
+    authorization server would (``client_id`` is the https URL it will be served at)."""
+    result: str = _c.call("oauth", "client-metadata-document", _text(description))
     return result
