@@ -392,6 +392,11 @@ fn oauth_op(op: &str, input: &Value) -> Result<Value, Error> {
             )?;
             Ok(json!({"kid": kid, "alg": alg}))
         }
+        "oauth.plan-authorization" => Ok(
+            json!({"plan": serde_json::from_str::<Value>(&ffi::plan_authorization(
+            str_field(input, "resource_metadata"), str_field(input, "expected_resource"), str_field(input, "server_metadata"),
+            str_field(input, "issuer"), opt_str(input, "challenge_scope"), input["preregistered"].as_bool().unwrap())?).unwrap()}),
+        ),
         "oauth.parse-www-authenticate" => {
             let values: Vec<&str> = input["values"]
                 .as_array()

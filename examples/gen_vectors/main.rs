@@ -345,6 +345,7 @@ fn main() {
         "verify-introspection-jwt",
         &introspection_jwt,
     );
+    write(&dir, "oauth", "plan-authorization", &oauth::plan_cases());
     for (op, cases) in oauth::discovery_cases() {
         write(&dir, "oauth", op, &cases);
     }

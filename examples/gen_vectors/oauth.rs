@@ -1884,3 +1884,83 @@ pub fn cimd_generation_cases() -> Vec<Case> {
         ),
     ]
 }
+
+pub fn plan_cases() -> Vec<Case> {
+    let prm = json!({"resource": AUD, "authorization_servers": [ISS], "scopes_supported": ["tools:call", "tools:list"],
+                     "dpop_signing_alg_values_supported": ["ES256"]});
+    let asm = json!({"issuer": ISS, "token_endpoint": format!("{ISS}/token"), "authorization_endpoint": format!("{ISS}/authorize"),
+                     "code_challenge_methods_supported": ["S256"], "client_id_metadata_document_supported": true,
+                     "registration_endpoint": format!("{ISS}/register"), "dpop_signing_alg_values_supported": ["ES256", "EdDSA"]});
+    let input = |p: &Value, a: &Value, scope: Option<&str>, pre: bool| {
+        json!({"resource_metadata": to_compact(p), "expected_resource": AUD,
+        "server_metadata": to_compact(a), "issuer": ISS, "challenge_scope": scope, "preregistered": pre})
+    };
+    let plan = |scope: Option<&str>, registration: &str, dpop: bool| {
+        json!({"plan": {"resource": AUD, "issuer": ISS,
+        "token_endpoint": format!("{ISS}/token"), "authorization_endpoint": format!("{ISS}/authorize"), "scope": scope,
+        "registration": registration, "dpop": dpop}})
+    };
+    vec![
+        ok(
+            "plan-authorization/challenge-scope",
+            "MCP 2025-11-25 steps 5–7: the challenge's scope, CIMD registration, DPoP in common",
+            input(&prm, &asm, Some("tools:call"), false),
+            plan(Some("tools:call"), "client_id_metadata_document", true),
+        ),
+        ok(
+            "plan-authorization/scopes-supported",
+            "MCP step 6: without a challenge scope, all of scopes_supported",
+            input(&prm, &asm, None, false),
+            plan(
+                Some("tools:call tools:list"),
+                "client_id_metadata_document",
+                true,
+            ),
+        ),
+        ok(
+            "plan-authorization/dcr",
+            "MCP step 5: dynamic registration when CIMD is not supported; no DPoP without a common algorithm",
+            input(
+                &patched(
+                    &prm,
+                    json!({"dpop_signing_alg_values_supported": ["PS256"]}),
+                ),
+                &patched(&asm, json!({"client_id_metadata_document_supported": null})),
+                None,
+                false,
+            ),
+            plan(Some("tools:call tools:list"), "dynamic_registration", false),
+        ),
+        ok(
+            "plan-authorization/preregistered",
+            "MCP step 5: a pre-registered client comes first",
+            input(&prm, &asm, None, true),
+            plan(Some("tools:call tools:list"), "preregistered", true),
+        ),
+        err(
+            "plan-authorization/not-listed",
+            "RFC 9728 §2: the resource must name this authorization server",
+            input(
+                &patched(
+                    &prm,
+                    json!({"authorization_servers": ["https://other.example.com"]}),
+                ),
+                &asm,
+                None,
+                false,
+            ),
+            "claim-mismatch",
+        ),
+        err(
+            "plan-authorization/no-pkce",
+            "MCP: refuse an authorization server without PKCE S256",
+            input(
+                &prm,
+                &patched(&asm, json!({"code_challenge_methods_supported": ["plain"]})),
+                None,
+                false,
+            ),
+            "claim-invalid",
+        ),
+    ]
+}

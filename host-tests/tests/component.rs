@@ -979,6 +979,11 @@ fn oauth_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outc
             .call_verify_agent_card(&mut *store, &s("card"), &input["keys"].to_string(), &strings(&input["algorithms"]))
             .unwrap()
             .map(|(kid, alg)| json!({"kid": kid, "alg": alg}))),
+        "oauth.plan-authorization" => wit(oauth
+            .call_plan_authorization(&mut *store, &s("resource_metadata"), &s("expected_resource"), &s("server_metadata"), &s("issuer"),
+                input["challenge_scope"].as_str(), input["preregistered"].as_bool().unwrap())
+            .unwrap()
+            .map(|p| json!({"plan": parse(&p)}))),
         "oauth.parse-www-authenticate" => wit(oauth
             .call_parse_www_authenticate(&mut *store, &strings(&input["values"]))
             .unwrap()

@@ -1037,3 +1037,14 @@ export function verifyWitClientAttestation(wit, pop, trustStore, issuer, { chall
 export function clientMetadataDocument(description) {
   return call(() => raw.clientMetadataDocument(asText(description)));
 }
+
+/**
+ * Plans an MCP authorization: { resource, issuer, tokenEndpoint, authorizationEndpoint, scope,
+ * registration, dpop } from the fetched metadata documents and the challenge's scope.
+ */
+export function planAuthorization({ resourceMetadata, expectedResource, serverMetadata, issuer, challengeScope, preregistered = false }) {
+  const p = JSON.parse(call(() => raw.planAuthorization(asText(resourceMetadata), expectedResource, asText(serverMetadata), issuer,
+    opt(challengeScope), preregistered)));
+  return { resource: p.resource, issuer: p.issuer, tokenEndpoint: p.token_endpoint, authorizationEndpoint: p.authorization_endpoint,
+    scope: p.scope, registration: p.registration, dpop: p.dpop };
+}

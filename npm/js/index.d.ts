@@ -313,3 +313,7 @@ export function createClientAttestationPop(key: KeyPair, options: { wit: string;
 export function verifyWitClientAttestation(wit: string, pop: string, trustStore: Record<string, unknown> | string, issuer: string,
   options?: { challenge?: string; now?: number; replayCache?: ReplayCache }): string;
 export function clientMetadataDocument(description: Record<string, unknown> | string): string;
+export function planAuthorization(input: { resourceMetadata: string | Record<string, unknown>; expectedResource: string;
+  serverMetadata: string | Record<string, unknown>; issuer: string; challengeScope?: string; preregistered?: boolean }): {
+  resource: string; issuer: string; tokenEndpoint: string; authorizationEndpoint: string | null; scope: string | null;
+  registration: 'preregistered' | 'client_id_metadata_document' | 'dynamic_registration' | 'none'; dpop: boolean };

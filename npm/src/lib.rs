@@ -1335,3 +1335,24 @@ pub fn verify_wit_client_attestation(
 pub fn client_metadata_document(description: &str) -> Result<String, JsValue> {
     ffi::client_metadata_document(description).map_err(err)
 }
+
+/// Plans an MCP authorization (JSON text out).
+#[wasm_bindgen(js_name = planAuthorization)]
+pub fn plan_authorization(
+    resource_metadata: &str,
+    expected_resource: &str,
+    server_metadata: &str,
+    issuer: &str,
+    challenge_scope: Option<String>,
+    preregistered: bool,
+) -> Result<String, JsValue> {
+    ffi::plan_authorization(
+        resource_metadata,
+        expected_resource,
+        server_metadata,
+        issuer,
+        challenge_scope.as_deref(),
+        preregistered,
+    )
+    .map_err(err)
+}

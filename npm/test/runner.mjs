@@ -429,6 +429,14 @@ function run(lib, op, input) {
       });
     case 'oauth.verify-agent-card':
       return outcome(lib, () => lib.verifyAgentCard(input.card, input.keys, { algorithms: input.algorithms }));
+    case 'oauth.plan-authorization':
+      return outcome(lib, () => {
+        const p = lib.planAuthorization({ resourceMetadata: input.resource_metadata, expectedResource: input.expected_resource,
+          serverMetadata: input.server_metadata, issuer: input.issuer, challengeScope: input.challenge_scope ?? undefined,
+          preregistered: input.preregistered });
+        return { plan: { resource: p.resource, issuer: p.issuer, token_endpoint: p.tokenEndpoint, authorization_endpoint: p.authorizationEndpoint,
+          scope: p.scope, registration: p.registration, dpop: p.dpop } };
+      });
     case 'oauth.parse-www-authenticate':
       return outcome(lib, () => ({ challenges: lib.parseWwwAuthenticate(input.values).map((c) => ({ scheme: c.scheme, token68: c.token68,
         params: Object.entries(c.params) })) }));

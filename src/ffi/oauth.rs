@@ -1061,3 +1061,37 @@ pub fn verify_wit_client_attestation(
 pub fn client_metadata_document(description: &str) -> Result<String, Error> {
     oauth::client_metadata_document(description)
 }
+
+/// Plans an MCP authorization from the resource's metadata document (checked against
+/// `expected_resource`), the authorization server's (checked against `issuer`) and the
+/// challenge's scope; JSON `{"resource", "issuer", "token_endpoint", "authorization_endpoint",
+/// "scope", "registration", "dpop"}`.
+///
+/// # Errors
+/// As [`oauth::parse_resource_metadata`], [`oauth::parse_authorization_server_metadata`] and
+/// [`oauth::plan_authorization`].
+pub fn plan_authorization(
+    resource_metadata: &str,
+    expected_resource: &str,
+    server_metadata: &str,
+    issuer: &str,
+    challenge_scope: Option<&str>,
+    preregistered: bool,
+) -> Result<String, Error> {
+    let prm = oauth::parse_resource_metadata(resource_metadata, expected_resource, &LIMITS)?;
+    let asm = oauth::parse_authorization_server_metadata(server_metadata, issuer, &LIMITS)?;
+    let p = oauth::plan_authorization(&prm, &asm, challenge_scope, preregistered)?;
+    let opt = |v: Option<String>| v.map_or(Value::Null, Value::String);
+    let mut o = Object::new();
+    o.insert("resource".into(), p.resource.into());
+    o.insert("issuer".into(), p.issuer.into());
+    o.insert("token_endpoint".into(), p.token_endpoint.into());
+    o.insert(
+        "authorization_endpoint".into(),
+        opt(p.authorization_endpoint),
+    );
+    o.insert("scope".into(), opt(p.scope));
+    o.insert("registration".into(), p.registration.into());
+    o.insert("dpop".into(), p.dpop.into());
+    Ok(json::to_compact(&Value::Object(o)))
+}

@@ -402,3 +402,78 @@ mod tests {
         assert!(parse_www_authenticate(&[r#"Bearer a="unterminated"#]).is_err());
     }
 }
+
+/// What an MCP client should request, derived from the protected resource's metadata, the
+/// chosen authorization server's metadata and the challenge (MCP discovery steps 5–7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorizationPlan {
+    /// RFC 8707 `resource`: the protected resource's identifier.
+    pub resource: String,
+    /// The issuer to expect (compare `iss` in authorization responses with it).
+    pub issuer: String,
+    /// Where to get tokens.
+    pub token_endpoint: String,
+    /// Where to send the user, when there is one.
+    pub authorization_endpoint: Option<String>,
+    /// The scope to request: the challenge's, else all of `scopes_supported`, else none.
+    pub scope: Option<String>,
+    /// `preregistered`, `client_id_metadata_document`, `dynamic_registration`, or `none`.
+    pub registration: String,
+    /// Whether to use DPoP: the resource requires DPoP-bound tokens, or both sides list a
+    /// common algorithm.
+    pub dpop: bool,
+}
+
+/// Plans an MCP authorization: the resource's metadata must list `issuer` among its
+/// `authorization_servers`, and the authorization server must support PKCE `S256` when it has an
+/// authorization endpoint (MCP: refuse otherwise).
+///
+/// # Errors
+/// `claim-mismatch` (`authorization_servers`) when the resource does not name this issuer;
+/// `claim-invalid` (`code_challenge_methods_supported`) without `S256`.
+pub fn plan_authorization(
+    resource: &super::ResourceMetadata,
+    server: &AuthorizationServerMetadata,
+    challenge_scope: Option<&str>,
+    preregistered: bool,
+) -> Result<AuthorizationPlan, Error> {
+    if !resource.authorization_servers.contains(&server.issuer) {
+        return Err(Error::ClaimMismatch("authorization_servers"));
+    }
+    if server.authorization_endpoint.is_some()
+        && !server
+            .code_challenge_methods_supported
+            .iter()
+            .any(|m| m == "S256")
+    {
+        return Err(Error::ClaimInvalid("code_challenge_methods_supported"));
+    }
+    let scope = match challenge_scope.filter(|s| !s.is_empty()) {
+        Some(s) => Some(s.to_owned()),
+        None if !resource.scopes_supported.is_empty() => Some(resource.scopes_supported.join(" ")),
+        None => None,
+    };
+    let registration = if preregistered {
+        "preregistered"
+    } else if server.client_id_metadata_document_supported {
+        "client_id_metadata_document"
+    } else if server.registration_endpoint.is_some() {
+        "dynamic_registration"
+    } else {
+        "none"
+    };
+    let dpop = resource.dpop_bound_access_tokens_required
+        || resource
+            .dpop_signing_alg_values_supported
+            .iter()
+            .any(|a| server.dpop_signing_alg_values_supported.contains(a));
+    Ok(AuthorizationPlan {
+        resource: resource.resource.clone(),
+        issuer: server.issuer.clone(),
+        token_endpoint: server.token_endpoint.clone(),
+        authorization_endpoint: server.authorization_endpoint.clone(),
+        scope,
+        registration: registration.to_owned(),
+        dpop,
+    })
+}

@@ -34,9 +34,9 @@ pub use client_auth::{
     verify_client_assertion, verify_spiffe_client_assertion, verify_wit_client_attestation,
 };
 pub use discovery::{
-    AuthorizationServerMetadata, Challenge as WwwAuthenticateChallenge,
+    AuthorizationPlan, AuthorizationServerMetadata, Challenge as WwwAuthenticateChallenge,
     authorization_server_metadata_candidates, parse_authorization_server_metadata,
-    parse_www_authenticate, resource_metadata_candidates,
+    parse_www_authenticate, plan_authorization, resource_metadata_candidates,
 };
 pub use exchange::{
     ACCESS_TOKEN_TYPE, Actor, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, TXN_TOKEN_TYPE,

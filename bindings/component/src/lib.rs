@@ -1102,6 +1102,25 @@ impl oauth::Guest for Component {
         ffi::verify_agent_card(&card, &keys, &algorithms).map_err(error)
     }
 
+    fn plan_authorization(
+        resource_metadata: String,
+        expected_resource: String,
+        server_metadata: String,
+        issuer: String,
+        challenge_scope: Option<String>,
+        preregistered: bool,
+    ) -> Result<String, WitError> {
+        ffi::plan_authorization(
+            &resource_metadata,
+            &expected_resource,
+            &server_metadata,
+            &issuer,
+            challenge_scope.as_deref(),
+            preregistered,
+        )
+        .map_err(error)
+    }
+
     fn parse_www_authenticate(values: Vec<String>) -> Result<String, WitError> {
         ffi::parse_www_authenticate(&values).map_err(error)
     }

@@ -194,6 +194,10 @@ def _oauth(op: str, i: dict[str, Any]) -> dict[str, Any]:
             kid, alg = a2a_auth.verify_agent_card(i["card"], i["keys"], algorithms=i["algorithms"])
             return {"kid": kid, "alg": alg}
         return _outcome(vac)
+    if op == "oauth.plan-authorization":
+        return _outcome(lambda: {"plan": a2a_auth.plan_authorization(
+            resource_metadata=i["resource_metadata"], expected_resource=i["expected_resource"], server_metadata=i["server_metadata"],
+            issuer=i["issuer"], challenge_scope=i.get("challenge_scope"), preregistered=i["preregistered"])})
     if op == "oauth.parse-www-authenticate":
         return _outcome(lambda: {"challenges": [{"scheme": c["scheme"], "token68": c["token68"],
                                                  "params": [[n, v] for n, v in c["params"].items()]}

@@ -25,6 +25,7 @@ from . import _component as _c
 from .errors import ERRORS, AuthError, from_code
 
 __all__ = [
+    "plan_authorization",
     "client_metadata_document",
     "create_client_attestation_pop",
     "verify_wit_client_attestation",
@@ -1376,4 +1377,13 @@ def client_metadata_document(description: JsonLike) -> str:
     """Writes a Client ID Metadata Document (JSON text) from its description, checked as an
     authorization server would (``client_id`` is the https URL it will be served at)."""
     result: str = _c.call("oauth", "client-metadata-document", _text(description))
+    return result
+
+
+def plan_authorization(*, resource_metadata: JsonLike, expected_resource: str, server_metadata: JsonLike, issuer: str,
+                       challenge_scope: Optional[str] = None, preregistered: bool = False) -> dict[str, Any]:
+    """Plans an MCP authorization: ``resource``, ``issuer``, ``token_endpoint``,
+    ``authorization_endpoint``, ``scope``, ``registration``, ``dpop``."""
+    result: dict[str, Any] = json.loads(_c.call("oauth", "plan-authorization", _text(resource_metadata), expected_resource,
+                                                _text(server_metadata), issuer, challenge_scope, preregistered))
     return result
