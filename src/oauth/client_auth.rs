@@ -278,19 +278,7 @@ pub fn create_client_attestation_pop(
     if !AlgorithmSet::ASYMMETRIC.contains(key.alg()) {
         return Err(Error::AlgorithmNotAllowed);
     }
-    let limits = crate::limits::Limits::DEFAULT;
-    let parsed = jose::parse_jws(wit, &limits).map_err(|_| Error::InvalidArgument("wit"))?;
-    let wit_claims = json::parse_object(parsed.unverified_payload(), &limits)
-        .map_err(|_| Error::InvalidArgument("wit"))?;
-    let cnf_alg = wit_claims
-        .get("cnf")
-        .and_then(|c| c.get("jwk"))
-        .and_then(|j| j.get("alg"))
-        .and_then(Value::as_str)
-        .ok_or(Error::InvalidArgument("wit"))?;
-    if cnf_alg != key.alg().jws_name() {
-        return Err(Error::InvalidArgument("key"));
-    }
+    crate::proof::check_proof_key(wit, key)?;
     let mut claims = Object::new();
     claims.insert("aud".into(), issuer.into());
     claims.insert("jti".into(), jti.into());

@@ -21,6 +21,7 @@ pub use dpop::{
 };
 pub use replay::{Insertion, ReplayCache};
 pub use uri::{normalize_http_uri, strip_query};
+pub(crate) use wpt::check_proof_key;
 pub use wpt::{
     DEFAULT_MAX_WPT_LIFETIME, VerifiedWpt, WPT_TYP, WptConfig, WptParams, WptWire, create_wpt,
     verify_wpt, verify_wpt_with_wit, wpt_carriers,

@@ -166,16 +166,14 @@ pub struct WptParams<'a> {
     pub other_tokens: &'a [(&'a str, &'a str)],
 }
 
-/// Creates a WPT signed by `key`, the private half of the WIT's `cnf.jwk`.
+/// Checks, for a proof signer, that `key`'s algorithm name is the (unverified) WIT's
+/// `cnf.jwk.alg`, which every verifier compares string-equal before anything else.
 ///
 /// # Errors
-/// `invalid-argument`: `key` (its algorithm name is not the WIT's `cnf.jwk.alg`), `wit` (not a
-/// compact JWS with a `cnf.jwk.alg`), `lifetime` (zero or above the 300 s verifier default),
-/// `jti` (empty), `other_tokens` (a repeated or empty name).
-pub fn create_wpt(key: &KeyPair, params: &WptParams<'_>) -> Result<String, Error> {
+/// `invalid-argument`: `wit` (not a compact JWS with a `cnf.jwk.alg`), `key` (another name).
+pub(crate) fn check_proof_key(wit: &str, key: &KeyPair) -> Result<(), Error> {
     let limits = Limits::DEFAULT;
-    // The proof algorithm is the WIT's cnf.jwk.alg, as the verifier compares it (step 4).
-    let wit = parse_jws(params.wit, &limits).map_err(|_| Error::InvalidArgument("wit"))?;
+    let wit = parse_jws(wit, &limits).map_err(|_| Error::InvalidArgument("wit"))?;
     let wit_claims = json::parse_object(wit.unverified_payload(), &limits)
         .map_err(|_| Error::InvalidArgument("wit"))?;
     let cnf_alg = wit_claims
@@ -184,9 +182,22 @@ pub fn create_wpt(key: &KeyPair, params: &WptParams<'_>) -> Result<String, Error
         .and_then(|j| j.get("alg"))
         .and_then(Value::as_str)
         .ok_or(Error::InvalidArgument("wit"))?;
-    if cnf_alg != key.alg().jws_name() {
-        return Err(Error::InvalidArgument("key"));
+    if cnf_alg == key.alg().jws_name() {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument("key"))
     }
+}
+
+/// Creates a WPT signed by `key`, the private half of the WIT's `cnf.jwk`.
+///
+/// # Errors
+/// `invalid-argument`: `key` (its algorithm name is not the WIT's `cnf.jwk.alg`), `wit` (not a
+/// compact JWS with a `cnf.jwk.alg`), `lifetime` (zero or above the 300 s verifier default),
+/// `jti` (empty), `other_tokens` (a repeated or empty name).
+pub fn create_wpt(key: &KeyPair, params: &WptParams<'_>) -> Result<String, Error> {
+    // The proof algorithm is the WIT's cnf.jwk.alg, as the verifier compares it (step 4).
+    check_proof_key(params.wit, key)?;
     if params.lifetime == 0 || params.lifetime > DEFAULT_MAX_WPT_LIFETIME {
         return Err(Error::InvalidArgument("lifetime"));
     }

@@ -53,15 +53,20 @@ def _is_error(value: Any) -> bool:
     return isinstance(value, wc.Record) and set(vars(value)) == {"code", "detail"}
 
 
-def call(interface: str, name: str, *args: Any) -> Any:
-    """Calls an export and returns its ok value, raising AuthError for an ``error``."""
+def _invoke(interface: str, name: str, *args: Any) -> Any:
+    """Calls an export under the lock, with its post_return, and returns the raw value."""
     with _lock:
         func = _func(interface, name)
         store = _state["store"]
         try:
-            value = func(store, *args)
+            return func(store, *args)
         finally:
             func.post_return(store)
+
+
+def call(interface: str, name: str, *args: Any) -> Any:
+    """Calls an export and returns its ok value, raising AuthError for an ``error``."""
+    value = _invoke(interface, name, *args)
     # wasmtime-py returns `result` as a tagged Variant when both sides are records, untagged
     # otherwise; `error` is the only record with exactly the fields code and detail.
     if isinstance(value, wc.Variant):
@@ -76,13 +81,7 @@ def call(interface: str, name: str, *args: Any) -> Any:
 def call_variant(interface: str, name: str, *args: Any) -> tuple[bool, Any]:
     """Calls an export returning ``result<record, record>`` whose error side is a value (not an
     ``error``): returns ``(ok, payload)``."""
-    with _lock:
-        func = _func(interface, name)
-        store = _state["store"]
-        try:
-            value = func(store, *args)
-        finally:
-            func.post_return(store)
+    value = _invoke(interface, name, *args)
     if isinstance(value, wc.Variant):
         return value.tag == "ok", value.payload
     # result<_, record>: ok is None, err is the record itself.
