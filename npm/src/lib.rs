@@ -861,9 +861,7 @@ impl Verifier {
     ) -> Result<String, JsValue> {
         let kinds: Vec<String> = serde_json::from_str(credentials)
             .map_err(|_| err(a2a_auth::Error::InvalidArgument("credentials")))?;
-        let dpop = kinds.iter().any(|c| c == "dpop");
-        let token = dpop || kinds.iter().any(|c| c == "bearer");
-        Ok(match self.0.enforce_decision(dpop, token, audit, decision) {
+        Ok(match ffi::enforce_parts(&self.0, &kinds, audit, decision) {
             Ok(()) => serde_json::json!({"allow": true}),
             Err(d) => serde_json::json!({"allow": false, "denial": {
                 "status": d.status, "wwwAuthenticate": d.www_authenticate,

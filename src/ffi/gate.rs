@@ -296,9 +296,22 @@ pub fn principal_subject(p: &PrincipalInfo) -> Result<String, Error> {
 /// # Errors
 /// The denial.
 pub fn enforce(verifier: &Verifier, p: &PrincipalInfo, decision: &str) -> Result<(), DenialInfo> {
-    let dpop = p.credentials.iter().any(|c| c == "dpop");
-    let token = dpop || p.credentials.iter().any(|c| c == "bearer");
+    enforce_parts(verifier, &p.credentials, &p.audit, decision)
+}
+
+/// [`enforce`] from the parts of a Principal it reads: its credential kinds and audit record.
+///
+/// # Errors
+/// The denial.
+pub fn enforce_parts<S: AsRef<str>>(
+    verifier: &Verifier,
+    credentials: &[S],
+    audit: &str,
+    decision: &str,
+) -> Result<(), DenialInfo> {
+    let dpop = credentials.iter().any(|c| c.as_ref() == "dpop");
+    let token = dpop || credentials.iter().any(|c| c.as_ref() == "bearer");
     verifier
-        .enforce_decision(dpop, token, &p.audit, decision)
+        .enforce_decision(dpop, token, audit, decision)
         .map_err(|d| DenialInfo::from(*d))
 }
