@@ -53,6 +53,10 @@ pub enum Error {
     CredentialDuplicated(&'static str),
     /// A required credential is absent from the request (no WIT, no WPT, no DPoP proof).
     CredentialMissing(&'static str),
+    /// A Security Event (CAEP session revoked, credential change, device no longer compliant,
+    /// high risk) applied to the verifier covers this credential: it was issued before the
+    /// event and is no longer accepted. The decision record names the event.
+    CredentialRevoked,
     /// The token's delegation chain (`act`) is longer than the route allows, or its current
     /// actor is not one the route names (HTTP 403).
     DelegationNotAllowed,
@@ -228,6 +232,7 @@ impl Error {
         "component-not-covered",
         "credential-duplicated",
         "credential-missing",
+        "credential-revoked",
         "crit-unsupported",
         "delegation-not-allowed",
         "digest-mismatch",
@@ -278,6 +283,7 @@ impl Error {
             Self::ComponentNotCovered => "component-not-covered",
             Self::CredentialDuplicated(_) => "credential-duplicated",
             Self::CredentialMissing(_) => "credential-missing",
+            Self::CredentialRevoked => "credential-revoked",
             Self::CritUnsupported => "crit-unsupported",
             Self::DelegationNotAllowed => "delegation-not-allowed",
             Self::DigestMismatch(_) => "digest-mismatch",
@@ -332,6 +338,7 @@ impl fmt::Display for Error {
             }
             Self::CredentialDuplicated(what) => write!(f, "more than one {what} in the request"),
             Self::CredentialMissing(what) => write!(f, "no {what} in the request"),
+            Self::CredentialRevoked => f.write_str("a security event revoked this credential"),
             Self::CritUnsupported => f.write_str("crit names an unsupported extension"),
             Self::DelegationNotAllowed => f.write_str("delegation chain not allowed on this route"),
             Self::DigestMismatch(why) => write!(f, "content digest rejected: {why}"),
@@ -393,6 +400,7 @@ mod tests {
             Error::ComponentNotCovered,
             Error::CredentialDuplicated("dpop proof"),
             Error::CredentialMissing("wit"),
+            Error::CredentialRevoked,
             Error::CritUnsupported,
             Error::DelegationNotAllowed,
             Error::DigestMismatch("sha-256"),

@@ -60,9 +60,11 @@
 //! # Ok::<(), a2a_auth::Error>(())
 //! ```
 
+pub mod audit;
 pub mod crypto;
 pub mod encoding;
 pub mod error;
+pub mod events;
 pub mod ffi;
 pub mod gate;
 pub mod httpsig;

@@ -3,7 +3,7 @@
 /** Every stable error code (the same in Rust, WIT, JS and Python). */
 export type ErrorCode =
   | 'access-denied' | 'agent-not-allowed' | 'alg-not-allowed' | 'attestation-rejected' | 'binding-mismatch' | 'certificate-rejected' | 'claim-invalid' | 'claim-mismatch' | 'claim-missing'
-  | 'component-not-covered' | 'credential-duplicated' | 'credential-missing' | 'crit-unsupported' | 'delegation-not-allowed' | 'digest-mismatch' | 'duplicate-json-member' | 'insufficient-scope' | 'insufficient-user-authentication' | 'invalid-argument' | 'invalid-bundle' | 'invalid-component' | 'invalid-identifier' | 'invalid-key'
+  | 'component-not-covered' | 'credential-duplicated' | 'credential-missing' | 'credential-revoked' | 'crit-unsupported' | 'delegation-not-allowed' | 'digest-mismatch' | 'duplicate-json-member' | 'insufficient-scope' | 'insufficient-user-authentication' | 'invalid-argument' | 'invalid-bundle' | 'invalid-component' | 'invalid-identifier' | 'invalid-key'
   | 'invalid-signature' | 'jwe-unsupported' | 'key-mismatch' | 'key-not-found'
   | 'limit-exceeded' | 'malformed-base64' | 'malformed-certificate' | 'malformed-http-signature' | 'malformed-json' | 'malformed-token' | 'misdirected-request' | 'no-matching-route' | 'replayed'
   | 'token-expired' | 'token-inactive' | 'token-issued-in-future' | 'token-not-yet-valid' | 'token-too-old'

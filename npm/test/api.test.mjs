@@ -8,7 +8,7 @@ test('errors are A2AAuthError with the stable code', () => {
     () => lib.verifyJws('a.b', { keys: [] }, { algorithms: ['ES256'] }),
     (e) => e instanceof lib.A2AAuthError && e instanceof Error && e.code === 'malformed-token',
   );
-  assert.equal(lib.errorCodes().length, 45);
+  assert.equal(lib.errorCodes().length, 46);
   assert.ok(lib.errorCodes().includes('alg-not-allowed'));
 });
 

@@ -12,4 +12,6 @@ pub use cache::CredentialCache;
 pub use keycache::{Document, KeyCache, RefreshPolicy, SourceKind};
 pub use pep::{SubjectFacts, principal_subject, subject_entity};
 pub use signer::{OutgoingRequest, Signer, TokenType, WorkloadProof};
-pub use verifier::{Denial, IncomingRequest, Principal, Verifier, VerifierOptions, VerifierStats};
+pub use verifier::{
+    AppliedEvent, Denial, IncomingRequest, Principal, Verifier, VerifierOptions, VerifierStats,
+};

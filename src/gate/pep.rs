@@ -105,21 +105,22 @@ impl Verifier {
     ) -> Result<(), Box<Denial>> {
         let parsed = parse_decision(decision, &crate::limits::Limits::DEFAULT);
         let record = |error: Option<&Error>, status: u16| -> String {
-            let mut o: Object =
-                sjson::parse_object(audit.as_bytes(), &crate::limits::Limits::DEFAULT)
-                    .unwrap_or_default();
-            o.insert(
-                "pdp_decision".into(),
-                parsed
-                    .as_ref()
-                    .map_or(Value::Null, |d| Value::Bool(d.decision)),
-            );
+            let Ok(mut r) = crate::audit::DecisionRecord::parse(audit) else {
+                // Not a record this verifier wrote: keep what can be said.
+                return sjson::to_compact(&serde_json::json!({
+                    "v": crate::audit::SCHEMA_VERSION,
+                    "decision": if error.is_some() { "deny" } else { "allow" },
+                    "error": error.map(Error::code),
+                    "pdp_decision": parsed.as_ref().ok().map(|d| d.decision),
+                }));
+            };
+            r.pdp_decision = parsed.as_ref().ok().map(|d| d.decision);
             if let Some(e) = error {
-                o.insert("decision".into(), "deny".into());
-                o.insert("error".into(), e.code().into());
-                o.insert("status".into(), status.into());
+                r.decision = "deny".into();
+                r.error = Some(e.code().into());
+                r.status = Some(status);
             }
-            sjson::to_compact(&Value::Object(o))
+            r.to_json_line()
         };
         let d = match &parsed {
             Ok(d) if d.decision => return Ok(()),
@@ -130,6 +131,7 @@ impl Verifier {
                     www_authenticate: Vec::new(),
                     dpop_nonce: None,
                     error: *e,
+                    event: None,
                     audit: record(Some(e), 403),
                 }));
             }
@@ -167,6 +169,7 @@ impl Verifier {
                 www_authenticate: c.www_authenticate,
                 dpop_nonce: None,
                 error: e,
+                event: None,
                 audit: record(Some(&e), c.status),
             }));
         }
@@ -175,6 +178,7 @@ impl Verifier {
             www_authenticate: Vec::new(),
             dpop_nonce: None,
             error: Error::AccessDenied,
+            event: None,
             audit: record(Some(&Error::AccessDenied), 403),
         }))
     }

@@ -29,12 +29,15 @@
 //! The verifier keeps bounded state: verified WITs and access tokens by SHA-256 of the token
 //! string until they expire, the proof replay cache, and the key cache for `jwks_uri` issuers.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{CredentialCache, Document, KeyCache, RefreshPolicy, SourceKind};
 use crate::crypto::{JwkSet, sha256};
 use crate::encoding::{base64url, json as sjson};
 use crate::error::Error;
+use crate::events::{
+    CredentialFacts, Effect, EventRef, EventState, SetValidation, Verdict, VerifiedSet, verify_set,
+};
 use crate::httpsig::{self, WimseVerifyConfig};
 use crate::identity::{
     VerifiedWorkloadIdentityToken, WitValidation, WorkloadId, verify_workload_identity_token,
@@ -117,6 +120,8 @@ pub struct Denial {
     pub dpop_nonce: Option<String>,
     /// The error.
     pub error: Error,
+    /// The security event that caused the denial, if one did.
+    pub event: Option<EventRef>,
     /// The token-free decision record (JSON).
     pub audit: String,
 }
@@ -130,6 +135,11 @@ pub struct VerifierOptions {
     pub token_cache: usize,
     /// Proof `jti`s / signature nonces kept (default 65536).
     pub replay_cache: usize,
+    /// Rules left by applied security events (default 10000; see
+    /// [`EventState`](crate::events::EventState) for what happens when full).
+    pub event_rules: usize,
+    /// SET `jti`s remembered for de-duplication (default 65536).
+    pub event_ids: usize,
     /// Key-document refresh bounds.
     pub refresh: RefreshPolicy,
     /// Counted limits.
@@ -142,6 +152,8 @@ impl Default for VerifierOptions {
             wit_cache: 4096,
             token_cache: 4096,
             replay_cache: 65_536,
+            event_rules: 10_000,
+            event_ids: 65_536,
             refresh: RefreshPolicy::default(),
             limits: Limits::DEFAULT,
         }
@@ -159,6 +171,34 @@ pub struct VerifierStats {
     pub replay_entries: usize,
     /// Live replay entries evicted to make room (a sign the cache is too small).
     pub replay_evicted_live: u64,
+    /// Rules held from applied security events.
+    pub event_rules: usize,
+    /// Credentials issued at or before this time are refused (rules folded by expiry or
+    /// overflow), when any.
+    pub event_watermark: Option<u64>,
+}
+
+/// What [`Verifier::apply_event`] did with a SET.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedEvent {
+    /// The transmitter.
+    pub issuer: String,
+    /// The SET's `jti` (acknowledge it to a poll transmitter).
+    pub jti: String,
+    /// The events' short names (`session-revoked`, `verification`, …).
+    pub events: Vec<String>,
+    /// The effects added: `revoke`, `claims`, `acr` (empty for events without one).
+    pub effects: Vec<String>,
+    /// The subject identifier (JSON).
+    pub subject: String,
+    /// The `state` of an SSF verification event.
+    pub state: Option<String>,
+    /// Whether this `jti` was applied before (nothing was done again).
+    pub duplicate: bool,
+    /// Cached verifications dropped because the event covers them.
+    pub dropped: usize,
+    /// base64url SHA-256 of the SET.
+    pub token_hash: String,
 }
 
 /// The request-level verifier (see the module documentation).
@@ -173,6 +213,9 @@ pub struct Verifier {
     issuers: AccessTokenValidation,
     txn: Option<crate::oauth::TxnTokenValidation>,
     nonces: Option<DpopNonces>,
+    events: EventState,
+    event_ids: ReplayCache,
+    transmitters: Vec<SetValidation>,
     pub(super) challenge: ChallengeConfig,
 }
 
@@ -218,9 +261,15 @@ struct Facts {
     subject: Option<String>,
     client_id: Option<String>,
     issuer: Option<String>,
+    token_issuer_key: Option<String>,
+    scopes: Vec<String>,
+    authorization_details_types: Vec<String>,
+    acr: Option<String>,
+    auth_time: Option<u64>,
     token_hashes: Vec<(String, String)>,
     actors: Vec<String>,
     txn: Option<String>,
+    event: Option<EventRef>,
 }
 
 const fn kind_name(k: CredentialKind) -> &'static str {
@@ -277,6 +326,12 @@ impl Verifier {
         {
             sources.push((u.clone(), SourceKind::Jwks));
         }
+        if let Some(events) = &policy.events {
+            sources.extend(events.transmitters.iter().filter_map(|t| match &t.jwks {
+                Jwks::Uri(u) => Some((u.clone(), SourceKind::Jwks)),
+                Jwks::Inline(_) => None,
+            }));
+        }
         sources.extend(
             policy
                 .bundle_endpoints
@@ -304,6 +359,12 @@ impl Verifier {
             },
             txn: None,
             nonces,
+            events: EventState::new(
+                options.event_rules,
+                policy.events.as_ref().map_or(86_400, |e| e.retention),
+            ),
+            event_ids: ReplayCache::new(options.event_ids, secret)?,
+            transmitters: Vec::new(),
             challenge,
             policy,
             options,
@@ -376,20 +437,43 @@ impl Verifier {
         result
     }
 
+    fn jwks(&self, jwks: &Jwks) -> JwkSet {
+        match jwks {
+            Jwks::Inline(set) => set.clone(),
+            Jwks::Uri(u) => match self.keys.document(u) {
+                Some(Document::Jwks(set)) => set.clone(),
+                _ => JwkSet::from_keys(Vec::new()),
+            },
+        }
+    }
+
     fn rebuild_issuers(&mut self) {
+        self.transmitters = self
+            .policy
+            .events
+            .as_ref()
+            .map(|e| {
+                e.transmitters
+                    .iter()
+                    .map(|t| SetValidation {
+                        issuer: t.issuer.clone(),
+                        keys: self.jwks(&t.jwks),
+                        algorithms: t.algorithms,
+                        audience: e.audience.clone(),
+                        critical_subject_members: e.critical_subject_members.clone(),
+                        leeway: Leeway(self.policy.leeway),
+                        limits: self.options.limits,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         self.txn =
             self.policy
                 .transaction_tokens
                 .as_ref()
                 .map(|t| crate::oauth::TxnTokenValidation {
                     trust_domain: t.trust_domain.clone(),
-                    keys: match &t.jwks {
-                        Jwks::Inline(set) => set.clone(),
-                        Jwks::Uri(u) => match self.keys.document(u) {
-                            Some(Document::Jwks(set)) => set.clone(),
-                            _ => JwkSet::from_keys(Vec::new()),
-                        },
-                    },
+                    keys: self.jwks(&t.jwks),
                     algorithms: t.algorithms,
                     issuer: t.issuer.clone(),
                     leeway: Leeway(self.policy.leeway),
@@ -401,13 +485,7 @@ impl Verifier {
             .iter()
             .map(|s| TrustedIssuer {
                 issuer: s.issuer.clone(),
-                keys: match &s.jwks {
-                    Jwks::Inline(set) => set.clone(),
-                    Jwks::Uri(u) => match self.keys.document(u) {
-                        Some(Document::Jwks(set)) => set.clone(),
-                        _ => JwkSet::from_keys(Vec::new()),
-                    },
-                },
+                keys: self.jwks(&s.jwks),
                 algorithms: s.algorithms,
             })
             .collect();
@@ -475,7 +553,82 @@ impl Verifier {
             cached_tokens: self.tokens.len(),
             replay_entries: self.replay.len(),
             replay_evicted_live: self.replay.evicted_live(),
+            event_rules: self.events.len(),
+            event_watermark: self.events.watermark(),
         }
+    }
+
+    /// Verifies a Security Event Token from one of the policy's `events.transmitters` and
+    /// applies it: from now on, credentials it covers that were issued at or before the event
+    /// are refused (`credential-revoked`) or read with the changed claims, and cached
+    /// verifications it covers are dropped. A `jti` already applied is acknowledged again
+    /// without effect (transmitters retry). See [`crate::events`] for the event effects and
+    /// [`EventState`] for the bounds.
+    ///
+    /// # Errors
+    /// `invalid-argument` (`events`) when the policy has no `events` section; `claim-mismatch`
+    /// (`iss`) for a transmitter not in the policy; every code of
+    /// [`verify_set`](crate::events::verify_set). Map them for the transmitter with
+    /// [`crate::events::ssf::set_error_code`].
+    pub fn apply_event(&mut self, set: &str, now: UnixTime) -> Result<AppliedEvent, Error> {
+        if self.policy.events.is_none() {
+            return Err(Error::InvalidArgument("events"));
+        }
+        let limits = self.options.limits;
+        let jws = crate::jose::parse_jws(set, &limits)?;
+        let iss = sjson::parse_object(jws.unverified_payload(), &limits)?
+            .get("iss")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or(Error::ClaimMissing("iss"))?;
+        let validation = self
+            .transmitters
+            .iter()
+            .find(|t| t.issuer == iss)
+            .ok_or(Error::ClaimMismatch("iss"))?;
+        let verified = match verify_set(set, validation, now) {
+            Err(Error::KeyNotFound) => {
+                if let Some(Jwks::Uri(u)) = self.policy.events.as_ref().and_then(|e| {
+                    e.transmitters
+                        .iter()
+                        .find(|t| t.issuer == iss)
+                        .map(|t| &t.jwks)
+                }) {
+                    self.keys.unknown_kid(u, now);
+                }
+                return Err(Error::KeyNotFound);
+            }
+            other => other?,
+        };
+        let retention = self.policy.events.as_ref().map_or(86_400, |e| e.retention);
+        let remember_until = verified
+            .issued_at
+            .max(now.as_secs())
+            .saturating_add(retention);
+        let duplicate = matches!(
+            self.event_ids.check_and_insert(
+                &verified.issuer,
+                &verified.jti,
+                UnixTime(remember_until),
+                now
+            ),
+            Err(Error::Replayed)
+        );
+        let mut applied = applied_event(&verified, duplicate);
+        if duplicate {
+            return Ok(applied);
+        }
+        let effects = self.events.apply(&verified, now.as_secs());
+        applied.effects = effects.iter().map(|e| e.name().to_owned()).collect();
+        if !effects.is_empty() {
+            let (events, t) = (&self.events, now.as_secs());
+            let tokens = self
+                .tokens
+                .remove_where(|v| events.covers(&CredentialFacts::from_claims(&v.claims), t));
+            let wits = self.wits.remove_where(|w| events.covers(&wit_facts(w), t));
+            applied.dropped = tokens.saturating_add(wits);
+        }
+        Ok(applied)
     }
 
     /// Forgets cached verifications (for example after a trust-store change).
@@ -494,6 +647,7 @@ impl Verifier {
         now: UnixTime,
     ) -> Result<Principal, Box<Denial>> {
         let mut facts = Facts::default();
+        self.events.expire(now.as_secs());
         match self.decide(request, now, &mut facts) {
             Ok(mut p) => {
                 p.audit = audit(request, now, &facts, None);
@@ -502,6 +656,7 @@ impl Verifier {
             Err((error, answer, requirements)) => {
                 let mut d = self.answer(&error, answer, &requirements, now);
                 d.audit = audit(request, now, &facts, Some((&error, d.status)));
+                d.event = facts.event;
                 Err(Box::new(d))
             }
         }
@@ -550,20 +705,13 @@ impl Verifier {
             www_authenticate,
             dpop_nonce,
             error: *error,
+            event: None,
             audit: String::new(),
         }
     }
 
     fn accepted(&self, route: &Route, kind: CredentialKind) -> bool {
-        let c = &self.policy.credentials;
-        let enabled = match kind {
-            CredentialKind::Wpt => c.wpt.is_some(),
-            CredentialKind::HttpSignature => c.http_signature.is_some(),
-            CredentialKind::Mtls => c.mtls,
-            CredentialKind::Dpop => c.dpop.is_some(),
-            CredentialKind::Bearer => c.bearer,
-        };
-        enabled && route.accepts(kind)
+        self.policy.accepts(route, kind)
     }
 
     #[allow(clippy::too_many_lines)]
@@ -625,9 +773,7 @@ impl Verifier {
             // sent as Bearer gets the downgrade answer.
             TokenScheme::Bearer => bearer_ok || dpop_ok,
         });
-        let needs_token = route.requirements != RouteRequirements::default()
-            || !route.actors.is_empty()
-            || route.max_delegation_depth.is_some();
+        let needs_token = route.needs_token();
         if workload.is_none() && token.is_none() {
             return Err(oauth(
                 Error::CredentialMissing("credentials"),
@@ -679,9 +825,46 @@ impl Verifier {
             facts.subject = Some(t.subject.clone());
             facts.client_id = Some(t.client_id.clone());
             facts.issuer = Some(t.issuer.clone());
+            facts.token_issuer_key.clone_from(&t.key_thumbprint);
             facts
                 .token_hashes
                 .push(("access_token".into(), t.token_hash.clone()));
+            // Security events: refused, or read with changed claims.
+            let t = match self
+                .events
+                .check(&CredentialFacts::from_claims(&t.claims), now.as_secs())
+            {
+                Verdict::Revoked(e) => {
+                    facts.event = Some(e);
+                    return Err(oauth(Error::CredentialRevoked, Kind::InvalidToken, dpop));
+                }
+                Verdict::Accept(changes) => {
+                    let mut t = t;
+                    for (effect, event) in changes {
+                        let mut claims = crate::encoding::json::Object::new();
+                        match effect {
+                            Effect::Claims(c) => claims = c,
+                            Effect::Acr(level) => {
+                                claims.insert("acr".into(), Value::String(level));
+                            }
+                            Effect::Revoke => {}
+                        }
+                        facts.event = Some(event);
+                        t = t.with_changed_claims(&claims).map_err(|_| {
+                            oauth(Error::CredentialRevoked, Kind::InvalidToken, dpop)
+                        })?;
+                    }
+                    t
+                }
+            };
+            facts.scopes.clone_from(&t.scopes);
+            facts.authorization_details_types = t
+                .authorization_details
+                .iter()
+                .filter_map(|d| d.get("type").and_then(Value::as_str).map(str::to_owned))
+                .collect();
+            facts.acr.clone_from(&t.acr);
+            facts.auth_time = t.auth_time;
             match scheme {
                 TokenScheme::Bearer => {
                     if t.cnf_jkt.is_some() || !bearer_ok {
@@ -725,17 +908,10 @@ impl Verifier {
             expires_at = expires_at.min(t.expires_at);
             let chain = crate::oauth::act_chain(&t.claims)
                 .map_err(|e| oauth(e, Kind::InvalidToken, dpop))?;
-            let too_deep = route
-                .max_delegation_depth
-                .is_some_and(|max| u64::try_from(chain.len()).unwrap_or(u64::MAX) > max);
-            let actor_refused = !route.actors.is_empty()
-                && !chain
-                    .first()
-                    .is_some_and(|a| route.allows_actor(&a.subject));
-            if too_deep || actor_refused {
+            facts.actors = chain.iter().map(|a| a.subject.clone()).collect();
+            if !route.allows_chain(&facts.actors) {
                 return Err((Error::DelegationNotAllowed, Answer::Forbidden, none));
             }
-            facts.actors = chain.iter().map(|a| a.subject.clone()).collect();
             actors = chain;
             if let Err(e) = check_requirements(&t, &req, now) {
                 let f = if e == Error::InsufficientScope {
@@ -851,6 +1027,14 @@ impl Verifier {
             {
                 return Err(Error::UnknownTrustDomain);
             }
+            let peer = CredentialFacts {
+                subject: Some(id.as_str().to_owned()),
+                ..CredentialFacts::default()
+            };
+            if let Verdict::Revoked(e) = self.events.check(&peer, now.as_secs()) {
+                facts.event = Some(e);
+                return Err(Error::CredentialRevoked);
+            }
             return Ok((id, u64::MAX));
         }
         let wit_validation = WitValidation {
@@ -889,6 +1073,10 @@ impl Verifier {
             w
         };
         facts.wit_issuer_key = Some(wit.issuer_key_thumbprint.clone());
+        if let Verdict::Revoked(e) = self.events.check(&wit_facts(&wit), now.as_secs()) {
+            facts.event = Some(e);
+            return Err(Error::CredentialRevoked);
+        }
         let exp = wit.claims.get("exp").and_then(Value::as_u64).unwrap_or(0);
         let subject = wit.subject.clone();
         match kind {
@@ -961,32 +1149,83 @@ impl Verifier {
     }
 }
 
+/// What events can match in a WIT: its claims, with the workload identifier as `sub`.
+fn wit_facts(w: &VerifiedWorkloadIdentityToken) -> CredentialFacts {
+    let mut facts = CredentialFacts::from_claims(&w.claims);
+    facts.subject = Some(w.subject.as_str().to_owned());
+    facts
+}
+
+fn applied_event(set: &VerifiedSet, duplicate: bool) -> AppliedEvent {
+    AppliedEvent {
+        issuer: set.issuer.clone(),
+        jti: set.jti.clone(),
+        events: set
+            .events
+            .iter()
+            .map(|e| crate::events::SecurityEvent::name(&e.uri).to_owned())
+            .collect(),
+        effects: Vec::new(),
+        subject: sjson::to_compact(&set.subject.to_json()),
+        state: set.events.iter().find_map(|e| match &e.event {
+            crate::events::SecurityEvent::Verification(s) => s.clone(),
+            _ => None,
+        }),
+        duplicate,
+        dropped: 0,
+        token_hash: set.token_hash.clone(),
+    }
+}
+
 fn audit(
     request: &IncomingRequest<'_>,
     now: UnixTime,
     facts: &Facts,
     denied: Option<(&Error, u16)>,
 ) -> String {
-    let path = split_target(request.target_uri).map(|(_, t)| proof::strip_query(t).to_owned());
-    let mut record = json!({
-        "time": now.as_secs(),
-        "decision": if denied.is_some() { "deny" } else { "allow" },
-        "method": request.method,
-        "path": path,
-        "route": facts.route,
-        "credentials": facts.credentials.iter().map(|k| kind_name(*k)).collect::<Vec<_>>(),
-        "agent": facts.agent,
-        "wit_issuer_key": facts.wit_issuer_key,
-        "user": facts.subject,
-        "client_id": facts.client_id,
-        "issuer": facts.issuer,
-        "actors": facts.actors,
-        "txn": facts.txn,
-        "token_hashes": facts.token_hashes.iter().map(|(k, h)| json!({"kind": k, "sha256": h})).collect::<Vec<_>>(),
-    });
-    if let (Some((e, status)), Value::Object(o)) = (denied, &mut record) {
-        o.insert("error".into(), Value::String(e.code().to_owned()));
-        o.insert("status".into(), Value::from(status));
+    use crate::audit::{DecisionRecord, EventInfo, SCHEMA_VERSION, TokenHash};
+    let split = split_target(request.target_uri);
+    DecisionRecord {
+        v: SCHEMA_VERSION,
+        time: now.as_secs(),
+        decision: if denied.is_some() { "deny" } else { "allow" }.to_owned(),
+        status: denied.map(|(_, s)| s),
+        error: denied.map(|(e, _)| e.code().to_owned()),
+        method: request.method.to_owned(),
+        origin: split.map(|(o, _)| o.to_owned()),
+        path: split.map(|(_, t)| proof::strip_query(t).to_owned()),
+        route: facts.route.clone(),
+        credentials: facts
+            .credentials
+            .iter()
+            .map(|k| kind_name(*k).to_owned())
+            .collect(),
+        agent: facts.agent.clone(),
+        wit_issuer_key: facts.wit_issuer_key.clone(),
+        user: facts.subject.clone(),
+        client_id: facts.client_id.clone(),
+        issuer: facts.issuer.clone(),
+        token_issuer_key: facts.token_issuer_key.clone(),
+        actors: facts.actors.clone(),
+        scopes: facts.scopes.clone(),
+        authorization_details_types: facts.authorization_details_types.clone(),
+        acr: facts.acr.clone(),
+        auth_time: facts.auth_time,
+        txn: facts.txn.clone(),
+        token_hashes: facts
+            .token_hashes
+            .iter()
+            .map(|(k, h)| TokenHash {
+                kind: k.clone(),
+                sha256: h.clone(),
+            })
+            .collect(),
+        pdp_decision: None,
+        event: facts.event.as_ref().map(|e| EventInfo {
+            event_type: e.event_type.clone(),
+            jti: e.jti.clone(),
+            iss: e.issuer.clone(),
+        }),
     }
-    sjson::to_compact(&record)
+    .to_json_line()
 }

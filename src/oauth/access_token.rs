@@ -72,6 +72,9 @@ pub struct VerifiedAccessToken {
     pub expires_at: u64,
     /// base64url SHA-256 of the token string (for logs and caches; never the token itself).
     pub token_hash: String,
+    /// RFC 7638 thumbprint of the issuer key that signed it (`None` for an introspected
+    /// token).
+    pub key_thumbprint: Option<String>,
     /// All claims.
     pub claims: Object,
 }
@@ -117,6 +120,7 @@ pub fn verify_access_token(
         .filter(|a| AlgorithmSet::ASYMMETRIC.contains(*a))
         .collect();
     let verified = jws.verify(&trusted.keys, algorithms, limits)?;
+    let key_thumbprint = Some(verified.key().thumbprint());
     let claims = json::parse_object(verified.payload(), limits)?;
     // Steps 5, 7, 8: iss exactly, aud contains the resource, times.
     let mut rules = JwtValidation::new(algorithms, Some(AT_TYP))
@@ -140,6 +144,46 @@ pub fn verify_access_token(
             Error::ClaimMissing("iat")
         });
     }
+    let Derived {
+        scopes,
+        authorization_details,
+        acr,
+        auth_time,
+    } = derive(&claims)?;
+    // Step 10: cnf with exactly one supported member.
+    let cnf_jkt = match claims.get("cnf") {
+        None => None,
+        Some(Value::Object(cnf)) => match (cnf.len(), cnf.get("jkt")) {
+            (1, Some(Value::String(jkt))) if !jkt.is_empty() => Some(jkt.clone()),
+            _ => return Err(Error::ClaimInvalid("cnf")),
+        },
+        Some(_) => return Err(Error::ClaimInvalid("cnf")),
+    };
+    Ok(VerifiedAccessToken {
+        issuer: trusted.issuer.clone(),
+        subject,
+        client_id,
+        scopes,
+        authorization_details,
+        cnf_jkt,
+        acr,
+        auth_time,
+        expires_at,
+        token_hash: base64url::encode(&sha256(token.as_bytes())),
+        key_thumbprint,
+        claims,
+    })
+}
+
+/// What authorization reads from the claims.
+struct Derived {
+    scopes: Vec<String>,
+    authorization_details: Vec<Object>,
+    acr: Option<String>,
+    auth_time: Option<u64>,
+}
+
+fn derive(claims: &Object) -> Result<Derived, Error> {
     let scopes = match claims.get("scope") {
         None => Vec::new(),
         Some(Value::String(s)) => s
@@ -160,15 +204,6 @@ pub fn verify_access_token(
             .collect::<Result<_, _>>()?,
         Some(_) => return Err(Error::ClaimInvalid("authorization_details")),
     };
-    // Step 10: cnf with exactly one supported member.
-    let cnf_jkt = match claims.get("cnf") {
-        None => None,
-        Some(Value::Object(cnf)) => match (cnf.len(), cnf.get("jkt")) {
-            (1, Some(Value::String(jkt))) if !jkt.is_empty() => Some(jkt.clone()),
-            _ => return Err(Error::ClaimInvalid("cnf")),
-        },
-        Some(_) => return Err(Error::ClaimInvalid("cnf")),
-    };
     let acr = match claims.get("acr") {
         None => None,
         Some(Value::String(s)) => Some(s.clone()),
@@ -178,17 +213,55 @@ pub fn verify_access_token(
         None => None,
         Some(v) => Some(v.as_u64().ok_or(Error::ClaimInvalid("auth_time"))?),
     };
-    Ok(VerifiedAccessToken {
-        issuer: trusted.issuer.clone(),
-        subject,
-        client_id,
+    Ok(Derived {
         scopes,
         authorization_details,
-        cnf_jkt,
         acr,
         auth_time,
-        expires_at,
-        token_hash: base64url::encode(&sha256(token.as_bytes())),
-        claims,
     })
+}
+
+/// Claims a token-claims-change event cannot change: who the token is for, who issued it,
+/// when, and the key it is bound to.
+const FIXED_CLAIMS: [&str; 8] = ["iss", "sub", "aud", "iat", "nbf", "jti", "cnf", "client_id"];
+
+impl VerifiedAccessToken {
+    /// The token read with `changes` applied (CAEP token-claims-change): each changed claim
+    /// takes its new value (`null` removes it), except the identity, time and binding claims
+    /// ([`FIXED_CLAIMS`]), which are kept; `exp` only ever moves earlier. Scopes,
+    /// `authorization_details`, `acr` and `auth_time` are read again from the result.
+    ///
+    /// # Errors
+    /// `claim-invalid` when a new value has the wrong type.
+    pub fn with_changed_claims(&self, changes: &Object) -> Result<Self, Error> {
+        let mut claims = self.claims.clone();
+        let mut expires_at = self.expires_at;
+        for (name, value) in changes {
+            if FIXED_CLAIMS.contains(&name.as_str()) {
+                continue;
+            }
+            if name == "exp" {
+                if let Some(exp) = value.as_u64().filter(|e| *e < expires_at) {
+                    expires_at = exp;
+                    claims.insert(name.clone(), Value::from(exp));
+                }
+                continue;
+            }
+            if value.is_null() {
+                claims.remove(name);
+            } else {
+                claims.insert(name.clone(), value.clone());
+            }
+        }
+        let d = derive(&claims)?;
+        Ok(Self {
+            scopes: d.scopes,
+            authorization_details: d.authorization_details,
+            acr: d.acr,
+            auth_time: d.auth_time,
+            expires_at,
+            claims,
+            ..self.clone()
+        })
+    }
 }

@@ -119,6 +119,7 @@ fn check_members(
         // Without `exp`, a result must not be cached beyond now.
         expires_at: exp.unwrap_or(now.as_secs()),
         token_hash: base64url::encode(&sha256(token.as_bytes())),
+        key_thumbprint: None,
         claims: o.clone(),
     })
 }

@@ -14,6 +14,9 @@
 //!   ],
 //!   "transaction_tokens": {"trust_domain": "tools.example", "jwks": {"keys": [ ... ]},
 //!                          "required": false},
+//!   "events": {"transmitters": [{"issuer": "https://ssf.example.com",
+//!                               "jwks_uri": "https://ssf.example.com/jwks"}],
+//!              "audience": "https://tools.example.com", "retention": 86400},
 //!   "credentials": {
 //!     "wpt": {"wire": "wpt-02"},
 //!     "http_signature": {"version": "draft-07"},
@@ -121,6 +124,20 @@ pub struct TransactionTokens {
     pub max_lifetime: u64,
 }
 
+/// Where Security Event Tokens come from and how long their effects are kept.
+#[derive(Debug, Clone)]
+pub struct Events {
+    /// The transmitters whose SETs are applied (issuer, keys, algorithms).
+    pub transmitters: Vec<AuthorizationServer>,
+    /// This receiver's audience (`aud` of the SETs); default: the policy's `resource`.
+    pub audience: String,
+    /// Seconds an event's rule is kept after the event (default 86400); see
+    /// [`crate::events::EventState`].
+    pub retention: u64,
+    /// Subject members the transmitters declared critical (SSF `critical_subject_members`).
+    pub critical_subject_members: Vec<String>,
+}
+
 /// Which credentials the resource accepts and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
@@ -194,6 +211,27 @@ impl Route {
     pub fn accepts(&self, kind: CredentialKind) -> bool {
         self.credentials.is_empty() || self.credentials.contains(&kind)
     }
+
+    /// Whether a request on this route needs an access token: it has token requirements, names
+    /// actors or bounds the delegation depth.
+    pub fn needs_token(&self) -> bool {
+        self.requirements != RouteRequirements::default()
+            || !self.actors.is_empty()
+            || self.max_delegation_depth.is_some()
+    }
+
+    /// Whether a token's delegation chain (actor subjects, current actor first) is allowed:
+    /// no longer than `max_delegation_depth`, and its current actor one of `actors` when named.
+    pub fn allows_chain<S: AsRef<str>>(&self, actors: &[S]) -> bool {
+        let too_deep = self
+            .max_delegation_depth
+            .is_some_and(|max| u64::try_from(actors.len()).unwrap_or(u64::MAX) > max);
+        let actor_refused = !self.actors.is_empty()
+            && !actors
+                .first()
+                .is_some_and(|a| self.allows_actor(a.as_ref()));
+        !too_deep && !actor_refused
+    }
 }
 
 /// A parsed policy document.
@@ -214,6 +252,8 @@ pub struct Policy {
     pub authorization_servers: Vec<AuthorizationServer>,
     /// Transaction-token checking, when configured.
     pub transaction_tokens: Option<TransactionTokens>,
+    /// Security Event Token transmitters, when configured.
+    pub events: Option<Events>,
     /// Accepted credentials.
     pub credentials: Credentials,
     /// Clock skew, seconds.
@@ -280,33 +320,101 @@ fn algorithms(o: &Object, path: &'static str) -> Result<Option<AlgorithmSet>, Er
     Ok(Some(set))
 }
 
-fn parse_server(v: &Value, limits: &Limits) -> Result<AuthorizationServer, Error> {
-    const P: &str = "authorization_servers[]";
-    let o = v.as_object().ok_or(bad(P))?;
-    members(
-        o,
-        &["issuer", "jwks", "jwks_uri", "algorithms"],
-        "authorization_servers[]: unknown member",
-    )?;
+/// The member paths one kind of keyed issuer is reported under.
+struct IssuerPaths {
+    object: &'static str,
+    unknown: &'static str,
+    issuer: &'static str,
+    jwks: &'static str,
+    algorithms: &'static str,
+}
+
+fn parse_keyed_issuer(
+    v: &Value,
+    limits: &Limits,
+    p: &IssuerPaths,
+) -> Result<AuthorizationServer, Error> {
+    let o = v.as_object().ok_or(bad(p.object))?;
+    members(o, &["issuer", "jwks", "jwks_uri", "algorithms"], p.unknown)?;
     let issuer = o
         .get("issuer")
         .and_then(Value::as_str)
         .filter(|i| https_url(i, true))
-        .ok_or(bad("authorization_servers[].issuer"))?
+        .ok_or(bad(p.issuer))?
         .to_owned();
     let jwks = match (o.get("jwks"), o.get("jwks_uri")) {
-        (Some(Value::Object(set)), None) => Jwks::Inline(
-            JwkSet::from_object(set, limits).map_err(|_| bad("authorization_servers[].jwks"))?,
-        ),
+        (Some(Value::Object(set)), None) => {
+            Jwks::Inline(JwkSet::from_object(set, limits).map_err(|_| bad(p.jwks))?)
+        }
         (None, Some(Value::String(uri))) if https_url(uri, true) => Jwks::Uri(uri.clone()),
-        _ => return Err(bad("authorization_servers[].jwks")),
+        _ => return Err(bad(p.jwks)),
     };
-    let algorithms =
-        algorithms(o, "authorization_servers[].algorithms")?.unwrap_or(AlgorithmSet::ASYMMETRIC);
+    let algorithms = algorithms(o, p.algorithms)?.unwrap_or(AlgorithmSet::ASYMMETRIC);
     Ok(AuthorizationServer {
         issuer,
         jwks,
         algorithms,
+    })
+}
+
+fn parse_server(v: &Value, limits: &Limits) -> Result<AuthorizationServer, Error> {
+    parse_keyed_issuer(
+        v,
+        limits,
+        &IssuerPaths {
+            object: "authorization_servers[]",
+            unknown: "authorization_servers[]: unknown member",
+            issuer: "authorization_servers[].issuer",
+            jwks: "authorization_servers[].jwks",
+            algorithms: "authorization_servers[].algorithms",
+        },
+    )
+}
+
+fn parse_events(v: &Value, resource: &str, limits: &Limits) -> Result<Events, Error> {
+    let o = v.as_object().ok_or(bad("events"))?;
+    members(
+        o,
+        &[
+            "transmitters",
+            "audience",
+            "retention",
+            "critical_subject_members",
+        ],
+        "events: unknown member",
+    )?;
+    let paths = IssuerPaths {
+        object: "events.transmitters[]",
+        unknown: "events.transmitters[]: unknown member",
+        issuer: "events.transmitters[].issuer",
+        jwks: "events.transmitters[].jwks",
+        algorithms: "events.transmitters[].algorithms",
+    };
+    let transmitters = match o.get("transmitters") {
+        Some(Value::Array(items)) if !items.is_empty() => items
+            .iter()
+            .map(|t| parse_keyed_issuer(t, limits, &paths))
+            .collect::<Result<Vec<_>, _>>()?,
+        _ => return Err(bad("events.transmitters")),
+    };
+    let audience = match o.get("audience") {
+        None => resource.to_owned(),
+        Some(Value::String(a)) if !a.is_empty() => a.clone(),
+        Some(_) => return Err(bad("events.audience")),
+    };
+    let retention = seconds(o, "retention", 86_400, "events.retention")?;
+    if retention == 0 {
+        return Err(bad("events.retention"));
+    }
+    Ok(Events {
+        transmitters,
+        audience,
+        retention,
+        critical_subject_members: string_list(
+            o,
+            "critical_subject_members",
+            "events.critical_subject_members",
+        )?,
     })
 }
 
@@ -561,6 +669,7 @@ impl Policy {
                 "bundle_endpoints",
                 "authorization_servers",
                 "transaction_tokens",
+                "events",
                 "credentials",
                 "leeway",
                 "max_proof_lifetime",
@@ -617,6 +726,10 @@ impl Policy {
             None => None,
             Some(v) => Some(parse_transaction_tokens(v, limits)?),
         };
+        let events = match o.get("events") {
+            None => None,
+            Some(v) => Some(parse_events(v, &resource, limits)?),
+        };
         let credentials = parse_credentials(o.get("credentials"))?;
         let uses_wit = credentials.wpt.is_some() || credentials.http_signature.is_some();
         if uses_wit && trust.trust_domains().is_empty() && bundle_endpoints.is_empty() {
@@ -640,12 +753,26 @@ impl Policy {
             bundle_endpoints,
             authorization_servers,
             transaction_tokens,
+            events,
             credentials,
             leeway: seconds(&o, "leeway", 60, "leeway")?,
             max_proof_lifetime: seconds(&o, "max_proof_lifetime", 300, "max_proof_lifetime")?,
             max_wit_lifetime: seconds(&o, "max_wit_lifetime", 86_400, "max_wit_lifetime")?,
             routes,
         })
+    }
+
+    /// Whether `kind` is enabled by the policy and accepted by `route`.
+    pub fn accepts(&self, route: &Route, kind: CredentialKind) -> bool {
+        let c = &self.credentials;
+        let enabled = match kind {
+            CredentialKind::Wpt => c.wpt.is_some(),
+            CredentialKind::HttpSignature => c.http_signature.is_some(),
+            CredentialKind::Mtls => c.mtls,
+            CredentialKind::Dpop => c.dpop.is_some(),
+            CredentialKind::Bearer => c.bearer,
+        };
+        enabled && route.accepts(kind)
     }
 
     /// The first route covering `method` and `path`, if any (no route: deny).

@@ -33,7 +33,7 @@ pub struct Component;
 
 /// The WIT `error-code` cases in the order of `a2a_auth::Error::ALL_CODES` (a test checks that
 /// each case's WIT name equals the core's code at the same position).
-const CODES: [ErrorCode; 45] = [
+const CODES: [ErrorCode; 46] = [
     ErrorCode::AccessDenied,
     ErrorCode::AgentNotAllowed,
     ErrorCode::AlgNotAllowed,
@@ -46,6 +46,7 @@ const CODES: [ErrorCode; 45] = [
     ErrorCode::ComponentNotCovered,
     ErrorCode::CredentialDuplicated,
     ErrorCode::CredentialMissing,
+    ErrorCode::CredentialRevoked,
     ErrorCode::CritUnsupported,
     ErrorCode::DelegationNotAllowed,
     ErrorCode::DigestMismatch,

@@ -65,6 +65,10 @@ class CredentialMissing(AuthError):
     code = "credential-missing"
 
 
+class CredentialRevoked(AuthError):
+    code = "credential-revoked"
+
+
 class CritUnsupported(AuthError):
     code = "crit-unsupported"
 
