@@ -27,6 +27,58 @@ use serde_json::{Value, json};
 
 const L: Limits = Limits::DEFAULT;
 
+thread_local! {
+    /// Text the library produced for the current case that must carry no token or key
+    /// material: decision records, challenges, applied-event records.
+    static PRODUCED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn produced(text: &str) {
+    PRODUCED.with(|p| p.borrow_mut().push(text.to_owned()));
+}
+
+/// Every compact-JWS segment (16+ characters) and every private key member (`d`, `k`, ...)
+/// found anywhere in a case's input.
+fn secrets_of(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => {
+            if let Ok(inner) = serde_json::from_str::<Value>(s)
+                && (inner.is_object() || inner.is_array())
+            {
+                secrets_of(&inner, out);
+            }
+            for word in s.split(|c: char| c.is_whitespace() || matches!(c, ',' | '"' | '=' | ':')) {
+                let parts: Vec<&str> = word.split('.').collect();
+                let b64 = |p: &str| {
+                    p.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                };
+                if parts.len() >= 3 && parts.iter().all(|p| b64(p)) && parts[0].starts_with("eyJ") {
+                    out.extend(
+                        parts
+                            .iter()
+                            .filter(|p| p.len() >= 16)
+                            .map(|p| (*p).to_owned()),
+                    );
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| secrets_of(i, out)),
+        Value::Object(o) => {
+            for (k, v) in o {
+                if matches!(k.as_str(), "d" | "p" | "q" | "dp" | "dq" | "qi" | "k")
+                    && let Some(s) = v.as_str()
+                    && s.len() >= 16
+                {
+                    out.push(s.to_owned());
+                }
+                secrets_of(v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn str_field<'a>(input: &'a Value, name: &str) -> &'a str {
     input[name]
         .as_str()
@@ -239,6 +291,7 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
         op if op.starts_with("httpsig.") => httpsig_op(op, input),
         op if op.starts_with("gate.") => gate_op(op, input),
         op if op.starts_with("oauth.") => oauth_op(op, input),
+        op if op.starts_with("events.") || op.starts_with("audit.") => events_op(op, input),
         other => panic!("unknown op `{other}`: the core runner must learn it"),
     }
 }
@@ -483,10 +536,22 @@ fn gate_op(op: &str, input: &Value) -> Result<Value, Error> {
                     "a `before` request is allowed"
                 );
             }
+            for set in input["events"].as_array().into_iter().flatten() {
+                ffi::apply_event(&mut verifier, set.as_str().unwrap(), now)
+                    .expect("an `events` SET is applied");
+            }
             let request = gate_request(&input["request"]);
             let mut last = None;
             for _ in 0..input["repeat"].as_u64().unwrap_or(1) {
-                last = Some(ffi::authenticate(&mut verifier, &request, now));
+                let r = ffi::authenticate(&mut verifier, &request, now);
+                match &r {
+                    Ok(p) => produced(&p.audit),
+                    Err(d) => {
+                        produced(&d.audit);
+                        d.www_authenticate.iter().for_each(|w| produced(w));
+                    }
+                }
+                last = Some(r);
             }
             Ok(match last.expect("repeat >= 1") {
                 Ok(p) => json!({
@@ -501,6 +566,7 @@ fn gate_op(op: &str, input: &Value) -> Result<Value, Error> {
                 Err(d) => json!({
                     "allow": false, "status": d.status, "www_authenticate": d.www_authenticate,
                     "dpop_nonce": d.dpop_nonce, "code": d.error.code(),
+                    "event": d.event.map(|e| serde_json::from_str::<Value>(&e).unwrap()),
                 }),
             })
         }
@@ -543,9 +609,36 @@ fn gate_op(op: &str, input: &Value) -> Result<Value, Error> {
 #[test]
 fn conformance_vectors() {
     let dir = a2a_auth_conformance::vectors_dir();
+    let mut leaks = Vec::new();
+    let mut checked = 0usize;
     let failures = a2a_auth_conformance::run_vectors("core", &dir, |op, input| {
-        run(op, input).map_err(|e| e.code().to_owned())
+        PRODUCED.with(|p| p.borrow_mut().clear());
+        let result = run(op, input);
+        // No token text or key material in any error message or record.
+        let mut texts = PRODUCED.with(|p| std::mem::take(&mut *p.borrow_mut()));
+        if let Err(e) = &result {
+            texts.push(e.to_string());
+        }
+        let mut secrets = Vec::new();
+        secrets_of(input, &mut secrets);
+        for t in &texts {
+            checked += 1;
+            if let Some(s) = secrets.iter().find(|s| t.contains(s.as_str())) {
+                leaks.push(format!("{op}: `{}…` appears in `{t}`", &s[..8]));
+            }
+        }
+        result.map_err(|e| e.code().to_owned())
     });
+    println!(
+        "token-free: {checked} error messages and records checked, {} leaks",
+        leaks.len()
+    );
+    assert!(
+        leaks.is_empty(),
+        "token text in output:\n{}",
+        leaks.join("\n")
+    );
+    assert!(checked > 500, "the leak check saw too little ({checked})");
     assert!(
         failures.is_empty(),
         "vector failures:\n{}",
@@ -847,4 +940,71 @@ fn httpsig_op(op: &str, input: &Value) -> Result<Value, Error> {
         )?)),
         other => panic!("unknown op `{other}`: the core runner must learn it"),
     }
+}
+
+fn events_op(op: &str, input: &Value) -> Result<Value, Error> {
+    use a2a_auth::ffi;
+    let now = || input["now"].as_u64().expect("needs now");
+    let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap();
+    let verifier = || {
+        let secret = base64url::decode(str_field(input, "secret")).unwrap();
+        ffi::verifier_new(str_field(input, "policy"), &secret)
+    };
+    match op {
+        "events.verify-set" => {
+            let out =
+                ffi::verify_set(str_field(input, "set"), &input["config"].to_string(), now())?;
+            Ok(parse(&out))
+        }
+        "events.receive-push" => {
+            let mut v = verifier()?;
+            for set in input["before"].as_array().into_iter().flatten() {
+                ffi::apply_event(&mut v, set.as_str().unwrap(), now())
+                    .expect("a `before` SET is applied");
+            }
+            let a = ffi::receive_push(&mut v, str_field(input, "body"), now());
+            a.body
+                .iter()
+                .chain(a.applied.iter())
+                .for_each(|t| produced(t));
+            Ok(
+                json!({"status": a.status, "body": a.body.as_deref().map(parse), "applied": a.applied.as_deref().map(parse)}),
+            )
+        }
+        "events.receive-poll" => {
+            let mut v = verifier()?;
+            let out = ffi::receive_poll(
+                &mut v,
+                str_field(input, "body"),
+                input["max_events"].as_u64().unwrap(),
+                now(),
+            )?;
+            produced(&out);
+            Ok(parse(&out))
+        }
+        "audit.check-records" => {
+            let out = ffi::check_records(str_field(input, "policy"), str_field(input, "records"))?;
+            produced(&out);
+            Ok(parse(&out))
+        }
+        other => panic!("unknown op `{other}`: the core runner must learn it"),
+    }
+}
+
+#[test]
+fn the_leak_check_sees_tokens_and_keys() {
+    let token = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.c2lnbmF0dXJlLWJ5dGVzLWhlcmU";
+    let input = json!({"request": {"headers": [["Authorization", format!("DPoP {token}")]]},
+                       "policy": json!({"keys": [{"kty": "EC", "d": "c2VjcmV0LXNjYWxhci1ieXRlcw"}]}).to_string()});
+    let mut secrets = Vec::new();
+    secrets_of(&input, &mut secrets);
+    secrets.sort();
+    let mut expected = [
+        "eyJhbGciOiJFUzI1NiJ9",
+        "eyJzdWIiOiJ1c2VyLTEyMyJ9",
+        "c2lnbmF0dXJlLWJ5dGVzLWhlcmU",
+        "c2VjcmV0LXNjYWxhci1ieXRlcw",
+    ];
+    expected.sort_unstable();
+    assert_eq!(secrets, expected);
 }

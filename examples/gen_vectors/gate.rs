@@ -214,7 +214,7 @@ fn actors_of(act: Option<&Value>) -> Vec<Value> {
 }
 
 fn deny(status: u16, www: &[&str], nonce: Option<&str>, code: &str) -> Value {
-    json!({"allow": false, "status": status, "www_authenticate": www, "dpop_nonce": nonce, "code": code})
+    json!({"allow": false, "status": status, "www_authenticate": www, "dpop_nonce": nonce, "code": code, "event": null})
 }
 
 #[allow(clippy::too_many_lines)]
@@ -1819,4 +1819,329 @@ pub fn enforce_cases(k: &Keys) -> Vec<Case> {
                "actor": "spiffe://example.org/ns/prod/sa/planner", "scopes": ["tools:call", "openid"]}}, "outcome": {"allow": true}}),
         ),
     ]
+}
+
+pub const SSF_ISS: &str = "https://ssf.example.com";
+
+pub fn transmitter() -> KeyPair {
+    KeyPair::from_seed(Algorithm::Es256, &seed("ssf-1", 32))
+        .unwrap()
+        .with_kid("ssf-1")
+}
+
+/// The main policy with SETs accepted from the transmitter.
+fn events_policy(w: &World, k: &Keys) -> String {
+    let mut p: Value = serde_json::from_str(&main_policy(w, k)).unwrap();
+    p["events"] = json!({"transmitters": [{"issuer": SSF_ISS, "jwks": jwks(&[&transmitter()])}]});
+    to_compact(&p)
+}
+
+/// A SET from the transmitter about `sub_id`, issued at `NOW`.
+pub fn caep_set(jti: &str, sub_id: &Value, event: &str, payload: &Value) -> String {
+    let claims = json!({"iss": SSF_ISS, "iat": NOW, "jti": jti, "aud": AUD, "sub_id": sub_id,
+        "events": {format!("{}{event}", a2a_auth::events::CAEP): payload}});
+    a2a_auth::events::issue_set(claims.as_object().unwrap(), &transmitter()).unwrap()
+}
+
+fn event_ref(event: &str, jti: &str) -> Value {
+    json!({"type": event, "jti": jti, "iss": SSF_ISS})
+}
+
+/// `gate.authenticate` after security events: `input.events` are applied (at `now`) after the
+/// `before` requests and before the request.
+#[allow(clippy::too_many_lines)]
+pub fn event_cases(k: &Keys) -> Vec<Case> {
+    let w = world(k);
+    let p = events_policy(&w, k);
+    let s = &w.secret;
+    let mut cases = Vec::new();
+    let tools = format!("{ORIGIN}/mcp/tools/call");
+    let mcp = format!("{ORIGIN}/mcp/session");
+    let none: Headers = Vec::new();
+    let user = json!({"format": "iss_sub", "iss": ISS, "sub": USER});
+    let invalid_token = format!(
+        "DPoP error=\"invalid_token\", error_description=\"a security event revoked this credential\", resource_metadata=\"{META}\", algs=\"ES256 EdDSA\""
+    );
+    let dpop = |token: &str, label: &str, uri: &str| {
+        let sg = Signer::new()
+            .with_access_token(token, TokenType::Dpop, Some(w.dpop_key.clone()))
+            .unwrap();
+        signed(&sg, "POST", uri, &none, None, label)
+    };
+    let with_events = |request: Value, events: &[&str]| {
+        let mut i = input(&p, s, request);
+        i["events"] = json!(events);
+        i
+    };
+    let at = access_token(&w, json!({}));
+    let at_h = hash(&at);
+    let revoked = caep_set(
+        "evt-session",
+        &user,
+        "session-revoked",
+        &json!({"event_timestamp": NOW - 30, "initiating_entity": "admin",
+                "reason_admin": {"en": "Landspeed Policy Violation"}}),
+    );
+    let denied_revoked = |jti: &str, event: &str| {
+        let mut d = deny(401, &[&invalid_token], None, "credential-revoked");
+        d["event"] = event_ref(event, jti);
+        d
+    };
+    let allowed_dpop = |jti_hash: &str| {
+        allow(
+            None,
+            "dpop",
+            &["dpop"],
+            Some((USER, &["tools:call", "openid"])),
+            None,
+            json!([]),
+            &[("access_token", jti_hash)],
+            Some(NOW + 600),
+            "/mcp/tools",
+        )
+    };
+    // Allowed, then revoked: the same token on the next request is refused.
+    let mut i = with_events(
+        req("POST", &tools, &dpop(&at, "evt-2", &tools), None, None),
+        &[&revoked],
+    );
+    i["before"] = json!([req("POST", &tools, &dpop(&at, "evt-1", &tools), None, None)]);
+    cases.push(ok(
+        "authenticate/event-session-revoked",
+        "CAEP session-revoked (iss_sub subject): a token allowed a moment ago, issued before the event, is refused with 401 invalid_token and the event named",
+        i,
+        denied_revoked("evt-session", "session-revoked"),
+    ));
+    let other_user = caep_set(
+        "evt-other",
+        &json!({"format": "iss_sub", "iss": ISS, "sub": "someone-else"}),
+        "session-revoked",
+        &json!({}),
+    );
+    cases.push(ok(
+        "authenticate/event-other-subject",
+        "CAEP session-revoked for another user leaves this token alone",
+        with_events(
+            req("POST", &tools, &dpop(&at, "evt-3", &tools), None, None),
+            &[&other_user],
+        ),
+        allowed_dpop(&at_h),
+    ));
+    let fresh = access_token(&w, json!({"iat": NOW - 10, "jti": "at-fresh"}));
+    cases.push(ok(
+        "authenticate/event-new-session",
+        "CAEP session-revoked covers tokens issued at or before event_timestamp; one issued after it (a new session) is accepted",
+        with_events(req("POST", &tools, &dpop(&fresh, "evt-4", &tools), None, None), &[&revoked]),
+        allowed_dpop(&hash(&fresh)),
+    ));
+    let sid_token = access_token(&w, json!({"sid": "s-2", "jti": "at-sid"}));
+    let complex = caep_set(
+        "evt-complex",
+        &json!({"format": "complex", "user": user, "session": {"format": "opaque", "id": "s-1"}}),
+        "session-revoked",
+        &json!({}),
+    );
+    cases.push(ok(
+        "authenticate/event-complex-other-session",
+        "SSF complex subject {user, session}: a token whose sid names another session is not covered",
+        with_events(req("POST", &tools, &dpop(&sid_token, "evt-5", &tools), None, None), &[&complex]),
+        allowed_dpop(&hash(&sid_token)),
+    ));
+    cases.push(ok(
+        "authenticate/event-complex-no-sid",
+        "SSF complex subject {user, session}: a token without sid cannot show another session and is covered (fail closed)",
+        with_events(req("POST", &tools, &dpop(&at, "evt-6", &tools), None, None), &[&complex]),
+        denied_revoked("evt-complex", "session-revoked"),
+    ));
+    let device_only = caep_set(
+        "evt-device",
+        &json!({"format": "complex", "device": {"format": "opaque", "id": "laptop-7"}}),
+        "device-compliance-change",
+        &json!({"previous_status": "compliant", "current_status": "not-compliant"}),
+    );
+    cases.push(ok(
+        "authenticate/event-device-only",
+        "CAEP device-compliance-change naming only a device: it cannot be related to a token, so nothing is refused",
+        with_events(req("POST", &tools, &dpop(&at, "evt-7", &tools), None, None), &[&device_only]),
+        allowed_dpop(&at_h),
+    ));
+    let user_device = caep_set(
+        "evt-user-device",
+        &json!({"format": "complex", "user": user, "device": {"format": "opaque", "id": "laptop-7"}}),
+        "device-compliance-change",
+        &json!({"previous_status": "compliant", "current_status": "not-compliant"}),
+    );
+    cases.push(ok(
+        "authenticate/event-device-not-compliant",
+        "CAEP device-compliance-change to not-compliant for {user, device}: the user's earlier tokens are refused",
+        with_events(req("POST", &tools, &dpop(&at, "evt-8", &tools), None, None), &[&user_device]),
+        denied_revoked("evt-user-device", "device-compliance-change"),
+    ));
+    let medium = caep_set(
+        "evt-risk-medium",
+        &user,
+        "risk-level-change",
+        &json!({"principal": "USER", "current_level": "MEDIUM", "previous_level": "LOW"}),
+    );
+    let high = caep_set(
+        "evt-risk-high",
+        &user,
+        "risk-level-change",
+        &json!({"principal": "USER", "current_level": "HIGH", "risk_reason": "PASSWORD_FOUND_IN_DATA_BREACH"}),
+    );
+    cases.push(ok(
+        "authenticate/event-risk-medium",
+        "CAEP risk-level-change to MEDIUM changes nothing",
+        with_events(
+            req("POST", &tools, &dpop(&at, "evt-9", &tools), None, None),
+            &[&medium],
+        ),
+        allowed_dpop(&at_h),
+    ));
+    cases.push(ok(
+        "authenticate/event-risk-high",
+        "CAEP risk-level-change to HIGH refuses the user's earlier tokens",
+        with_events(
+            req("POST", &tools, &dpop(&at, "evt-10", &tools), None, None),
+            &[&high],
+        ),
+        denied_revoked("evt-risk-high", "risk-level-change"),
+    ));
+    let narrowed = caep_set(
+        "evt-claims",
+        &user,
+        "token-claims-change",
+        &json!({"claims": {"scope": "openid"}}),
+    );
+    let mut d = deny(
+        403,
+        &[&format!(
+            "DPoP error=\"insufficient_scope\", scope=\"tools:call\", resource_metadata=\"{META}\", algs=\"ES256 EdDSA\""
+        )],
+        None,
+        "insufficient-scope",
+    );
+    d["event"] = event_ref("token-claims-change", "evt-claims");
+    cases.push(ok(
+        "authenticate/event-claims-change",
+        "CAEP token-claims-change removes a scope: the token is read with the new scope and answered 403 insufficient_scope, the event named",
+        with_events(req("POST", &tools, &dpop(&at, "evt-11", &tools), None, None), &[&narrowed]),
+        d,
+    ));
+    let stepup = format!("{ORIGIN}/mcp/stepup");
+    let strong = access_token(
+        &w,
+        json!({"acr": "urn:example:mfa", "auth_time": NOW - 100, "jti": "at-strong"}),
+    );
+    let lowered = caep_set(
+        "evt-acr",
+        &user,
+        "assurance-level-change",
+        &json!({"namespace": "RFC8176", "current_level": "urn:example:pwd", "previous_level": "urn:example:mfa", "change_direction": "decrease"}),
+    );
+    let mut d = deny(
+        401,
+        &[&format!(
+            "DPoP error=\"insufficient_user_authentication\", error_description=\"a different authentication level is required\", acr_values=\"urn:example:mfa\", max_age=\"300\", resource_metadata=\"{META}\", algs=\"ES256 EdDSA\""
+        )],
+        None,
+        "insufficient-user-authentication",
+    );
+    d["event"] = event_ref("assurance-level-change", "evt-acr");
+    let mut i = with_events(
+        req(
+            "POST",
+            &stepup,
+            &dpop(&strong, "evt-13", &stepup),
+            None,
+            None,
+        ),
+        &[&lowered],
+    );
+    i["before"] = json!([req(
+        "POST",
+        &stepup,
+        &dpop(&strong, "evt-12", &stepup),
+        None,
+        None
+    )]);
+    cases.push(ok(
+        "authenticate/event-assurance-decrease",
+        "CAEP assurance-level-change (decrease): the token's acr is read as the new level and the route asks for step-up (RFC 9470)",
+        i,
+        d,
+    ));
+    // Workload credentials.
+    let agent_wit = wit(&w, AGENT, json!({}), &w.wit_key);
+    let wpt_signer = Signer::new()
+        .with_workload(
+            agent_wit,
+            w.agent_key.clone(),
+            WorkloadProof::Wpt(WptWire::Header),
+        )
+        .unwrap();
+    let agent_revoked = caep_set(
+        "evt-agent",
+        &json!({"format": "uri", "uri": AGENT}),
+        "credential-change",
+        &json!({"credential_type": "x509", "change_type": "revoke"}),
+    );
+    let mut d = deny(400, &[], None, "credential-revoked");
+    d["event"] = event_ref("credential-change", "evt-agent");
+    let mut i = with_events(
+        req(
+            "GET",
+            &mcp,
+            &signed(&wpt_signer, "GET", &mcp, &none, None, "evt-15"),
+            None,
+            None,
+        ),
+        &[&agent_revoked],
+    );
+    i["before"] = json!([req(
+        "GET",
+        &mcp,
+        &signed(&wpt_signer, "GET", &mcp, &none, None, "evt-14"),
+        None,
+        None
+    )]);
+    cases.push(ok(
+        "authenticate/event-agent-wit",
+        "CAEP credential-change (revoke) for the agent's URI: its WIT, issued before, is refused (wpt-01: 400), cached verification included",
+        i,
+        d,
+    ));
+    let mut d = deny(403, &[], None, "credential-revoked");
+    d["event"] = event_ref("credential-change", "evt-agent");
+    cases.push(ok(
+        "authenticate/event-agent-mtls",
+        "CAEP credential-change for the agent's URI: an mTLS peer has no issue time, so it is refused while the event's rule lives (403)",
+        with_events(req("GET", &mcp, &none, None, Some(AGENT)), &[&agent_revoked]),
+        d,
+    ));
+    let delegated_route = format!("{ORIGIN}/mcp/delegated");
+    let planner = "spiffe://example.org/ns/prod/sa/planner";
+    let delegated = access_token(&w, json!({"act": {"sub": planner}, "jti": "at-act"}));
+    let planner_revoked = caep_set(
+        "evt-planner",
+        &json!({"format": "uri", "uri": planner}),
+        "credential-change",
+        &json!({"credential_type": "app", "change_type": "delete"}),
+    );
+    cases.push(ok(
+        "authenticate/event-actor",
+        "CAEP credential-change for an agent that acts in the token's act chain: the delegated token is refused",
+        with_events(
+            req("POST", &delegated_route, &dpop(&delegated, "evt-16", &delegated_route), None, None),
+            &[&planner_revoked],
+        ),
+        denied_revoked("evt-planner", "credential-change"),
+    ));
+    cases.push(ok(
+        "authenticate/event-duplicate",
+        "the same SET delivered twice is applied once (the second is acknowledged, nothing changes)",
+        with_events(req("POST", &tools, &dpop(&at, "evt-17", &tools), None, None), &[&revoked, &revoked]),
+        denied_revoked("evt-session", "session-revoked"),
+    ));
+    cases
 }

@@ -28,6 +28,7 @@ use a2a_auth::encoding::base64url as b64;
 use a2a_auth::encoding::json::to_compact;
 use serde_json::{Map, Value, json};
 
+mod events;
 mod gate;
 mod httpsig;
 mod oauth;
@@ -324,7 +325,9 @@ fn main() {
         wimse = rest;
     }
     assert!(wimse.is_empty());
-    write(&dir, "gate", "authenticate", &gate::authenticate_cases(&k));
+    let mut authenticate = gate::authenticate_cases(&k);
+    authenticate.extend(gate::event_cases(&k));
+    write(&dir, "gate", "authenticate", &authenticate);
     write(&dir, "gate", "sign", &gate::sign_cases(&k));
     write(
         &dir,
@@ -359,6 +362,16 @@ fn main() {
         write(&dir, "oauth", op, &cases);
     }
     write(&dir, "gate", "enforce", &gate::enforce_cases(&k));
+    write(&dir, "events", "verify-set", &events::verify_set_cases());
+    let (push, poll) = events::receive_cases();
+    write(&dir, "events", "receive-push", &push);
+    write(&dir, "events", "receive-poll", &poll);
+    write(
+        &dir,
+        "audit",
+        "check-records",
+        &events::check_records_cases(),
+    );
     write(
         &dir,
         "oauth",

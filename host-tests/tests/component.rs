@@ -207,6 +207,7 @@ fn run(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
         op if op.starts_with("httpsig.") => httpsig_op(store, auth, op, input),
         op if op.starts_with("gate.") => gate_op(store, auth, op, input),
         op if op.starts_with("oauth.") => oauth_op(store, auth, op, input),
+        op if op.starts_with("events.") || op.starts_with("audit.") => events_op(store, auth, op, input),
         other => Err(format!("unknown-op: the component runner does not know `{other}`")),
     }
 }
@@ -689,6 +690,13 @@ fn gate_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outco
                     .unwrap();
                 assert!(r.is_ok(), "a `before` request is allowed");
             }
+            for set in input["events"].as_array().into_iter().flatten() {
+                let r = gate
+                    .verifier()
+                    .call_apply_event(&mut *store, v, set.as_str().unwrap(), now)
+                    .unwrap();
+                assert!(r.is_ok(), "an `events` SET is applied");
+            }
             let request = gate_request(&input["request"]);
             let mut last = None;
             for _ in 0..input["repeat"].as_u64().unwrap_or(1) {
@@ -712,6 +720,7 @@ fn gate_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outco
                 Err(d) => json!({
                     "allow": false, "status": d.status, "www_authenticate": d.www_authenticate,
                     "dpop_nonce": d.dpop_nonce, "code": code(d.error.code),
+                    "event": d.event.as_deref().map(parse),
                 }),
             })
         }
@@ -1044,5 +1053,57 @@ fn oauth_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outc
         other => Err(format!(
             "unknown-op: the component runner does not know `{other}`"
         )),
+    }
+}
+
+fn events_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Outcome {
+    let events = auth.a2a_auth_events();
+    let gate = auth.a2a_auth_gate();
+    let now = || input["now"].as_u64().expect("needs now");
+    let s = |name: &str| input[name].as_str().unwrap().to_owned();
+    let verifier = |store: &mut Store<()>| {
+        let secret = B64.decode(input["secret"].as_str().unwrap()).unwrap();
+        gate.verifier()
+            .call_create(&mut *store, input["policy"].as_str().unwrap(), &secret)
+            .unwrap()
+    };
+    match op {
+        "events.verify-set" => wit(
+            events
+                .call_verify_set(&mut *store, &s("set"), &input["config"].to_string(), now())
+                .unwrap()
+                .map(|t| parse(&t)),
+        ),
+        "events.receive-push" => {
+            let v = match verifier(store) {
+                Ok(v) => v,
+                Err(e) => return Err(code(e.code)),
+            };
+            for set in input["before"].as_array().into_iter().flatten() {
+                let r = gate.verifier().call_apply_event(&mut *store, v, set.as_str().unwrap(), now()).unwrap();
+                assert!(r.is_ok(), "a `before` SET is applied");
+            }
+            let a = gate.verifier().call_receive_push(&mut *store, v, &s("body"), now()).unwrap();
+            v.resource_drop(&mut *store).unwrap();
+            Ok(json!({"status": a.status, "body": a.body.as_deref().map(parse), "applied": a.applied.as_deref().map(parse)}))
+        }
+        "events.receive-poll" => {
+            let v = match verifier(store) {
+                Ok(v) => v,
+                Err(e) => return Err(code(e.code)),
+            };
+            let r = gate
+                .verifier()
+                .call_receive_poll(&mut *store, v, &s("body"), input["max_events"].as_u64().unwrap(), now())
+                .unwrap();
+            v.resource_drop(&mut *store).unwrap();
+            wit(r.map(|t| parse(&t)))
+        }
+        "audit.check-records" => wit(
+            gate.call_check_records(&mut *store, &s("policy"), &s("records"))
+                .unwrap()
+                .map(|t| parse(&t)),
+        ),
+        other => panic!("unknown op `{other}`: the component runner must learn it"),
     }
 }

@@ -80,10 +80,12 @@ pub enum SubjectId {
     IpAddresses(Vec<String>),
     /// `complex`: named members describing one principal, in document order.
     Complex(Vec<(String, SubjectId)>),
-    /// A format this library does not know (kept, never matched).
+    /// A format this library does not know (kept whole, never matched).
     Other {
         /// The `format` value.
         format: String,
+        /// Its other members, as received.
+        members: Object,
     },
 }
 
@@ -231,6 +233,11 @@ impl SubjectId {
             }
             other => Self::Other {
                 format: other.to_owned(),
+                members: o
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "format")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
             },
         })
     }
@@ -250,7 +257,7 @@ impl SubjectId {
             Self::SamlAssertionId { .. } => "saml_assertion_id",
             Self::IpAddresses(_) => "ip-addresses",
             Self::Complex(_) => "complex",
-            Self::Other { format } => format,
+            Self::Other { format, .. } => format,
         }
     }
 
@@ -299,7 +306,11 @@ impl SubjectId {
                     o.insert(k.clone(), v.to_json());
                 }
             }
-            Self::Other { .. } => {}
+            Self::Other { members, .. } => {
+                for (k, v) in members {
+                    o.insert(k.clone(), v.clone());
+                }
+            }
         }
         Value::Object(o)
     }

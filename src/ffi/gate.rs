@@ -123,6 +123,8 @@ pub struct DenialInfo {
     pub dpop_nonce: Option<String>,
     /// The error.
     pub error: Error,
+    /// The security event that caused the denial (JSON `{"type", "jti", "iss"}`).
+    pub event: Option<String>,
     /// The token-free decision record (JSON).
     pub audit: String,
 }
@@ -134,6 +136,7 @@ impl From<Denial> for DenialInfo {
             www_authenticate: d.www_authenticate,
             dpop_nonce: d.dpop_nonce,
             error: d.error,
+            event: d.event.as_ref().map(super::event_ref_json),
             audit: d.audit,
         }
     }
@@ -159,7 +162,7 @@ pub fn authenticate(
     verifier: &mut Verifier,
     request: &GateRequest,
     now: u64,
-) -> Result<PrincipalInfo, DenialInfo> {
+) -> Result<PrincipalInfo, Box<DenialInfo>> {
     let r = IncomingRequest {
         method: &request.method,
         target_uri: &request.target_uri,
@@ -170,7 +173,7 @@ pub fn authenticate(
     verifier
         .authenticate(&r, UnixTime(now))
         .map(PrincipalInfo::from)
-        .map_err(|d| DenialInfo::from(*d))
+        .map_err(|d| Box::new(DenialInfo::from(*d)))
 }
 
 /// Parses signer options: `{"wit": "<WIT>", "proof": "wpt-01"|"wpt-02"|"http-signature-06"|
@@ -295,7 +298,11 @@ pub fn principal_subject(p: &PrincipalInfo) -> Result<String, Error> {
 ///
 /// # Errors
 /// The denial.
-pub fn enforce(verifier: &Verifier, p: &PrincipalInfo, decision: &str) -> Result<(), DenialInfo> {
+pub fn enforce(
+    verifier: &Verifier,
+    p: &PrincipalInfo,
+    decision: &str,
+) -> Result<(), Box<DenialInfo>> {
     enforce_parts(verifier, &p.credentials, &p.audit, decision)
 }
 
@@ -308,10 +315,10 @@ pub fn enforce_parts<S: AsRef<str>>(
     credentials: &[S],
     audit: &str,
     decision: &str,
-) -> Result<(), DenialInfo> {
+) -> Result<(), Box<DenialInfo>> {
     let dpop = credentials.iter().any(|c| c.as_ref() == "dpop");
     let token = dpop || credentials.iter().any(|c| c.as_ref() == "bearer");
     verifier
         .enforce_decision(dpop, token, audit, decision)
-        .map_err(|d| DenialInfo::from(*d))
+        .map_err(|d| Box::new(DenialInfo::from(*d)))
 }

@@ -579,3 +579,6 @@ pub use gate::*;
 
 mod oauth;
 pub use oauth::*;
+
+mod events;
+pub use events::*;

@@ -178,6 +178,19 @@ pub struct VerifierStats {
     pub event_watermark: Option<u64>,
 }
 
+/// What [`Verifier::receive_poll`] did with a poll response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollOutcome {
+    /// The body of the next poll request (acks, `setErrs`, `maxEvents`).
+    pub next_request: String,
+    /// The SETs applied (duplicates included, flagged).
+    pub applied: Vec<AppliedEvent>,
+    /// The SETs refused: `(jti, error)`.
+    pub refused: Vec<(String, Error)>,
+    /// Whether the transmitter has more SETs ready.
+    pub more_available: bool,
+}
+
 /// What [`Verifier::apply_event`] did with a SET.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppliedEvent {
@@ -660,6 +673,56 @@ impl Verifier {
                 Err(Box::new(d))
             }
         }
+    }
+
+    /// Receives an RFC 8935 push: `body` is the SET the transmitter POSTed
+    /// (`application/secevent+jwt`). Returns the status and body to answer (`202` and none when
+    /// taken, including a duplicate; `400` with `{"err", "description"}`, `application/json`,
+    /// when refused) and what was applied.
+    pub fn receive_push(
+        &mut self,
+        body: &str,
+        now: UnixTime,
+    ) -> (u16, Option<String>, Option<AppliedEvent>) {
+        let result = self.apply_event(body.trim(), now);
+        let (status, answer) =
+            crate::events::ssf::push_response(&result.as_ref().map(|_| ()).map_err(|e| *e));
+        (status, answer, result.ok())
+    }
+
+    /// Receives an RFC 8936 poll response: applies every SET in it, and returns the body of
+    /// the next poll request (acknowledging the SETs taken, reporting the refused ones in
+    /// `setErrs`, asking for up to `max_events`), what was applied, and whether the transmitter
+    /// said more are available (poll again at once).
+    ///
+    /// # Errors
+    /// `malformed-json`, `claim-missing`/`claim-invalid` (`sets`, `moreAvailable`) for a body
+    /// that is not a poll response (nothing is applied).
+    pub fn receive_poll(
+        &mut self,
+        body: &str,
+        max_events: u64,
+        now: UnixTime,
+    ) -> Result<PollOutcome, Error> {
+        let response = crate::events::ssf::parse_poll_response(body, &self.options.limits)?;
+        let mut acks = Vec::new();
+        let mut errors = Vec::new();
+        let mut applied = Vec::new();
+        for (jti, set) in response.sets {
+            match self.apply_event(&set, now) {
+                Ok(a) => {
+                    acks.push(jti);
+                    applied.push(a);
+                }
+                Err(e) => errors.push((jti, e)),
+            }
+        }
+        Ok(PollOutcome {
+            next_request: crate::events::ssf::poll_request(max_events, false, &acks, &errors),
+            applied,
+            refused: errors.iter().map(|(j, e)| (j.clone(), *e)).collect(),
+            more_available: response.more_available,
+        })
     }
 
     fn answer(

@@ -13,6 +13,7 @@ mod bindings {
 }
 
 use a2a_auth::ffi;
+use bindings::exports::a2a::auth::events;
 use bindings::exports::a2a::auth::gate::{self, Denial, GateRequest, Principal};
 use bindings::exports::a2a::auth::httpsig::{
     self, SignedMessage, VerifiedSignature, VerifiedWimse, WimseSignature,
@@ -727,6 +728,7 @@ fn denial(d: ffi::DenialInfo) -> Denial {
         www_authenticate: d.www_authenticate,
         dpop_nonce: d.dpop_nonce,
         error: error(d.error),
+        event: d.event,
         audit: d.audit,
     }
 }
@@ -799,12 +801,13 @@ impl gate::GuestVerifier for Verifier {
                 route: p.route,
                 audit: p.audit,
             }),
-            Err(d) => Err(denial(d)),
+            Err(d) => Err(denial(*d)),
         }
     }
 
     fn enforce(&self, principal: Principal, decision: String) -> Result<(), Denial> {
-        ffi::enforce(&self.0.borrow(), &principal_info(principal), &decision).map_err(denial)
+        ffi::enforce(&self.0.borrow(), &principal_info(principal), &decision)
+            .map_err(|d| denial(*d))
     }
 
     fn due(&self, now: u64) -> Vec<String> {
@@ -813,6 +816,23 @@ impl gate::GuestVerifier for Verifier {
 
     fn resource_metadata(&self) -> Result<(String, String), WitError> {
         ffi::resource_metadata(&self.0.borrow()).map_err(error)
+    }
+
+    fn apply_event(&self, set: String, now: u64) -> Result<String, WitError> {
+        ffi::apply_event(&mut self.0.borrow_mut(), &set, now).map_err(error)
+    }
+
+    fn receive_push(&self, body: String, now: u64) -> gate::PushAnswer {
+        let a = ffi::receive_push(&mut self.0.borrow_mut(), &body, now);
+        gate::PushAnswer {
+            status: a.status,
+            body: a.body,
+            applied: a.applied,
+        }
+    }
+
+    fn receive_poll(&self, body: String, max_events: u64, now: u64) -> Result<String, WitError> {
+        ffi::receive_poll(&mut self.0.borrow_mut(), &body, max_events, now).map_err(error)
     }
 
     fn ingest(
@@ -879,6 +899,57 @@ impl gate::Guest for Component {
 
     fn principal_subject(principal: Principal) -> Result<String, WitError> {
         ffi::principal_subject(&principal_info(principal)).map_err(error)
+    }
+
+    fn check_records(policy: String, records: String) -> Result<String, WitError> {
+        ffi::check_records(&policy, &records).map_err(error)
+    }
+}
+
+impl events::Guest for Component {
+    fn verify_set(set: String, config: String, now: u64) -> Result<String, WitError> {
+        ffi::verify_set(&set, &config, now).map_err(error)
+    }
+
+    fn issue_set(claims: String, key: KeyPairBorrow<'_>) -> Result<String, WitError> {
+        ffi::issue_set(&claims, &key.get::<KeyPair>().0).map_err(error)
+    }
+
+    fn configuration_url(issuer: String) -> Result<String, WitError> {
+        ffi::ssf_configuration_url(&issuer).map_err(error)
+    }
+
+    fn parse_transmitter_metadata(
+        text: String,
+        expected_issuer: String,
+    ) -> Result<String, WitError> {
+        ffi::parse_transmitter_metadata(&text, &expected_issuer).map_err(error)
+    }
+
+    fn parse_stream_config(
+        text: String,
+        expected_iss: String,
+        expected_aud: String,
+    ) -> Result<String, WitError> {
+        ffi::parse_stream_config(&text, &expected_iss, &expected_aud).map_err(error)
+    }
+
+    fn create_stream_request(
+        events_requested: Vec<String>,
+        push_endpoint: Option<String>,
+        authorization_header: Option<String>,
+        description: Option<String>,
+    ) -> String {
+        ffi::create_stream_request(
+            &events_requested,
+            push_endpoint.as_deref(),
+            authorization_header.as_deref(),
+            description.as_deref(),
+        )
+    }
+
+    fn verification_request(stream_id: String, state: Option<String>) -> String {
+        ffi::verification_request(&stream_id, state.as_deref())
     }
 }
 
