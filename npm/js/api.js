@@ -616,8 +616,68 @@ export class Verifier {
       d.principal.audit = JSON.parse(d.principal.audit);
     } else {
       d.denial.audit = JSON.parse(d.denial.audit);
+      d.denial.event = d.denial.event === null ? null : JSON.parse(d.denial.event);
     }
     return d;
+  }
+
+  /**
+   * Verifies a Security Event Token from one of the policy's `events.transmitters` and applies
+   * it (CAEP session-revoked, credential-change, …): covered credentials issued before the
+   * event are refused from now on. Returns the applied event { issuer, jti, events, effects,
+   * subject, state, duplicate, dropped, token_hash }; throws AuthError for a SET it refuses.
+   */
+  applyEvent(set, { now } = {}) {
+    return JSON.parse(call(() => this._inner.applyEvent(set, now ?? nowSeconds())));
+  }
+
+  /**
+   * Receives an RFC 8935 push (the POSTed SET text): { status, body, applied }. Answer with
+   * `status` (202, or 400 with `body` as application/json).
+   */
+  receivePush(body, { now } = {}) {
+    const a = JSON.parse(call(() => this._inner.receivePush(body, now ?? nowSeconds())));
+    return { status: a.status, body: a.body, applied: a.applied === null ? null : JSON.parse(a.applied) };
+  }
+
+  /**
+   * Receives an RFC 8936 poll response (text or object): applies its SETs and returns
+   * { nextRequest, applied, refused, moreAvailable } (nextRequest: the JSON body to POST next,
+   * acknowledging what was taken and reporting what was refused).
+   */
+  receivePoll(body, { maxEvents = 100, now } = {}) {
+    const o = JSON.parse(call(() => this._inner.receivePoll(asText(body), maxEvents, now ?? nowSeconds())));
+    return { nextRequest: o.next_request, applied: o.applied, refused: o.refused, moreAvailable: o.more_available };
+  }
+
+  /**
+   * Polls an SSF poll endpoint with `fetch` until the transmitter has nothing more (at most
+   * `rounds` requests), applying every SET; returns the applied events. `authorization` is the
+   * Authorization header value the stream requires.
+   */
+  async pollEvents(endpoint, { authorization, fetch = globalThis.fetch, maxEvents = 100, rounds = 10, now } = {}) {
+    const headers = { 'content-type': 'application/json', accept: 'application/json' };
+    if (authorization) headers.authorization = authorization;
+    const post = async (body) => {
+      const r = await fetch(endpoint, { method: 'POST', headers, body });
+      if (!r.ok) throw new Error(`poll endpoint answered ${r.status}`);
+      return r.text();
+    };
+    const applied = [];
+    let body = JSON.stringify({ maxEvents, returnImmediately: true });
+    for (let i = 0; i < rounds; i++) {
+      const o = this.receivePoll(await post(body), { maxEvents, now });
+      applied.push(...o.applied);
+      const next = JSON.parse(o.nextRequest);
+      next.returnImmediately = true;
+      if (!o.moreAvailable) {
+        // Acknowledge (and report) what was just received, asking for nothing more.
+        if (next.ack || next.setErrs) await post(JSON.stringify({ ...next, maxEvents: 0 }));
+        break;
+      }
+      body = JSON.stringify(next);
+    }
+    return applied;
   }
 
   /** The RFC 9728 metadata this resource serves: { url, path, document } (document is JSON text). */
@@ -633,7 +693,10 @@ export class Verifier {
    */
   enforce(principal, decision) {
     const d = JSON.parse(call(() => this._inner.enforce(JSON.stringify(principal.credentials), JSON.stringify(principal.audit), asText(decision))));
-    if (!d.allow) d.denial.audit = JSON.parse(d.denial.audit);
+    if (!d.allow) {
+      d.denial.audit = JSON.parse(d.denial.audit);
+      d.denial.event = d.denial.event === null ? null : JSON.parse(d.denial.event);
+    }
     return d;
   }
 
@@ -1047,4 +1110,55 @@ export function planAuthorization({ resourceMetadata, expectedResource, serverMe
     opt(challengeScope), preregistered)));
   return { resource: p.resource, issuer: p.issuer, tokenEndpoint: p.token_endpoint, authorizationEndpoint: p.authorization_endpoint,
     scope: p.scope, registration: p.registration, dpop: p.dpop };
+}
+
+// ---- Security events (RFC 8417 SETs, CAEP, SSF) and decision records ----
+
+/**
+ * Verifies a SET against { issuer, jwks, audience, algorithms?, critical_subject_members?,
+ * leeway? }; returns { issuer, jti, issued_at, time_of_event, txn, subject, events,
+ * event_types, token_hash, key_thumbprint }.
+ */
+export function verifySet(set, config, { now } = {}) {
+  return JSON.parse(call(() => raw.verifySet(set, asText(config), now ?? nowSeconds())));
+}
+
+/** Issues a SET (typ secevent+jwt) from claims { iss, iat, jti, aud, sub_id, events }. */
+export function issueSet(claims, key) {
+  return call(() => raw.issueSet(asText(claims), key._inner));
+}
+
+/** The SSF transmitter configuration URL of an issuer. */
+export function ssfConfigurationUrl(issuer) {
+  return call(() => raw.ssfConfigurationUrl(issuer));
+}
+
+/** Parses SSF transmitter metadata fetched for `expectedIssuer`. */
+export function parseTransmitterMetadata(text, expectedIssuer) {
+  return JSON.parse(call(() => raw.parseTransmitterMetadata(asText(text), expectedIssuer)));
+}
+
+/** Parses an SSF stream configuration of `expectedIss` that names `expectedAud`. */
+export function parseStreamConfig(text, expectedIss, expectedAud) {
+  return JSON.parse(call(() => raw.parseStreamConfig(asText(text), expectedIss, expectedAud)));
+}
+
+/** The JSON body of an SSF create-stream request (poll delivery without pushEndpoint). */
+export function createStreamRequest({ eventsRequested, pushEndpoint, authorizationHeader, description } = {}) {
+  return raw.createStreamRequest(eventsRequested ?? [], opt(pushEndpoint), opt(authorizationHeader), opt(description));
+}
+
+/** The JSON body of an SSF verification request. */
+export function verificationRequest(streamId, state) {
+  return raw.verificationRequest(streamId, opt(state));
+}
+
+/**
+ * Replays decision records (JSON Lines text, or an array of records) against a policy and
+ * reports the decisions it would not produce today: { records, checked, not_reevaluated,
+ * malformed, findings }.
+ */
+export function checkRecords(policy, records) {
+  const text = Array.isArray(records) ? records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') : records;
+  return JSON.parse(call(() => raw.checkRecords(asText(policy), text)));
 }

@@ -209,7 +209,25 @@ export interface Principal {
   expiresAt: number | null; route: string; audit: Record<string, unknown>;
 }
 export interface Denial {
-  status: number; wwwAuthenticate: string[]; dpopNonce: string | null; code: ErrorCode; detail: string; audit: Record<string, unknown>;
+  status: number; wwwAuthenticate: string[]; dpopNonce: string | null; code: ErrorCode; detail: string;
+  /** The security event that caused the denial. */
+  event: { type: string; jti: string; iss: string } | null;
+  audit: DecisionRecord;
+}
+/** The token-free decision record (schema v1, docs/decision-records.md). */
+export interface DecisionRecord {
+  v: number; time: number; decision: 'allow' | 'deny'; status: number | null; error: ErrorCode | null; method: string;
+  origin: string | null; path: string | null; route: string | null; credentials: string[]; agent: string | null;
+  wit_issuer_key: string | null; user: string | null; client_id: string | null; issuer: string | null;
+  token_issuer_key: string | null; actors: string[]; scopes: string[]; authorization_details_types: string[];
+  acr: string | null; auth_time: number | null; txn: string | null; token_hashes: { kind: string; sha256: string }[];
+  event: { type: string; jti: string; iss: string } | null; pdp_decision: boolean | null;
+  [extra: string]: unknown;
+}
+/** What applying a Security Event Token did. */
+export interface AppliedEvent {
+  issuer: string; jti: string; events: string[]; effects: ('revoke' | 'claims' | 'acr')[];
+  subject: Record<string, unknown>; state: string | null; duplicate: boolean; dropped: number; token_hash: string;
 }
 export type Decision = { allow: true; principal: Principal } | { allow: false; denial: Denial };
 export class Verifier {
@@ -220,8 +238,34 @@ export class Verifier {
   enforce(principal: Principal, decision: Record<string, unknown> | string): { allow: true } | { allow: false; denial: Denial };
   ingest(url: string, body: string | undefined, options?: { maxAge?: number; now?: number }): void;
   refreshKeys(options?: { fetch?: typeof fetch; now?: number }): Promise<void>;
+  applyEvent(set: string, options?: { now?: number }): AppliedEvent;
+  receivePush(body: string, options?: { now?: number }): { status: number; body: string | null; applied: AppliedEvent | null };
+  receivePoll(body: string | Record<string, unknown>, options?: { maxEvents?: number; now?: number }):
+    { nextRequest: string; applied: AppliedEvent[]; refused: { jti: string; code: ErrorCode }[]; moreAvailable: boolean };
+  pollEvents(endpoint: string, options?: { authorization?: string; fetch?: typeof fetch; maxEvents?: number; rounds?: number; now?: number }): Promise<AppliedEvent[]>;
   free(): void;
 }
+export interface SetConfig {
+  issuer: string; jwks: Record<string, unknown>; audience: string; algorithms?: string[];
+  critical_subject_members?: string[]; leeway?: number;
+}
+export interface VerifiedSet {
+  issuer: string; jti: string; issued_at: number; time_of_event: number | null; txn: string | null;
+  subject: Record<string, unknown>; events: Record<string, Record<string, unknown>>; event_types: string[];
+  token_hash: string; key_thumbprint: string;
+}
+export function verifySet(set: string, config: SetConfig | string, options?: { now?: number }): VerifiedSet;
+export function issueSet(claims: Record<string, unknown> | string, key: KeyPair): string;
+export function ssfConfigurationUrl(issuer: string): string;
+export function parseTransmitterMetadata(text: string | Record<string, unknown>, expectedIssuer: string): Record<string, unknown>;
+export function parseStreamConfig(text: string | Record<string, unknown>, expectedIss: string, expectedAud: string): Record<string, unknown>;
+export function createStreamRequest(options: { eventsRequested?: string[]; pushEndpoint?: string; authorizationHeader?: string; description?: string }): string;
+export function verificationRequest(streamId: string, state?: string): string;
+export interface ComplianceReport {
+  records: number; checked: number; not_reevaluated: number; malformed: { line: number; code: ErrorCode }[];
+  findings: { line: number; recorded: string; recorded_error: string | null; now: string; error: string | null; reason: string }[];
+}
+export function checkRecords(policy: Record<string, unknown> | string, records: string | (string | DecisionRecord)[]): ComplianceReport;
 export interface SignerOptions {
   wit?: string; proof?: 'wpt-01' | 'wpt-02' | 'http-signature-06' | 'http-signature-07';
   accessToken?: string; tokenType?: 'DPoP' | 'Bearer'; lifetime?: number;

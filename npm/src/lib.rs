@@ -839,7 +839,7 @@ impl Verifier {
             Err(d) => serde_json::json!({"allow": false, "denial": {
                 "status": d.status, "wwwAuthenticate": d.www_authenticate,
                 "dpopNonce": d.dpop_nonce, "code": d.error.code(), "detail": d.error.to_string(),
-                "audit": d.audit,
+                "event": d.event, "audit": d.audit,
             }}),
         };
         Ok(decision.to_string())
@@ -866,7 +866,7 @@ impl Verifier {
             Err(d) => serde_json::json!({"allow": false, "denial": {
                 "status": d.status, "wwwAuthenticate": d.www_authenticate,
                 "dpopNonce": d.dpop_nonce, "code": d.error.code(), "detail": d.error.to_string(),
-                "audit": d.audit,
+                "event": d.event, "audit": d.audit,
             }}),
         }
         .to_string())
@@ -877,6 +877,26 @@ impl Verifier {
     pub fn resource_metadata(&self) -> Result<Vec<String>, JsValue> {
         let (url, doc) = ffi::resource_metadata(&self.0).map_err(err)?;
         Ok(vec![url, doc])
+    }
+
+    /// Verifies and applies a Security Event Token; the applied event as JSON text.
+    #[wasm_bindgen(js_name = applyEvent)]
+    pub fn apply_event(&mut self, set: &str, now: f64) -> Result<String, JsValue> {
+        ffi::apply_event(&mut self.0, set, whole_seconds(now, "now")?).map_err(err)
+    }
+
+    /// Receives an RFC 8935 push; `{"status", "body", "applied"}` as JSON text.
+    #[wasm_bindgen(js_name = receivePush)]
+    pub fn receive_push(&mut self, body: &str, now: f64) -> Result<String, JsValue> {
+        let a = ffi::receive_push(&mut self.0, body, whole_seconds(now, "now")?);
+        Ok(serde_json::json!({"status": a.status, "body": a.body, "applied": a.applied}).to_string())
+    }
+
+    /// Receives an RFC 8936 poll response; the outcome as JSON text.
+    #[wasm_bindgen(js_name = receivePoll)]
+    pub fn receive_poll(&mut self, body: &str, max_events: f64, now: f64) -> Result<String, JsValue> {
+        let max = whole_seconds(max_events, "maxEvents")?;
+        ffi::receive_poll(&mut self.0, body, max, whole_seconds(now, "now")?).map_err(err)
     }
 
     /// Hands over a fetched document (`undefined` body when the fetch failed).
@@ -1353,4 +1373,62 @@ pub fn plan_authorization(
         preregistered,
     )
     .map_err(err)
+}
+
+/// Verifies a Security Event Token against a transmitter config (JSON text in and out).
+#[wasm_bindgen(js_name = verifySet)]
+pub fn verify_set(set: &str, config: &str, now: f64) -> Result<String, JsValue> {
+    ffi::verify_set(set, config, whole_seconds(now, "now")?).map_err(err)
+}
+
+/// Issues a Security Event Token from JSON claims.
+#[wasm_bindgen(js_name = issueSet)]
+pub fn issue_set(claims: &str, key: &KeyPair) -> Result<String, JsValue> {
+    ffi::issue_set(claims, &key.0).map_err(err)
+}
+
+/// The SSF transmitter configuration URL of an issuer.
+#[wasm_bindgen(js_name = ssfConfigurationUrl)]
+pub fn ssf_configuration_url(issuer: &str) -> Result<String, JsValue> {
+    ffi::ssf_configuration_url(issuer).map_err(err)
+}
+
+/// Parses SSF transmitter metadata (JSON text out).
+#[wasm_bindgen(js_name = parseTransmitterMetadata)]
+pub fn parse_transmitter_metadata(text: &str, expected_issuer: &str) -> Result<String, JsValue> {
+    ffi::parse_transmitter_metadata(text, expected_issuer).map_err(err)
+}
+
+/// Parses an SSF stream configuration (JSON text out).
+#[wasm_bindgen(js_name = parseStreamConfig)]
+pub fn parse_stream_config(text: &str, expected_iss: &str, expected_aud: &str) -> Result<String, JsValue> {
+    ffi::parse_stream_config(text, expected_iss, expected_aud).map_err(err)
+}
+
+/// The body of an SSF create-stream request.
+#[wasm_bindgen(js_name = createStreamRequest)]
+pub fn create_stream_request(
+    events_requested: Vec<String>,
+    push_endpoint: Option<String>,
+    authorization_header: Option<String>,
+    description: Option<String>,
+) -> String {
+    ffi::create_stream_request(
+        &events_requested,
+        push_endpoint.as_deref(),
+        authorization_header.as_deref(),
+        description.as_deref(),
+    )
+}
+
+/// The body of an SSF verification request.
+#[wasm_bindgen(js_name = verificationRequest)]
+pub fn verification_request(stream_id: &str, state: Option<String>) -> String {
+    ffi::verification_request(stream_id, state.as_deref())
+}
+
+/// Replays decision records (JSON Lines) against a policy; the report as JSON text.
+#[wasm_bindgen(js_name = checkRecords)]
+pub fn check_records(policy: &str, records: &str) -> Result<String, JsValue> {
+    ffi::check_records(policy, records).map_err(err)
 }

@@ -282,6 +282,7 @@ function run(lib, op, input) {
           for (const earlier of input.before ?? []) {
             if (!verifier.authenticate(gateReq(earlier), { now: input.now }).allow) throw new Error('a `before` request is allowed');
           }
+          for (const set of input.events ?? []) verifier.applyEvent(set, { now: input.now });
           let d;
           for (let i = 0; i < (input.repeat ?? 1); i++) d = verifier.authenticate(gateReq(input.request), { now: input.now });
           if (d.allow) {
@@ -292,11 +293,36 @@ function run(lib, op, input) {
               authorization_details: p.authorizationDetails, token_hashes: p.tokenHashes, expires_at: p.expiresAt, route: p.route };
           }
           const n = d.denial;
-          return { allow: false, status: n.status, www_authenticate: n.wwwAuthenticate, dpop_nonce: n.dpopNonce, code: n.code };
+          return { allow: false, status: n.status, www_authenticate: n.wwwAuthenticate, dpop_nonce: n.dpopNonce, code: n.code, event: n.event };
         } finally {
           verifier.free();
         }
       });
+    case 'events.verify-set':
+      return outcome(lib, () => lib.verifySet(input.set, input.config, { now: input.now }));
+    case 'events.receive-push':
+      return outcome(lib, () => {
+        const verifier = new lib.Verifier(input.policy, { secret: b64url.decode(input.secret) });
+        try {
+          for (const set of input.before ?? []) verifier.applyEvent(set, { now: input.now });
+          const a = verifier.receivePush(input.body, { now: input.now });
+          return { status: a.status, body: a.body === null ? null : JSON.parse(a.body), applied: a.applied };
+        } finally {
+          verifier.free();
+        }
+      });
+    case 'events.receive-poll':
+      return outcome(lib, () => {
+        const verifier = new lib.Verifier(input.policy, { secret: b64url.decode(input.secret) });
+        try {
+          const o = verifier.receivePoll(input.body, { maxEvents: input.max_events, now: input.now });
+          return { next_request: o.nextRequest, applied: o.applied, refused: o.refused, more_available: o.moreAvailable };
+        } finally {
+          verifier.free();
+        }
+      });
+    case 'audit.check-records':
+      return outcome(lib, () => lib.checkRecords(input.policy, input.records));
     case 'gate.enforce':
       return outcome(lib, () => {
         const verifier = new lib.Verifier(input.policy, { secret: b64url.decode(input.secret) });

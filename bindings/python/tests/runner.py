@@ -106,7 +106,7 @@ def run(op: str, i: dict[str, Any]) -> dict[str, Any]:
         return _proof(op, i)
     if op.startswith("httpsig."):
         return _httpsig(op, i)
-    if op.startswith("gate."):
+    if op.startswith(("gate.", "events.", "audit.")):
         return _gate(op, i)
     if op.startswith("oauth."):
         return _oauth(op, i)
@@ -255,6 +255,8 @@ def _gate(op: str, i: dict[str, Any]) -> dict[str, Any]:
             for e in i.get("before", []):
                 r = req(e)
                 assert v.authenticate(r.pop("method"), r.pop("target_uri"), r.pop("headers"), now=i["now"], **r).allow
+            for s in i.get("events", []):
+                v.apply_event(s, now=i["now"])
             d = None
             for _ in range(i.get("repeat", 1)):
                 r = req(i["request"])
@@ -271,8 +273,25 @@ def _gate(op: str, i: dict[str, Any]) -> dict[str, Any]:
             n = d.denial
             assert n is not None
             return {"allow": False, "status": n.status, "www_authenticate": n.www_authenticate, "dpop_nonce": n.dpop_nonce,
-                    "code": n.code}
+                    "code": n.code, "event": n.event}
         return _outcome(auth)
+    if op == "events.verify-set":
+        return _outcome(lambda: a2a_auth.verify_set(i["set"], i["config"], now=i["now"]))
+    if op == "events.receive-push":
+        def push() -> dict[str, Any]:
+            v = a2a_auth.Verifier(i["policy"], secret=_unb64(i["secret"]))
+            for s in i.get("before", []):
+                v.apply_event(s, now=i["now"])
+            a = v.receive_push(i["body"], now=i["now"])
+            return {"status": a.status, "body": json.loads(a.body) if a.body is not None else None, "applied": a.applied}
+        return _outcome(push)
+    if op == "events.receive-poll":
+        def poll() -> dict[str, Any]:
+            v = a2a_auth.Verifier(i["policy"], secret=_unb64(i["secret"]))
+            return v.receive_poll(i["body"], max_events=i["max_events"], now=i["now"])
+        return _outcome(poll)
+    if op == "audit.check-records":
+        return _outcome(lambda: a2a_auth.check_records(i["policy"], i["records"]))
     if op == "gate.enforce":
         def enf() -> dict[str, Any]:
             v = a2a_auth.Verifier(i["policy"], secret=_unb64(i["secret"]))

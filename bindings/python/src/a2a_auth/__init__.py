@@ -25,6 +25,15 @@ from . import _component as _c
 from .errors import ERRORS, AuthError, from_code
 
 __all__ = [
+    "PushAnswer",
+    "verify_set",
+    "issue_set",
+    "ssf_configuration_url",
+    "parse_transmitter_metadata",
+    "parse_stream_config",
+    "create_stream_request",
+    "verification_request",
+    "check_records",
     "plan_authorization",
     "client_metadata_document",
     "create_client_attestation_pop",
@@ -868,6 +877,8 @@ class Denial:
     code: str
     detail: str
     audit: dict[str, Any]
+    #: The security event that caused the denial (``{"type", "jti", "iss"}``), if one did.
+    event: Optional[dict[str, Any]] = None
 
     def headers(self) -> list[tuple[str, str]]:
         """The response header fields this denial needs."""
@@ -891,6 +902,7 @@ def _denial(v: Any) -> Denial:
     return Denial(
         v.status, list(_c.field(v, "www_authenticate")), _c.field(v, "dpop_nonce"),
         err.code if isinstance(err.code, str) else str(err.code), err.detail, json.loads(v.audit),
+        json.loads(v.event) if v.event is not None else None,
     )
 
 
@@ -984,6 +996,75 @@ class Verifier:
         finally:
             if own:
                 client.close()
+
+
+    def apply_event(self, set: str, *, now: Optional[int] = None) -> dict[str, Any]:
+        """Verifies a Security Event Token from one of the policy's ``events.transmitters`` and
+        applies it (CAEP session-revoked, credential-change, ...): covered credentials issued
+        before the event are refused from now on. Returns the applied event (``issuer``,
+        ``jti``, ``events``, ``effects``, ``subject``, ``state``, ``duplicate``, ``dropped``,
+        ``token_hash``); raises :class:`AuthError` for a SET it refuses."""
+        when = int(time.time()) if now is None else now
+        result: dict[str, Any] = json.loads(_c.call("gate", "[method]verifier.apply-event", self._handle, set, when))
+        return result
+
+    def receive_push(self, body: str, *, now: Optional[int] = None) -> "PushAnswer":
+        """Receives an RFC 8935 push (the POSTed SET). Answer with ``status`` (202, or 400 with
+        ``body`` as ``application/json``)."""
+        when = int(time.time()) if now is None else now
+        a = _c.call("gate", "[method]verifier.receive-push", self._handle, body, when)
+        return PushAnswer(a.status, a.body, json.loads(a.applied) if a.applied is not None else None)
+
+    def receive_poll(self, body: JsonLike, *, max_events: int = 100, now: Optional[int] = None) -> dict[str, Any]:
+        """Receives an RFC 8936 poll response: applies its SETs and returns ``next_request``
+        (the JSON body to POST next: acks, ``setErrs``, ``maxEvents``), ``applied``, ``refused``
+        and ``more_available``."""
+        when = int(time.time()) if now is None else now
+        result: dict[str, Any] = json.loads(
+            _c.call("gate", "[method]verifier.receive-poll", self._handle, _text(body), max_events, when))
+        return result
+
+    def poll_events(self, endpoint: str, client: Any = None, *, authorization: Optional[str] = None,
+                    max_events: int = 100, rounds: int = 10, now: Optional[int] = None) -> list[dict[str, Any]]:
+        """Polls an SSF poll endpoint with an ``httpx.Client`` until the transmitter has nothing
+        more (at most ``rounds`` requests), applying every SET; returns the applied events."""
+        import httpx
+
+        own = client is None
+        client = client or httpx.Client(timeout=30.0)
+        headers = {"content-type": "application/json", "accept": "application/json"}
+        if authorization:
+            headers["authorization"] = authorization
+        applied: list[dict[str, Any]] = []
+        try:
+            body = json.dumps({"maxEvents": max_events, "returnImmediately": True})
+            for _ in range(rounds):
+                r = client.post(endpoint, content=body, headers=headers)
+                r.raise_for_status()
+                o = self.receive_poll(r.text, max_events=max_events, now=now)
+                applied.extend(o["applied"])
+                nxt = json.loads(o["next_request"])
+                nxt["returnImmediately"] = True
+                if not o["more_available"]:
+                    # Acknowledge (and report) what was just received, asking for nothing more.
+                    if "ack" in nxt or "setErrs" in nxt:
+                        client.post(endpoint, content=json.dumps({**nxt, "maxEvents": 0}), headers=headers).raise_for_status()
+                    break
+                body = json.dumps(nxt)
+        finally:
+            if own:
+                client.close()
+        return applied
+
+
+@dataclass(frozen=True)
+class PushAnswer:
+    """What to answer an RFC 8935 push: ``status`` (202 or 400), the ``application/json`` error
+    ``body`` of a 400, and the applied event when the SET was taken."""
+
+    status: int
+    body: Optional[str]
+    applied: Optional[dict[str, Any]]
 
 
 class Signer:
@@ -1386,4 +1467,65 @@ def plan_authorization(*, resource_metadata: JsonLike, expected_resource: str, s
     ``authorization_endpoint``, ``scope``, ``registration``, ``dpop``."""
     result: dict[str, Any] = json.loads(_c.call("oauth", "plan-authorization", _text(resource_metadata), expected_resource,
                                                 _text(server_metadata), issuer, challenge_scope, preregistered))
+    return result
+
+
+# ---- Security events (RFC 8417 SETs, CAEP, SSF) and decision records ----
+
+
+def verify_set(set: str, config: JsonLike, *, now: Optional[int] = None) -> dict[str, Any]:
+    """Verifies a SET against ``{"issuer", "jwks", "audience", "algorithms"?,
+    "critical_subject_members"?, "leeway"?}``; returns ``issuer``, ``jti``, ``issued_at``,
+    ``time_of_event``, ``txn``, ``subject``, ``events``, ``event_types``, ``token_hash``,
+    ``key_thumbprint``."""
+    when = int(time.time()) if now is None else now
+    result: dict[str, Any] = json.loads(_c.call("events", "verify-set", set, _text(config), when))
+    return result
+
+
+def issue_set(claims: JsonLike, key: KeyPair) -> str:
+    """Issues a SET (``typ: secevent+jwt``) from claims ``iss``, ``iat``, ``jti``, ``aud``,
+    ``sub_id``, ``events``."""
+    token: str = _c.call("events", "issue-set", _text(claims), key._handle)
+    return token
+
+
+def ssf_configuration_url(issuer: str) -> str:
+    """The SSF transmitter configuration URL of an issuer."""
+    url: str = _c.call("events", "configuration-url", issuer)
+    return url
+
+
+def parse_transmitter_metadata(text: JsonLike, expected_issuer: str) -> dict[str, Any]:
+    """Parses SSF transmitter metadata fetched for ``expected_issuer``."""
+    result: dict[str, Any] = json.loads(_c.call("events", "parse-transmitter-metadata", _text(text), expected_issuer))
+    return result
+
+
+def parse_stream_config(text: JsonLike, expected_iss: str, expected_aud: str) -> dict[str, Any]:
+    """Parses an SSF stream configuration of ``expected_iss`` naming ``expected_aud``."""
+    result: dict[str, Any] = json.loads(_c.call("events", "parse-stream-config", _text(text), expected_iss, expected_aud))
+    return result
+
+
+def create_stream_request(events_requested: Iterable[str], *, push_endpoint: Optional[str] = None,
+                          authorization_header: Optional[str] = None, description: Optional[str] = None) -> str:
+    """The JSON body of an SSF create-stream request (poll delivery without ``push_endpoint``)."""
+    body: str = _c.call("events", "create-stream-request", list(events_requested), push_endpoint,
+                        authorization_header, description)
+    return body
+
+
+def verification_request(stream_id: str, state: Optional[str] = None) -> str:
+    """The JSON body of an SSF verification request."""
+    body: str = _c.call("events", "verification-request", stream_id, state)
+    return body
+
+
+def check_records(policy: JsonLike, records: Union[str, Iterable[Union[str, Mapping[str, Any]]]]) -> dict[str, Any]:
+    """Replays decision records (JSON Lines text, or an iterable of records) against a policy
+    and reports the decisions it would not produce today: ``records``, ``checked``,
+    ``not_reevaluated``, ``malformed``, ``findings``."""
+    text = records if isinstance(records, str) else "\n".join(r if isinstance(r, str) else _text(r) for r in records)
+    result: dict[str, Any] = json.loads(_c.call("gate", "check-records", _text(policy), text))
     return result
