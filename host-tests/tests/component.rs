@@ -1068,24 +1068,30 @@ fn events_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Out
             .unwrap()
     };
     match op {
-        "events.verify-set" => wit(
-            events
-                .call_verify_set(&mut *store, &s("set"), &input["config"].to_string(), now())
-                .unwrap()
-                .map(|t| parse(&t)),
-        ),
+        "events.verify-set" => wit(events
+            .call_verify_set(&mut *store, &s("set"), &input["config"].to_string(), now())
+            .unwrap()
+            .map(|t| parse(&t))),
         "events.receive-push" => {
             let v = match verifier(store) {
                 Ok(v) => v,
                 Err(e) => return Err(code(e.code)),
             };
             for set in input["before"].as_array().into_iter().flatten() {
-                let r = gate.verifier().call_apply_event(&mut *store, v, set.as_str().unwrap(), now()).unwrap();
+                let r = gate
+                    .verifier()
+                    .call_apply_event(&mut *store, v, set.as_str().unwrap(), now())
+                    .unwrap();
                 assert!(r.is_ok(), "a `before` SET is applied");
             }
-            let a = gate.verifier().call_receive_push(&mut *store, v, &s("body"), now()).unwrap();
+            let a = gate
+                .verifier()
+                .call_receive_push(&mut *store, v, &s("body"), now())
+                .unwrap();
             v.resource_drop(&mut *store).unwrap();
-            Ok(json!({"status": a.status, "body": a.body.as_deref().map(parse), "applied": a.applied.as_deref().map(parse)}))
+            Ok(
+                json!({"status": a.status, "body": a.body.as_deref().map(parse), "applied": a.applied.as_deref().map(parse)}),
+            )
         }
         "events.receive-poll" => {
             let v = match verifier(store) {
@@ -1094,16 +1100,21 @@ fn events_op(store: &mut Store<()>, auth: &Auth, op: &str, input: &Value) -> Out
             };
             let r = gate
                 .verifier()
-                .call_receive_poll(&mut *store, v, &s("body"), input["max_events"].as_u64().unwrap(), now())
+                .call_receive_poll(
+                    &mut *store,
+                    v,
+                    &s("body"),
+                    input["max_events"].as_u64().unwrap(),
+                    now(),
+                )
                 .unwrap();
             v.resource_drop(&mut *store).unwrap();
             wit(r.map(|t| parse(&t)))
         }
-        "audit.check-records" => wit(
-            gate.call_check_records(&mut *store, &s("policy"), &s("records"))
-                .unwrap()
-                .map(|t| parse(&t)),
-        ),
+        "audit.check-records" => wit(gate
+            .call_check_records(&mut *store, &s("policy"), &s("records"))
+            .unwrap()
+            .map(|t| parse(&t))),
         other => panic!("unknown op `{other}`: the component runner must learn it"),
     }
 }

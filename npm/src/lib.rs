@@ -889,12 +889,20 @@ impl Verifier {
     #[wasm_bindgen(js_name = receivePush)]
     pub fn receive_push(&mut self, body: &str, now: f64) -> Result<String, JsValue> {
         let a = ffi::receive_push(&mut self.0, body, whole_seconds(now, "now")?);
-        Ok(serde_json::json!({"status": a.status, "body": a.body, "applied": a.applied}).to_string())
+        Ok(
+            serde_json::json!({"status": a.status, "body": a.body, "applied": a.applied})
+                .to_string(),
+        )
     }
 
     /// Receives an RFC 8936 poll response; the outcome as JSON text.
     #[wasm_bindgen(js_name = receivePoll)]
-    pub fn receive_poll(&mut self, body: &str, max_events: f64, now: f64) -> Result<String, JsValue> {
+    pub fn receive_poll(
+        &mut self,
+        body: &str,
+        max_events: f64,
+        now: f64,
+    ) -> Result<String, JsValue> {
         let max = whole_seconds(max_events, "maxEvents")?;
         ffi::receive_poll(&mut self.0, body, max, whole_seconds(now, "now")?).map_err(err)
     }
@@ -1401,7 +1409,11 @@ pub fn parse_transmitter_metadata(text: &str, expected_issuer: &str) -> Result<S
 
 /// Parses an SSF stream configuration (JSON text out).
 #[wasm_bindgen(js_name = parseStreamConfig)]
-pub fn parse_stream_config(text: &str, expected_iss: &str, expected_aud: &str) -> Result<String, JsValue> {
+pub fn parse_stream_config(
+    text: &str,
+    expected_iss: &str,
+    expected_aud: &str,
+) -> Result<String, JsValue> {
     ffi::parse_stream_config(text, expected_iss, expected_aud).map_err(err)
 }
 

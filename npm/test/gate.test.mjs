@@ -138,3 +138,97 @@ test('Verifier.refreshKeys fetches a jwks_uri issuer through fetch and then acce
   assert.deepEqual(verifier.due(), []);
   assert.ok(verifier.authenticate(req()).allow);
 });
+
+test('a CAEP session-revoked pushed over HTTP stops the token that was allowed a moment ago', async () => {
+  const w = world({ nonce: false });
+  const ssfKey = lib.generateKeyPair('ES256', { kid: 'ssf-1' });
+  w.policy.events = { transmitters: [{ issuer: 'https://ssf.example.com', jwks: { keys: [ssfKey.publicJwk] } }] };
+  const verifier = new lib.Verifier(w.policy);
+  const seen = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (req.url === '/ssf/push') {
+        const a = verifier.receivePush(body.toString());
+        res.writeHead(a.status, a.body ? { 'content-type': 'application/json' } : {});
+        return res.end(a.body ?? undefined);
+      }
+      const d = verifier.authenticate(lib.requestFromNode(req, { origin: ORIGIN, body: new Uint8Array(body) }));
+      seen.push(d);
+      if (!d.allow) return lib.writeDenial(res, d.denial);
+      res.writeHead(200);
+      res.end('ok');
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const port = server.address().port;
+  try {
+    const token = w.token({ iat: now - 60 });
+    const f = lib.signedFetch(new lib.Signer({ accessToken: token }, { dpopKey: w.dpopKey }), { fetch: loopback(port) });
+    assert.equal((await f(`${ORIGIN}/mcp/tools`, { method: 'POST' })).status, 200);
+    const set = lib.issueSet({
+      iss: 'https://ssf.example.com', iat: now, jti: 'evt-1', aud: `${ORIGIN}/mcp`,
+      sub_id: { format: 'iss_sub', iss: 'https://as.example.com', sub: 'user-1' },
+      events: { 'https://schemas.openid.net/secevent/caep/event-type/session-revoked': { event_timestamp: now - 1 } },
+    }, ssfKey);
+    const push = (body) => fetch(`http://127.0.0.1:${port}/ssf/push`, { method: 'POST', body, headers: { 'content-type': 'application/secevent+jwt' } });
+    assert.equal((await push(set)).status, 202);
+    assert.equal((await push(set)).status, 202, 'a retransmission is acknowledged');
+    const refused = await push(set.replace(/.$/, set.endsWith('A') ? 'B' : 'A'));
+    assert.equal(refused.status, 400);
+    assert.equal((await refused.json()).err, 'invalid_key');
+    const r = await f(`${ORIGIN}/mcp/tools`, { method: 'POST' });
+    assert.equal(r.status, 401);
+    assert.match(r.headers.get('www-authenticate'), /error="invalid_token", error_description="a security event revoked this credential"/);
+    const d = seen.at(-1).denial;
+    assert.equal(d.code, 'credential-revoked');
+    assert.deepEqual(d.event, { type: 'session-revoked', jti: 'evt-1', iss: 'https://ssf.example.com' });
+    assert.deepEqual(d.audit.event, d.event);
+    const report = lib.checkRecords(w.policy, seen.map((x) => (x.allow ? x.principal.audit : x.denial.audit)));
+    assert.deepEqual([report.records, report.findings.length, report.not_reevaluated], [2, 0, 1]);
+  } finally {
+    server.close();
+  }
+});
+
+test('pollEvents applies what an RFC 8936 poll endpoint returns and acknowledges it', async () => {
+  const w = world({ nonce: false });
+  const ssfKey = lib.generateKeyPair('ES256', { kid: 'ssf-1' });
+  w.policy.events = { transmitters: [{ issuer: 'https://ssf.example.com', jwks: { keys: [ssfKey.publicJwk] } }] };
+  const verifier = new lib.Verifier(w.policy);
+  const set = lib.issueSet({
+    iss: 'https://ssf.example.com', iat: now, jti: 'evt-poll', aud: `${ORIGIN}/mcp`,
+    sub_id: { format: 'opaque', id: 'user-1' },
+    events: { 'https://schemas.openid.net/secevent/caep/event-type/credential-change': { credential_type: 'password', change_type: 'update' } },
+  }, ssfKey);
+  const requests = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString());
+      requests.push({ auth: req.headers.authorization, body });
+      const pending = requests.length === 1 ? { 'evt-poll': set } : {};
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ sets: pending, moreAvailable: false }));
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const applied = await verifier.pollEvents(`http://127.0.0.1:${server.address().port}/poll`, { authorization: 'Bearer t' });
+    assert.deepEqual(applied.map((a) => [a.jti, a.effects]), [['evt-poll', ['revoke']]]);
+    assert.equal(requests.length, 2);
+    assert.equal(requests[0].auth, 'Bearer t');
+    assert.deepEqual(requests[1].body, { ack: ['evt-poll'], maxEvents: 0, returnImmediately: true });
+    const request = { method: 'POST', targetUri: `${ORIGIN}/mcp/tools`, headers: [] };
+    const signer = new lib.Signer({ accessToken: w.token() }, { dpopKey: w.dpopKey });
+    const d = verifier.authenticate({ ...request, headers: signer.sign(request) });
+    assert.equal(d.allow, false);
+    assert.equal(d.denial.code, 'credential-revoked');
+    assert.equal(d.denial.event.type, 'credential-change');
+  } finally {
+    server.close();
+  }
+});

@@ -188,3 +188,71 @@ def test_signer_refuses_unknown_options_and_wpt02_with_a_token() -> None:
         a2a_auth.Signer(access_token="x", dpop_key=key, scheme="DPoP")
     with pytest.raises(a2a_auth.InvalidArgument):
         a2a_auth.Signer(access_token="x")
+
+
+def _ssf_world() -> tuple[dict[str, Any], a2a_auth.KeyPair, a2a_auth.Verifier]:
+    w = world(nonce=False)
+    ssf_key = a2a_auth.KeyPair.generate("ES256", kid="ssf-1")
+    w["policy"]["events"] = {"transmitters": [{"issuer": "https://ssf.example.com", "jwks": {"keys": [ssf_key.public_jwk]}}]}
+    return w, ssf_key, a2a_auth.Verifier(w["policy"])
+
+
+def _set(key: a2a_auth.KeyPair, jti: str, event: str, payload: dict[str, Any]) -> str:
+    return a2a_auth.issue_set({
+        "iss": "https://ssf.example.com", "iat": NOW, "jti": jti, "aud": f"{ORIGIN}/mcp",
+        "sub_id": {"format": "iss_sub", "iss": "https://as.example.com", "sub": "user-1"},
+        "events": {f"https://schemas.openid.net/secevent/caep/event-type/{event}": payload},
+    }, key)
+
+
+def test_a_revoked_session_stops_the_request_allowed_a_moment_ago() -> None:
+    w, ssf_key, verifier = _ssf_world()
+    signer = a2a_auth.Signer(access_token=w["token"](iat=NOW - 60), dpop_key=w["dpop_key"])
+    uri = f"{ORIGIN}/mcp/tools"
+
+    def call() -> a2a_auth.Decision:
+        return verifier.authenticate("POST", uri, signer.sign("POST", uri))
+
+    allowed = call()
+    assert allowed.allow
+    answer = verifier.receive_push(_set(ssf_key, "evt-1", "session-revoked", {"event_timestamp": NOW - 1}))
+    assert (answer.status, answer.body) == (202, None)
+    assert answer.applied is not None and answer.applied["effects"] == ["revoke"]
+    denied = call()
+    assert not denied.allow and denied.denial is not None
+    assert denied.denial.code == "credential-revoked"
+    assert denied.denial.event == {"type": "session-revoked", "jti": "evt-1", "iss": "https://ssf.example.com"}
+    assert denied.denial.audit["event"] == denied.denial.event
+    assert 'error="invalid_token"' in denied.denial.www_authenticate[0]
+    # A pushed SET from a stranger is answered 400 with the RFC 8935 error object.
+    stranger = a2a_auth.KeyPair.generate("ES256", kid="ssf-1")
+    bad = verifier.receive_push(_set(stranger, "evt-2", "session-revoked", {}))
+    assert bad.status == 400 and json.loads(bad.body or "{}")["err"] == "invalid_key"
+    # The records agree with the policy; a policy that drops the route would not have allowed.
+    assert allowed.principal is not None
+    records = [allowed.principal.audit, denied.denial.audit]
+    assert a2a_auth.check_records(w["policy"], records)["findings"] == []
+    stricter = dict(w["policy"], routes=[{"path": "/other"}])
+    findings = a2a_auth.check_records(stricter, records)["findings"]
+    assert [(f["line"], f["error"]) for f in findings] == [(1, "no-matching-route")]
+
+
+def test_poll_events_applies_and_acknowledges() -> None:
+    w, ssf_key, verifier = _ssf_world()
+    s = _set(ssf_key, "evt-poll", "token-claims-change", {"claims": {"scope": "openid"}})
+    seen: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append({"auth": request.headers.get("authorization"), "body": json.loads(request.content)})
+        return httpx.Response(200, json={"sets": {"evt-poll": s} if len(seen) == 1 else {}})
+
+    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        applied = verifier.poll_events("https://ssf.example.com/poll", client, authorization="Bearer t")
+    assert [(a["jti"], a["effects"]) for a in applied] == [("evt-poll", ["claims"])]
+    assert seen[0]["auth"] == "Bearer t"
+    assert seen[1]["body"] == {"ack": ["evt-poll"], "maxEvents": 0, "returnImmediately": True}
+    uri = f"{ORIGIN}/mcp/tools"
+    signer = a2a_auth.Signer(access_token=w["token"](iat=NOW - 60), dpop_key=w["dpop_key"])
+    d = verifier.authenticate("POST", uri, signer.sign("POST", uri))
+    assert d.denial is not None and (d.denial.status, d.denial.code) == (403, "insufficient-scope")
+    assert d.denial.event is not None and d.denial.event["type"] == "token-claims-change"
