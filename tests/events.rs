@@ -196,6 +196,51 @@ fn a_revoked_session_stops_the_request_that_was_allowed_a_moment_ago() {
         ("session-revoked", "evt-1")
     );
     let record: Value = serde_json::from_str(&d.audit).unwrap();
+    // Schema v1 (docs/decision-records.md): every member, always.
+    let mut members: Vec<&str> = record
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    members.sort_unstable();
+    let mut documented = [
+        "v",
+        "time",
+        "decision",
+        "status",
+        "error",
+        "method",
+        "origin",
+        "path",
+        "route",
+        "credentials",
+        "agent",
+        "wit_issuer_key",
+        "user",
+        "client_id",
+        "issuer",
+        "token_issuer_key",
+        "actors",
+        "scopes",
+        "authorization_details_types",
+        "acr",
+        "auth_time",
+        "txn",
+        "token_hashes",
+        "event",
+        "pdp_decision",
+    ];
+    documented.sort_unstable();
+    assert_eq!(members, documented);
+    assert!(
+        d.audit.starts_with(r#"{"v":1,"time":"#),
+        "members in the documented order"
+    );
+    assert_eq!(
+        record["token_issuer_key"],
+        json!(w.issuer.public_jwk().thumbprint())
+    );
     assert_eq!(record["error"], "credential-revoked");
     assert_eq!(
         record["event"],
