@@ -87,6 +87,15 @@ component: tools
 	raw=$$(wc -c <dist/a2a_auth.wasm); gz=$$(gzip -9 -c dist/a2a_auth.wasm | wc -c); \
 	echo "component: dist/a2a_auth.wasm imports nothing; $$raw bytes ($$((raw / 1024)) KiB), gzip $$gz bytes ($$((gz / 1024)) KiB)"
 
+# dist/a2a_auth_envoy.wasm: the Envoy HTTP filter (proxy-wasm ABI 0.2.1, wasm32-wasip1).
+envoy: tools npm-deps
+	$(CARGO) rustc --quiet --locked -p a2a-auth-envoy --target wasm32-wasip1 --profile wasm --crate-type cdylib
+	@mkdir -p dist
+	@npm/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+	  $(TARGET_DIR)/wasm32-wasip1/wasm/a2a_auth_envoy.wasm -o dist/a2a_auth_envoy.wasm
+	@raw=$$(wc -c <dist/a2a_auth_envoy.wasm); gz=$$(gzip -9 -c dist/a2a_auth_envoy.wasm | wc -c); \
+	echo "envoy: dist/a2a_auth_envoy.wasm $$raw bytes ($$((raw / 1024)) KiB), gzip $$gz bytes ($$((gz / 1024)) KiB)"
+
 fmt-check:
 	$(CARGO) fmt --all --check
 
@@ -97,7 +106,7 @@ clippy:
 # component's vectors (a second cargo invocation with target filters would resolve features
 # differently and rebuild wasmtime). Its log feeds `make vectors`.
 CARGO_TEST_LOG := $(TARGET_DIR)/a2a-auth-cargo-test.log
-cargo-test: component
+cargo-test: component envoy
 	@mkdir -p "$(TARGET_DIR)"; \
 	$(CARGO) test --workspace --locked -- --nocapture >"$(CARGO_TEST_LOG)" 2>&1 \
 	  || { cat "$(CARGO_TEST_LOG)"; exit 1; }; \

@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod proxy_wasm;
+
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Engine, Store};
 
@@ -21,12 +23,17 @@ pub fn component_path() -> PathBuf {
     if let Some(path) = std::env::var_os("A2A_AUTH_COMPONENT") {
         return PathBuf::from(path);
     }
+    repo_root().join("dist/a2a_auth.wasm")
+}
+
+/// The repository that contains the working directory (cargo runs tests in the package
+/// directory), else the one this crate was built from.
+pub fn repo_root() -> PathBuf {
     let is_root = |dir: &Path| dir.join("Cargo.lock").is_file() && dir.join("wit").is_dir();
     std::env::current_dir()
         .ok()
         .and_then(|cwd| cwd.ancestors().find(|d| is_root(d)).map(Path::to_path_buf))
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."))
-        .join("dist/a2a_auth.wasm")
 }
 
 /// Compiles the component and instantiates it in a fresh store with an empty linker.

@@ -644,6 +644,13 @@ impl Verifier {
         Ok(applied)
     }
 
+    /// Makes the proof replay cache also consult `shared`, state other instances of this
+    /// verifier see (for example proxy-wasm shared data). The instances must be built with the
+    /// same `secret`.
+    pub fn set_shared_replay(&mut self, shared: Box<dyn crate::proof::SharedReplay>) {
+        self.replay.set_shared(shared);
+    }
+
     /// Forgets cached verifications (for example after a trust-store change).
     pub fn clear_caches(&mut self) {
         self.wits.remove_where(|_| true);

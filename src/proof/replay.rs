@@ -55,6 +55,16 @@ pub struct Insertion {
     pub evicted_live: bool,
 }
 
+/// Replay state shared by several verifier instances (proxy-wasm shared data, a key-value
+/// store), consulted after the instance's own cache accepted a proof. Instances that share it
+/// must share the verifier `secret`, so that they compute the same fingerprints.
+pub trait SharedReplay {
+    /// Records `fingerprint` until `expires_at`; returns `false` when it is already recorded
+    /// and unexpired at `now` (another instance saw the proof), or when the store cannot tell
+    /// (fail closed).
+    fn check_and_insert(&mut self, fingerprint: [u8; 16], expires_at: u64, now: u64) -> bool;
+}
+
 /// A bounded replay cache; see the module documentation.
 pub struct ReplayCache {
     capacity: usize,
@@ -62,6 +72,7 @@ pub struct ReplayCache {
     map: HashMap<u128, u64, BuildHasherDefault<Prehashed>>,
     order: VecDeque<(u128, u64)>,
     evicted_live: u64,
+    shared: Option<Box<dyn SharedReplay>>,
 }
 
 impl core::fmt::Debug for ReplayCache {
@@ -94,7 +105,13 @@ impl ReplayCache {
             map: HashMap::default(),
             order: VecDeque::new(),
             evicted_live: 0,
+            shared: None,
         })
+    }
+
+    /// Also consults `shared` (state other instances see) for every proof this cache accepts.
+    pub fn set_shared(&mut self, shared: Box<dyn SharedReplay>) {
+        self.shared = Some(shared);
     }
 
     fn fingerprint(&self, sender: &str, jti: &str) -> Result<u128, Error> {
@@ -143,6 +160,11 @@ impl ReplayCache {
             self.pop_front();
         }
         if self.map.get(&fp).is_some_and(|exp| *exp > now) {
+            return Err(Error::Replayed);
+        }
+        if let Some(shared) = self.shared.as_mut()
+            && !shared.check_and_insert(fp.to_be_bytes(), expires_at.as_secs(), now)
+        {
             return Err(Error::Replayed);
         }
         let mut evicted_live = false;
@@ -268,5 +290,52 @@ mod tests {
             ReplayCache::new(1, &[0; 31]).unwrap_err(),
             Error::InvalidArgument("secret")
         );
+    }
+}
+
+#[cfg(test)]
+mod shared_tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    #[derive(Default)]
+    struct Store(Rc<RefCell<HashMap<[u8; 16], u64>>>);
+
+    impl SharedReplay for Store {
+        fn check_and_insert(&mut self, fp: [u8; 16], expires_at: u64, now: u64) -> bool {
+            let mut m = self.0.borrow_mut();
+            if m.get(&fp).is_some_and(|e| *e > now) {
+                return false;
+            }
+            m.insert(fp, expires_at);
+            true
+        }
+    }
+
+    #[test]
+    fn instances_sharing_a_store_refuse_each_others_replays() {
+        let store = Rc::new(RefCell::new(HashMap::new()));
+        let mut a = ReplayCache::new(8, &[7; 32]).unwrap();
+        let mut b = ReplayCache::new(8, &[7; 32]).unwrap();
+        a.set_shared(Box::new(Store(store.clone())));
+        b.set_shared(Box::new(Store(store.clone())));
+        let (exp, now) = (UnixTime(100), UnixTime(10));
+        assert!(a.check_and_insert("s", "j1", exp, now).is_ok());
+        assert_eq!(
+            b.check_and_insert("s", "j1", exp, now),
+            Err(Error::Replayed)
+        );
+        assert!(b.check_and_insert("s", "j2", exp, now).is_ok());
+        assert_eq!(
+            a.check_and_insert("s", "j2", exp, now),
+            Err(Error::Replayed)
+        );
+        // After expiry the shared entry no longer counts.
+        assert!(
+            b.check_and_insert("s", "j1", UnixTime(300), UnixTime(150))
+                .is_ok()
+        );
+        assert_eq!(store.borrow().len(), 2);
     }
 }
