@@ -10,6 +10,7 @@
     clippy::indexing_slicing,
     clippy::print_stdout,
     clippy::arithmetic_side_effects,
+    clippy::string_slice,
     missing_docs
 )]
 
