@@ -11,6 +11,7 @@
     clippy::print_stdout,
     clippy::arithmetic_side_effects,
     clippy::string_slice,
+    clippy::type_complexity,
     missing_docs
 )]
 
