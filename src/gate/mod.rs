@@ -3,6 +3,7 @@
 //! Beneath them: the verified-credential cache and the sans-IO key cache the hosts drive.
 
 mod cache;
+pub mod edge;
 mod keycache;
 mod pep;
 mod signer;

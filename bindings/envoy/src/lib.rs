@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::{Duration, UNIX_EPOCH};
 
-use a2a_auth::gate::{IncomingRequest, Verifier, VerifierOptions};
+use a2a_auth::gate::{IncomingRequest, Verifier, VerifierOptions, edge};
 use a2a_auth::policy::Policy;
 use a2a_auth::proof::SharedReplay;
 use a2a_auth::{Limits, UnixTime};
@@ -45,16 +45,6 @@ mod entry {
         proxy_wasm::set_root_context(|_| -> Box<dyn RootContext> { Box::new(Root::default()) });
     }}
 }
-
-/// Credential headers removed before forwarding (unless `forward`).
-const CREDENTIAL_HEADERS: [&str; 6] = [
-    "authorization",
-    "dpop",
-    "workload-identity-token",
-    "workload-proof-token",
-    "signature",
-    "signature-input",
-];
 
 /// The plugin configuration (see the README).
 #[derive(Debug, Clone)]
@@ -172,7 +162,7 @@ impl Config {
             origin: origin.trim_end_matches('/').to_owned(),
             forward: flag("forward")?,
             header_prefix: match o.get("header_prefix") {
-                None => "x-a2a-".to_owned(),
+                None => edge::DEFAULT_HEADER_PREFIX.to_owned(),
                 Some(Value::String(p)) if !p.is_empty() => p.to_ascii_lowercase(),
                 Some(_) => return Err(bad("`header_prefix` is a non-empty string")),
             },
@@ -416,20 +406,6 @@ struct Filter {
     waiting: Waiting,
 }
 
-/// A header value for upstream: visible ASCII kept, anything else percent-encoded (a claim
-/// cannot smuggle CR/LF or non-ASCII into a header).
-fn header_safe(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if (0x20..0x7f).contains(&b) && b != b'%' {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 impl Filter {
     fn log(&self, level: LogLevel, message: &str) {
         proxy_wasm::hostcalls::log(level, message).ok();
@@ -523,29 +499,12 @@ impl Filter {
             Ok(p) => {
                 self.log(LogLevel::Info, &format!("a2a-auth decision {}", p.audit));
                 if !forward {
-                    for h in CREDENTIAL_HEADERS {
+                    for h in edge::CREDENTIAL_HEADERS {
                         self.set_http_request_header(h, None);
                     }
                 }
-                let actors: Vec<&str> = p.actors.iter().map(|a| a.subject.as_str()).collect();
-                let method = a2a_auth::ffi::credential_kind_name(p.method);
-                let identity = [
-                    ("agent", p.agent.clone()),
-                    ("trust-domain", p.trust_domain.clone()),
-                    ("user", p.subject.clone()),
-                    ("client-id", p.client_id.clone()),
-                    ("actors", (!actors.is_empty()).then(|| actors.join(","))),
-                    ("scopes", (!p.scopes.is_empty()).then(|| p.scopes.join(" "))),
-                    ("auth-method", Some(method.to_owned())),
-                    ("txn", p.transaction.as_ref().map(|t| t.txn.clone())),
-                ];
-                for (name, value) in identity {
-                    if let Some(v) = value {
-                        self.set_http_request_header(
-                            &format!("{prefix}{name}"),
-                            Some(&header_safe(&v)),
-                        );
-                    }
+                for (name, value) in edge::identity_headers(&p, &prefix) {
+                    self.set_http_request_header(&name, Some(&value));
                 }
                 true
             }
@@ -565,19 +524,12 @@ impl Filter {
                 if observe {
                     return true;
                 }
-                let mut reply: Vec<(&str, &str)> = d
-                    .www_authenticate
+                let (status, headers, body) = edge::denial_reply(&d);
+                let headers: Vec<(&str, &str)> = headers
                     .iter()
-                    .map(|w| ("www-authenticate", w.as_str()))
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect();
-                if let Some(n) = &d.dpop_nonce {
-                    reply.push(("dpop-nonce", n));
-                }
-                reply.push(("content-type", "application/problem+json"));
-                reply.push(("cache-control", "no-store"));
-                let problem = serde_json::json!({"type": "about:blank", "status": d.status, "title": d.error.code()})
-                    .to_string();
-                self.send_http_response(u32::from(d.status), reply, Some(problem.as_bytes()));
+                self.send_http_response(u32::from(status), headers, Some(body.as_bytes()));
                 false
             }
         }
@@ -698,6 +650,5 @@ mod tests {
             Some(("as.example.com", "/"))
         );
         assert_eq!(max_age(Some("public, max-age=300")), Some(300));
-        assert_eq!(header_safe("user\r\nx: y ü"), "user%0D%0Ax: y %C3%BC");
     }
 }
