@@ -4,10 +4,11 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
-WASM_TARGETS := wasm32-unknown-unknown
+WASM_TARGETS := wasm32-unknown-unknown wasm32-wasip1 wasm32-wasip2
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 WASM_TOOLS_VERSION := 1.263.0
 WASM_BINDGEN_VERSION := 0.2.130
+WASMTIME_VERSION := 48.0.8
 CHROMIUM ?= /usr/bin/chromium
 CACHE_DIR := $(or $(A2A_AUTH_CACHE),$(HOME)/.cache/a2a-auth)
 VENV := $(CACHE_DIR)/venv
@@ -42,6 +43,14 @@ tools:
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
 	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); \
+	fi
+
+# wasmtime's CLI for the wasi:http guard tests (`wasmtime serve`), with the features `serve` needs.
+wasmtime-cli:
+	@if [ "$$(wasmtime --version 2>/dev/null | cut -d' ' -f2)" != "$(WASMTIME_VERSION)" ]; then \
+	  echo "installing wasmtime-cli $(WASMTIME_VERSION)"; \
+	  $(CARGO) install --locked wasmtime-cli --version $(WASMTIME_VERSION) --no-default-features \
+	    --features run,serve,cranelift,cache,parallel-compilation,component-model-async,pooling-allocator,clap/default; \
 	fi
 
 # Debian's chromium for the browser tests (never a browser download).
@@ -96,6 +105,14 @@ envoy: tools npm-deps
 	@raw=$$(wc -c <dist/a2a_auth_envoy.wasm); gz=$$(gzip -9 -c dist/a2a_auth_envoy.wasm | wc -c); \
 	echo "envoy: dist/a2a_auth_envoy.wasm $$raw bytes ($$((raw / 1024)) KiB), gzip $$gz bytes ($$((gz / 1024)) KiB)"
 
+# dist/a2a_auth_guard.wasm: the wasi:http guard component (wasm32-wasip2; wasmtime serve, Spin).
+http-guard:
+	$(CARGO) rustc --quiet --locked -p a2a-auth-http-guard --target wasm32-wasip2 --profile wasm --crate-type cdylib
+	@mkdir -p dist
+	@wasm-tools strip -d name -d producers $(TARGET_DIR)/wasm32-wasip2/wasm/a2a_auth_http_guard.wasm -o dist/a2a_auth_guard.wasm
+	@raw=$$(wc -c <dist/a2a_auth_guard.wasm); gz=$$(gzip -9 -c dist/a2a_auth_guard.wasm | wc -c); \
+	echo "http-guard: dist/a2a_auth_guard.wasm $$raw bytes ($$((raw / 1024)) KiB), gzip $$gz bytes ($$((gz / 1024)) KiB)"
+
 fmt-check:
 	$(CARGO) fmt --all --check
 
@@ -106,7 +123,7 @@ clippy:
 # component's vectors (a second cargo invocation with target filters would resolve features
 # differently and rebuild wasmtime). Its log feeds `make vectors`.
 CARGO_TEST_LOG := $(TARGET_DIR)/a2a-auth-cargo-test.log
-cargo-test: component envoy
+cargo-test: component envoy http-guard wasmtime-cli
 	@mkdir -p "$(TARGET_DIR)"; \
 	$(CARGO) test --workspace --locked -- --nocapture >"$(CARGO_TEST_LOG)" 2>&1 \
 	  || { cat "$(CARGO_TEST_LOG)"; exit 1; }; \

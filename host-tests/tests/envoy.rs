@@ -447,3 +447,31 @@ fn instances_sharing_data_refuse_a_proof_replayed_across_them() {
         }
     }
 }
+
+#[test]
+fn a_set_pushed_to_one_instance_reaches_the_others_on_their_next_tick() {
+    let engine = Engine::default();
+    let module = module(&engine);
+    let input = case("authenticate/event-session-revoked");
+    let now = input["now"].as_u64().unwrap();
+    let shared: SharedData = Rc::default();
+    let cfg = config(&input, &json!({}));
+    let mut a = Filter::load(&engine, &module, &cfg, now, Rc::clone(&shared)).unwrap();
+    let mut b = Filter::load(&engine, &module, &cfg, now, Rc::clone(&shared)).unwrap();
+    assert!(
+        send(&mut b, &input["before"][0]).forwarded.is_some(),
+        "allowed before the event"
+    );
+    let set = input["events"][0].as_str().unwrap();
+    assert_eq!(push_event(&mut a, set).reply.unwrap().status, 202);
+    b.tick().unwrap();
+    let o = send(&mut b, &input["request"]);
+    assert_eq!(o.reply.map(|r| r.status), Some(401));
+    assert_eq!(last_record(&b)["event"]["jti"], "evt-session");
+    // A VM started later catches up from the ring at configure time.
+    let mut c = Filter::load(&engine, &module, &cfg, now, Rc::clone(&shared)).unwrap();
+    assert_eq!(
+        send(&mut c, &input["before"][0]).reply.map(|r| r.status),
+        Some(401)
+    );
+}

@@ -224,10 +224,52 @@ impl SharedReplay for SharedData {
     }
 }
 
+/// Security Event Tokens pushed to any VM are shared with the others through shared data: a
+/// ring of [`EVENT_SLOTS`] SETs and a sequence counter; every VM applies what it has not seen
+/// on its next tick (applying is idempotent: SETs are de-duplicated by `jti`).
+const EVENT_SLOTS: u64 = 256;
+const EVENT_SEQ: &str = "a2a-auth/events/seq";
+
+fn event_slot(n: u64) -> String {
+    format!(
+        "a2a-auth/events/{}",
+        n.checked_rem(EVENT_SLOTS).unwrap_or(0)
+    )
+}
+
+/// Appends a SET to the shared ring (best effort: a lost compare-and-swap race is retried a
+/// few times).
+fn share_event(set: &str) {
+    for _ in 0..8 {
+        let (value, cas) =
+            proxy_wasm::hostcalls::get_shared_data(EVENT_SEQ).unwrap_or((None, None));
+        let seq = value
+            .and_then(|v| String::from_utf8(v).ok())
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(0);
+        let next = seq.saturating_add(1).to_string();
+        if proxy_wasm::hostcalls::set_shared_data(EVENT_SEQ, Some(next.as_bytes()), cas).is_ok() {
+            proxy_wasm::hostcalls::set_shared_data(&event_slot(seq), Some(set.as_bytes()), None)
+                .ok();
+            return;
+        }
+    }
+}
+
+fn shared_seq() -> u64 {
+    proxy_wasm::hostcalls::get_shared_data(EVENT_SEQ)
+        .ok()
+        .and_then(|(v, _)| v)
+        .and_then(|v| String::from_utf8(v).ok())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
 #[derive(Default)]
 struct Root {
     state: Shared,
     pending: HashMap<u32, String>,
+    events_seen: u64,
 }
 
 /// `(authority, path-and-query)` of an https URL.
@@ -248,6 +290,29 @@ fn max_age(cache_control: Option<&str>) -> Option<u64> {
 }
 
 impl Root {
+    /// Applies the SETs other VMs received since the last tick.
+    fn apply_shared_events(&mut self) {
+        let seq = shared_seq();
+        let first = self.events_seen.max(seq.saturating_sub(EVENT_SLOTS));
+        let t = now(self);
+        for n in first..seq {
+            let Ok((Some(set), _)) = proxy_wasm::hostcalls::get_shared_data(&event_slot(n)) else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&set).into_owned();
+            if let Some(s) = self.state.borrow_mut().as_mut()
+                && let Err(e) = s.verifier.apply_event(&text, t)
+            {
+                proxy_wasm::hostcalls::log(
+                    LogLevel::Warn,
+                    &format!("a2a-auth: shared event refused: {}", e.code()),
+                )
+                .ok();
+            }
+        }
+        self.events_seen = seq;
+    }
+
     fn fetch_due(&mut self) {
         let t = now(self);
         let (due, cluster, timeout) = {
@@ -354,6 +419,9 @@ impl RootContext for Root {
         match built {
             Ok(state) => {
                 *self.state.borrow_mut() = Some(state);
+                // Events pushed before this VM started are in the ring already.
+                self.events_seen = shared_seq().saturating_sub(EVENT_SLOTS);
+                self.apply_shared_events();
                 self.set_tick_period(Duration::from_secs(1));
                 self.fetch_due();
                 true
@@ -367,6 +435,7 @@ impl RootContext for Root {
 
     fn on_tick(&mut self) {
         self.fetch_due();
+        self.apply_shared_events();
     }
 
     fn create_http_context(&self, _context_id: u32) -> Option<Box<dyn HttpContext>> {
@@ -422,6 +491,9 @@ impl Filter {
             .map(|s| s.verifier.receive_push(&text, t));
         match answer {
             Some((status, reply, applied)) => {
+                if applied.as_ref().is_some_and(|a| !a.duplicate) {
+                    share_event(text.trim());
+                }
                 if let Some(a) = applied {
                     self.log(
                         LogLevel::Info,

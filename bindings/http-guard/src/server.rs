@@ -1,0 +1,203 @@
+//! The `wasi:http/incoming-handler` export (wstd).
+#![allow(
+    dead_code,
+    clippy::unreachable,
+    clippy::unwrap_used,
+    reason = "wstd's http_server macro expands to these"
+)]
+
+use a2a_auth::UnixTime;
+use a2a_auth::gate::{IncomingRequest, edge};
+use wstd::http::body::Body;
+use wstd::http::{Client, Error, Request, Response};
+
+use super::{Settings, upstream_headers};
+
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the guard is a host: it supplies configuration, time and randomness"
+)]
+fn environment(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the guard is a host: it supplies the time the core takes as input"
+)]
+fn clock() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn random() -> [u8; 32] {
+    let mut b = [0u8; 32];
+    wstd::rand::get_random_bytes(&mut b);
+    b
+}
+
+fn reply(status: u16, headers: &[(String, String)], body: Vec<u8>) -> Response<Body> {
+    let mut r = Response::builder().status(status);
+    for (k, v) in headers {
+        r = r.header(k.as_str(), v.as_str());
+    }
+    r.body(Body::from(body))
+        .unwrap_or_else(|_| Response::new(Body::empty()))
+}
+
+fn problem(status: u16, title: &str) -> Response<Body> {
+    let body =
+        serde_json::json!({"type": "about:blank", "status": status, "title": title}).to_string();
+    reply(
+        status,
+        &[("content-type".into(), "application/problem+json".into())],
+        body.into_bytes(),
+    )
+}
+
+fn max_age(cache_control: Option<&str>) -> Option<u64> {
+    cache_control?.split(',').find_map(|d| {
+        let (k, v) = d.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("max-age")
+            .then(|| v.trim().trim_matches('"').parse().ok())?
+    })
+}
+
+#[wstd::http_server]
+async fn main(request: Request<Body>) -> Result<Response<Body>, Error> {
+    Ok(handle(request).await)
+}
+
+async fn handle(mut request: Request<Body>) -> Response<Body> {
+    let settings = match Settings::from_env(environment) {
+        Ok(s) => s,
+        Err(message) => {
+            eprintln!("a2a-auth guard: configuration: {message}");
+            return problem(500, "configuration");
+        }
+    };
+    let now = UnixTime(settings.fixed_now.unwrap_or_else(clock));
+    let mut verifier = match settings.verifier(random) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("a2a-auth guard: configuration: {} ({e})", e.code());
+            return problem(500, e.code());
+        }
+    };
+    // Key documents (jwks_uri, bundle endpoints): a fresh instance has none, so they are
+    // fetched on every request that needs them.
+    let client = Client::new();
+    for url in verifier.due(now) {
+        let fetched = match Request::get(url.as_str())
+            .header("accept", "application/json")
+            .body(Body::empty())
+        {
+            Ok(r) => match client.send(r).await {
+                Ok(mut resp) if resp.status() == 200 => {
+                    let age = max_age(
+                        resp.headers()
+                            .get("cache-control")
+                            .and_then(|v| v.to_str().ok()),
+                    );
+                    resp.body_mut()
+                        .str_contents()
+                        .await
+                        .ok()
+                        .map(|b| (b.to_owned(), age))
+                }
+                _ => None,
+            },
+            Err(_) => None,
+        };
+        let (body, age) = fetched.map_or((None, None), |(b, a)| (Some(b), a));
+        if let Err(e) = verifier.ingest(&url, body.as_deref(), age, now) {
+            eprintln!("a2a-auth guard: key document {url}: {}", e.code());
+        }
+    }
+    let method = request.method().as_str().to_owned();
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+    // The RFC 9728 document at its well-known path.
+    if method == "GET"
+        && let Ok((url, doc)) = verifier.resource_metadata()
+        && url.strip_prefix(&settings.origin) == Some(path.split('?').next().unwrap_or_default())
+    {
+        return reply(
+            200,
+            &[("content-type".into(), "application/json".into())],
+            doc.into_bytes(),
+        );
+    }
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+        .collect();
+    let body = match request.body_mut().contents().await {
+        Ok(b) if b.len() <= settings.max_body => b.to_vec(),
+        Ok(_) => return problem(413, "body-too-large"),
+        Err(_) => return problem(400, "body"),
+    };
+    let target = format!("{}{path}", settings.origin);
+    let decision = verifier.authenticate(
+        &IncomingRequest {
+            method: &method,
+            target_uri: &target,
+            headers: &headers,
+            body: Some(&body),
+            mtls_peer: None,
+        },
+        now,
+    );
+    let principal = match decision {
+        Ok(p) => {
+            eprintln!("a2a-auth decision {}", p.audit);
+            Some(p)
+        }
+        Err(d) => {
+            eprintln!(
+                "a2a-auth decision {}{}",
+                d.audit,
+                if settings.observe {
+                    " (observe: let through)"
+                } else {
+                    ""
+                }
+            );
+            if !settings.observe {
+                let (status, headers, body) = edge::denial_reply(&d);
+                return reply(status, &headers, body.into_bytes());
+            }
+            None
+        }
+    };
+    let mut upstream = Request::builder()
+        .method(method.as_str())
+        .uri(format!("{}{path}", settings.upstream));
+    for (k, v) in upstream_headers(&headers, principal.as_ref(), &settings) {
+        upstream = upstream.header(k.as_str(), v.as_str());
+    }
+    let Ok(upstream) = upstream.body(Body::from(body)) else {
+        return problem(502, "upstream-request");
+    };
+    match client.send(upstream).await {
+        Ok(resp) => {
+            let mut out = Response::builder().status(resp.status());
+            for (k, v) in resp.headers() {
+                if !super::HOP_BY_HOP.contains(&k.as_str()) {
+                    out = out.header(k, v);
+                }
+            }
+            out.body(resp.into_body())
+                .unwrap_or_else(|_| Response::new(Body::empty()))
+        }
+        Err(e) => {
+            eprintln!("a2a-auth guard: upstream: {e}");
+            problem(502, "upstream")
+        }
+    }
+}
