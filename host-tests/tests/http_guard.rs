@@ -13,6 +13,8 @@
     clippy::print_stdout,
     clippy::arithmetic_side_effects,
     clippy::string_slice,
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
     missing_docs
 )]
 
