@@ -87,13 +87,10 @@ fn read_message(stream: &mut TcpStream) -> Option<Message> {
         .and_then(|(_, v)| v.parse().ok());
     if chunked {
         // Read to the end (the peer closes), then de-chunk.
-        while let Ok(n) = stream.read(&mut chunk) {
-            if n == 0 {
-                break;
-            }
-            body.extend_from_slice(&chunk[..n]);
-            if body.ends_with(b"0\r\n\r\n") {
-                break;
+        while !body.ends_with(b"0\r\n\r\n") {
+            match stream.read(&mut chunk) {
+                Ok(n) if n > 0 => body.extend_from_slice(&chunk[..n]),
+                _ => break,
             }
         }
         let mut out = Vec::new();
@@ -144,16 +141,24 @@ impl Upstream {
             while !st.load(Ordering::Relaxed) && Instant::now() < deadline {
                 match listener.accept() {
                     Ok((mut stream, _)) => {
-                        stream.set_nonblocking(false).unwrap();
-                        if let Some(m) = read_message(&mut stream) {
-                            let body = json!(m.headers).to_string();
-                            s.lock().unwrap().push(m.headers);
-                            let _ = write!(
-                                stream,
-                                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                                body.len()
-                            );
-                        }
+                        // One thread per connection: a slow peer never holds up the next one.
+                        let s = Arc::clone(&s);
+                        std::thread::spawn(move || {
+                            stream.set_nonblocking(false).unwrap();
+                            if let Some(m) = read_message(&mut stream) {
+                                let body = json!(m.headers).to_string();
+                                s.lock().unwrap().push(m.headers);
+                                let _ = write!(
+                                    stream,
+                                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                                    body.len()
+                                );
+                                // Let the client close first (no reset while it still sends).
+                                let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+                                let mut sink = [0u8; 1024];
+                                while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
+                            }
+                        });
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(5)),
                 }
@@ -203,10 +208,11 @@ fn serve(env: &[(&str, String)]) -> Guard {
     for (k, v) in env {
         cmd.arg("--env").arg(format!("{k}={v}"));
     }
+    let log = std::env::temp_dir().join(format!("a2a-auth-guard-{port}.log"));
     let child = cmd
         .arg(&wasm)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .expect("`wasmtime` (wasmtime-cli 48.0.8, installed by `make test`) is on PATH");
     let guard = Guard { child, port };
@@ -229,7 +235,15 @@ fn call(port: u16, method: &str, path: &str, headers: &Headers, body: Option<&[u
     head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
     stream.write_all(head.as_bytes()).unwrap();
     stream.write_all(body).unwrap();
-    read_message(&mut stream).expect("a response")
+    read_message(&mut stream).unwrap_or_else(|| {
+        let log = std::env::temp_dir().join(format!("a2a-auth-guard-{port}.log"));
+        std::thread::sleep(Duration::from_secs(1));
+        panic!(
+            "no response from the guard; its log ({}):\n{}",
+            log.display(),
+            std::fs::read_to_string(&log).unwrap_or_default()
+        )
+    })
 }
 
 fn split(uri: &str) -> (String, String) {
@@ -245,7 +259,28 @@ fn split(uri: &str) -> (String, String) {
     (uri[..at].to_owned(), path)
 }
 
+/// Upstream connections `wasmtime serve` 48 reset (the guard answers 502 `upstream`): seen
+/// here intermittently with every upstream tried (this test's, Python's http.server), never a
+/// decision of the guard. Such a request is sent again (each request is a fresh instance, so
+/// nothing changes state) and the retries are counted and reported.
+static RESETS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 fn send(port: u16, r: &Value) -> Message {
+    let mut m = send_once(port, r);
+    for _ in 0..20 {
+        let reset = m.status == 502
+            && serde_json::from_slice::<Value>(&m.body).is_ok_and(|p| p["title"] == "upstream");
+        if !reset {
+            break;
+        }
+        RESETS.fetch_add(1, Ordering::Relaxed);
+        std::thread::sleep(Duration::from_millis(20));
+        m = send_once(port, r);
+    }
+    m
+}
+
+fn send_once(port: u16, r: &Value) -> Message {
     let (_, path) = split(r["target_uri"].as_str().unwrap());
     let headers: Headers = r["headers"]
         .as_array()
@@ -324,6 +359,15 @@ fn gate_vectors_through_wasmtime_serve() {
             ),
             ("A2A_AUTH_NOW", now),
         ]);
+        // wasmtime serve 48's first outgoing request of a process is sometimes reset (seen
+        // here with any upstream, also Python's http.server): warm the process up with one
+        // forwarded request first. Each request is a fresh instance, so this changes no state.
+        if let Some(first) = cases
+            .iter()
+            .find(|c| skip_reason(&c["input"], &c["expect"]).is_none())
+        {
+            let _ = send(guard.port, &first["input"]["request"]);
+        }
         for case in cases {
             let id = case["id"].as_str().unwrap().to_owned();
             let (input, expect) = (&case["input"], &case["expect"]);
@@ -391,8 +435,9 @@ fn gate_vectors_through_wasmtime_serve() {
     }
     let skipped_total: usize = skipped.values().sum();
     println!(
-        "vectors http-guard: {passed} passed, {} failed, {skipped_total} skipped",
-        failures.len()
+        "vectors http-guard: {passed} passed, {} failed, {skipped_total} skipped ({} upstream resets by wasmtime serve retried)",
+        failures.len(),
+        RESETS.load(Ordering::Relaxed)
     );
     for (reason, n) in &skipped {
         println!("  skipped {n}: {reason}");
@@ -438,6 +483,7 @@ fn identity_upstream_spoofing_removed_and_metadata_served() {
         e
     };
     let guard = serve(&env(&[]));
+    let _ = send(guard.port, &input["request"]); // warm-up, as above
     let mut request = input["request"].clone();
     request["headers"]
         .as_array_mut()
@@ -482,6 +528,7 @@ fn identity_upstream_spoofing_removed_and_metadata_served() {
     drop(guard);
     // Observe mode lets the denied request through, without identity headers.
     let guard = serve(&env(&[("A2A_AUTH_MODE", "observe")]));
+    let _ = send(guard.port, &input["request"]); // warm-up, as above
     let m = call(
         guard.port,
         "POST",

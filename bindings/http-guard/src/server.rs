@@ -75,7 +75,7 @@ async fn handle(mut request: Request<Body>) -> Response<Body> {
         Ok(s) => s,
         Err(message) => {
             eprintln!("a2a-auth guard: configuration: {message}");
-            return problem(500, "configuration");
+            return problem(500, "invalid-argument");
         }
     };
     let now = UnixTime(settings.fixed_now.unwrap_or_else(clock));
@@ -175,16 +175,39 @@ async fn handle(mut request: Request<Body>) -> Response<Body> {
             None
         }
     };
-    let mut upstream = Request::builder()
-        .method(method.as_str())
-        .uri(format!("{}{path}", settings.upstream));
-    for (k, v) in upstream_headers(&headers, principal.as_ref(), &settings) {
-        upstream = upstream.header(k.as_str(), v.as_str());
-    }
-    let Ok(upstream) = upstream.body(Body::from(body)) else {
-        return problem(502, "upstream-request");
+    let forwarded = upstream_headers(&headers, principal.as_ref(), &settings);
+    let build = |body: &[u8]| {
+        let mut r = Request::builder()
+            .method(method.as_str())
+            .uri(format!("{}{path}", settings.upstream));
+        for (k, v) in &forwarded {
+            r = r.header(k.as_str(), v.as_str());
+        }
+        // The length is always declared: an outgoing request without one (a GET with an empty
+        // body) was seen reset intermittently by wasmtime serve 48.
+        r.header("content-length", body.len().to_string())
+            .body(Body::from(body.to_vec()))
     };
-    match client.send(upstream).await {
+    // A connection reset before any answer is retried (twice) for idempotent methods, as
+    // proxies do: `wasmtime serve` 48 was seen to reset some outgoing connections right after
+    // start-up and then every other one, with any upstream. Anything else is answered 502.
+    let idempotent = matches!(
+        method.as_str(),
+        "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE"
+    );
+    let mut result = match build(&body) {
+        Ok(r) => client.send(r).await,
+        Err(_) => return problem(502, "upstream-request"),
+    };
+    for _ in 0..2 {
+        if !idempotent || result.is_ok() {
+            break;
+        }
+        if let Ok(r) = build(&body) {
+            result = client.send(r).await;
+        }
+    }
+    match result {
         Ok(resp) => {
             let mut out = Response::builder().status(resp.status());
             for (k, v) in resp.headers() {
@@ -196,7 +219,7 @@ async fn handle(mut request: Request<Body>) -> Response<Body> {
                 .unwrap_or_else(|_| Response::new(Body::empty()))
         }
         Err(e) => {
-            eprintln!("a2a-auth guard: upstream: {e}");
+            eprintln!("a2a-auth guard: upstream: {e:?}");
             problem(502, "upstream")
         }
     }
