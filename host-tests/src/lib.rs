@@ -26,6 +26,22 @@ pub fn component_path() -> PathBuf {
     repo_root().join("dist/a2a_auth.wasm")
 }
 
+/// `(origin, path-and-query)` of an absolute URI from a vector (`/` when it has no path).
+pub fn split_uri(uri: &str) -> (String, String) {
+    let after = uri.find("://").map_or(0, |i| i.saturating_add(3));
+    let rest = uri.get(after..).unwrap_or_default();
+    let at = rest
+        .find(['/', '?'])
+        .map_or(uri.len(), |i| after.saturating_add(i));
+    let origin = uri.get(..at).unwrap_or(uri).to_owned();
+    let path = uri
+        .get(at..)
+        .filter(|p| !p.is_empty())
+        .unwrap_or("/")
+        .to_owned();
+    (origin, path)
+}
+
 /// The repository that contains the working directory (cargo runs tests in the package
 /// directory), else the one this crate was built from.
 pub fn repo_root() -> PathBuf {

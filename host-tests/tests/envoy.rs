@@ -48,20 +48,6 @@ fn vectors() -> Vec<Value> {
     doc["cases"].as_array().unwrap().clone()
 }
 
-/// `(origin, path-and-query)` of an absolute URI.
-fn split(uri: &str) -> (String, String) {
-    let after = uri.find("://").map_or(0, |i| i + 3);
-    let at = uri[after..]
-        .find(['/', '?'])
-        .map_or(uri.len(), |i| after + i);
-    let path = if at == uri.len() {
-        "/".to_owned()
-    } else {
-        uri[at..].to_owned()
-    };
-    (uri[..at].to_owned(), path)
-}
-
 fn http_request(
     r: &Value,
 ) -> (
@@ -70,7 +56,7 @@ fn http_request(
     HashMap<String, Vec<u8>>,
 ) {
     let uri = r["target_uri"].as_str().unwrap();
-    let (origin, path) = split(uri);
+    let (origin, path) = a2a_auth_host_tests::split_uri(uri);
     let mut headers = vec![
         (
             ":method".to_owned(),
@@ -177,7 +163,8 @@ fn expected(out: &Value) -> Value {
 }
 
 fn config(input: &Value, extra: &Value) -> String {
-    let (origin, _) = split(input["request"]["target_uri"].as_str().unwrap());
+    let (origin, _) =
+        a2a_auth_host_tests::split_uri(input["request"]["target_uri"].as_str().unwrap());
     let mut c = json!({"policy": input["policy"], "secret": input["secret"], "origin": origin,
         "events_path": EVENTS_PATH});
     for (k, v) in extra.as_object().unwrap() {

@@ -246,19 +246,6 @@ fn call(port: u16, method: &str, path: &str, headers: &Headers, body: Option<&[u
     })
 }
 
-fn split(uri: &str) -> (String, String) {
-    let after = uri.find("://").map_or(0, |i| i + 3);
-    let at = uri[after..]
-        .find(['/', '?'])
-        .map_or(uri.len(), |i| after + i);
-    let path = if at == uri.len() {
-        "/".to_owned()
-    } else {
-        uri[at..].to_owned()
-    };
-    (uri[..at].to_owned(), path)
-}
-
 /// Upstream connections `wasmtime serve` 48 reset (the guard answers 502 `upstream`): seen
 /// here intermittently with every upstream tried (this test's, Python's http.server), never a
 /// decision of the guard. Such a request is sent again (each request is a fresh instance, so
@@ -281,7 +268,7 @@ fn send(port: u16, r: &Value) -> Message {
 }
 
 fn send_once(port: u16, r: &Value) -> Message {
-    let (_, path) = split(r["target_uri"].as_str().unwrap());
+    let (_, path) = a2a_auth_host_tests::split_uri(r["target_uri"].as_str().unwrap());
     let headers: Headers = r["headers"]
         .as_array()
         .unwrap()
@@ -335,7 +322,8 @@ fn gate_vectors_through_wasmtime_serve() {
     let mut groups: BTreeMap<(String, String, String), Vec<Value>> = BTreeMap::new();
     for case in doc["cases"].as_array().unwrap() {
         let i = &case["input"];
-        let (origin, _) = split(i["request"]["target_uri"].as_str().unwrap());
+        let (origin, _) =
+            a2a_auth_host_tests::split_uri(i["request"]["target_uri"].as_str().unwrap());
         groups
             .entry((
                 i["policy"].as_str().unwrap().to_owned(),

@@ -85,9 +85,27 @@ pub fn denial_reply(d: &Denial) -> (u16, Vec<(String, String)>, String) {
     (d.status, headers, body)
 }
 
+/// `max-age` (seconds) of a `Cache-Control` value, for handing fetched key documents to
+/// [`Verifier::ingest`](super::Verifier::ingest).
+pub fn max_age(cache_control: Option<&str>) -> Option<u64> {
+    cache_control?.split(',').find_map(|d| {
+        let (k, v) = d.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("max-age")
+            .then(|| v.trim().trim_matches('"').parse().ok())?
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn max_age_of_cache_control() {
+        assert_eq!(max_age(Some("public, max-age=300")), Some(300));
+        assert_eq!(max_age(Some("no-store")), None);
+        assert_eq!(max_age(None), None);
+    }
 
     #[test]
     fn values_cannot_break_out_of_a_header() {

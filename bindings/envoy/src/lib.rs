@@ -280,15 +280,6 @@ fn split_url(url: &str) -> Option<(&str, &str)> {
     Some((authority, if path.is_empty() { "/" } else { path }))
 }
 
-fn max_age(cache_control: Option<&str>) -> Option<u64> {
-    cache_control?.split(',').find_map(|d| {
-        let (k, v) = d.trim().split_once('=')?;
-        k.trim()
-            .eq_ignore_ascii_case("max-age")
-            .then(|| v.trim().trim_matches('"').parse().ok())?
-    })
-}
-
 impl Root {
     /// Applies the SETs other VMs received since the last tick.
     fn apply_shared_events(&mut self) {
@@ -372,7 +363,7 @@ impl Context for Root {
             .get_http_call_response_body(0, body_size)
             .and_then(|b| String::from_utf8(b).ok())
             .filter(|_| ok);
-        let age = max_age(
+        let age = edge::max_age(
             self.get_http_call_response_header("cache-control")
                 .as_deref(),
         );
@@ -721,6 +712,5 @@ mod tests {
             split_url("https://as.example.com"),
             Some(("as.example.com", "/"))
         );
-        assert_eq!(max_age(Some("public, max-age=300")), Some(300));
     }
 }

@@ -56,15 +56,6 @@ fn problem(status: u16, title: &str) -> Response<Body> {
     )
 }
 
-fn max_age(cache_control: Option<&str>) -> Option<u64> {
-    cache_control?.split(',').find_map(|d| {
-        let (k, v) = d.trim().split_once('=')?;
-        k.trim()
-            .eq_ignore_ascii_case("max-age")
-            .then(|| v.trim().trim_matches('"').parse().ok())?
-    })
-}
-
 #[wstd::http_server]
 async fn main(request: Request<Body>) -> Result<Response<Body>, Error> {
     Ok(handle(request).await)
@@ -96,7 +87,7 @@ async fn handle(mut request: Request<Body>) -> Response<Body> {
         {
             Ok(r) => match client.send(r).await {
                 Ok(mut resp) if resp.status() == 200 => {
-                    let age = max_age(
+                    let age = edge::max_age(
                         resp.headers()
                             .get("cache-control")
                             .and_then(|v| v.to_str().ok()),
