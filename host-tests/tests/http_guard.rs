@@ -145,18 +145,19 @@ impl Upstream {
                         let s = Arc::clone(&s);
                         std::thread::spawn(move || {
                             stream.set_nonblocking(false).unwrap();
-                            if let Some(m) = read_message(&mut stream) {
+                            // Keep-alive: answer every request on the connection until the
+                            // peer closes it (a client that pools connections finds them open).
+                            while let Some(m) = read_message(&mut stream) {
                                 let body = json!(m.headers).to_string();
                                 s.lock().unwrap().push(m.headers);
-                                let _ = write!(
+                                let sent = write!(
                                     stream,
                                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
                                     body.len()
                                 );
-                                // Let the client close first (no reset while it still sends).
-                                let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-                                let mut sink = [0u8; 1024];
-                                while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
+                                if sent.is_err() {
+                                    break;
+                                }
                             }
                         });
                     }
@@ -224,7 +225,13 @@ fn serve(env: &[(&str, String)]) -> Guard {
     guard
 }
 
-fn call(port: u16, method: &str, path: &str, headers: &Headers, body: Option<&[u8]>) -> Message {
+fn call_once(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &Headers,
+    body: Option<&[u8]>,
+) -> Message {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let mut head =
         format!("{method} {path} HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\nconnection: close\r\n");
@@ -252,8 +259,8 @@ fn call(port: u16, method: &str, path: &str, headers: &Headers, body: Option<&[u
 /// nothing changes state) and the retries are counted and reported.
 static RESETS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-fn send(port: u16, r: &Value) -> Message {
-    let mut m = send_once(port, r);
+fn call(port: u16, method: &str, path: &str, headers: &Headers, body: Option<&[u8]>) -> Message {
+    let mut m = call_once(port, method, path, headers, body);
     for _ in 0..20 {
         let reset = m.status == 502
             && serde_json::from_slice::<Value>(&m.body).is_ok_and(|p| p["title"] == "upstream");
@@ -262,12 +269,12 @@ fn send(port: u16, r: &Value) -> Message {
         }
         RESETS.fetch_add(1, Ordering::Relaxed);
         std::thread::sleep(Duration::from_millis(20));
-        m = send_once(port, r);
+        m = call_once(port, method, path, headers, body);
     }
     m
 }
 
-fn send_once(port: u16, r: &Value) -> Message {
+fn send(port: u16, r: &Value) -> Message {
     let (_, path) = a2a_auth_host_tests::split_uri(r["target_uri"].as_str().unwrap());
     let headers: Headers = r["headers"]
         .as_array()
