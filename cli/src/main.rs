@@ -47,6 +47,38 @@ enum Command {
         /// The requests (JSON Lines); `-` or absent for stdin.
         requests: Option<PathBuf>,
     },
+    /// Generate a signing key pair and print the private JWK (keep it secret).
+    ///
+    /// The `kid` defaults to the RFC 7638 thumbprint. With --public-out the public JWK (what a
+    /// verifier, a trust bundle or a JWKS needs) is written to that file too.
+    ///
+    /// Example:
+    ///   a2a-auth keygen --alg EdDSA --public-out agent.pub.jwk > agent.jwk
+    Keygen {
+        /// ES256, ES384 or EdDSA.
+        #[arg(long, default_value = "ES256")]
+        alg: String,
+        /// The key id (default: the thumbprint).
+        #[arg(long)]
+        kid: Option<String>,
+        /// Also write the public JWK to this file.
+        #[arg(long)]
+        public_out: Option<PathBuf>,
+    },
+    /// Decode a token (WIT, WPT, DPoP proof, access token, Txn-Token, SET, JWT-SVID) WITHOUT
+    /// verifying it: its kind (from `typ`), header, claims and times relative to now.
+    ///
+    /// For looking at what a client sent; never a reason to trust it. Verification is `verify`.
+    ///
+    /// Example:
+    ///   a2a-auth inspect eyJhbGciOi...   (or `-` to read it from stdin)
+    Inspect {
+        /// The token, or `-` for stdin.
+        token: String,
+        /// Unix seconds to describe times against (default: now).
+        #[arg(long)]
+        now: Option<u64>,
+    },
     /// Replay decision records against a policy; report decisions it would not produce today.
     ///
     /// Prints the report (JSON) and exits with status 1 when it has findings or malformed
@@ -188,6 +220,99 @@ fn verify(
     Ok(ExitCode::SUCCESS)
 }
 
+fn keygen(alg: &str, kid: Option<&str>, public_out: Option<&PathBuf>) -> Result<ExitCode, String> {
+    use a2a_auth::crypto::{Algorithm, KeyPair};
+    let algorithm = match alg {
+        "ES256" => Algorithm::Es256,
+        "ES384" => Algorithm::Es384,
+        "EdDSA" | "Ed25519" => Algorithm::Ed25519,
+        other => return Err(format!("--alg {other}: use ES256, ES384 or EdDSA")),
+    };
+    let len: usize = if algorithm == Algorithm::Es384 {
+        48
+    } else {
+        32
+    };
+    // A seed is below the group order with overwhelming probability; draw again if not.
+    let mut pair = None;
+    for _ in 0..8 {
+        let seed = secret()?;
+        let mut bytes = seed.to_vec();
+        if len > 32 {
+            bytes.extend_from_slice(secret()?.get(..len.saturating_sub(32)).unwrap_or_default());
+        }
+        if let Ok(p) = KeyPair::from_seed(algorithm, &bytes) {
+            pair = Some(p);
+            break;
+        }
+    }
+    let pair = pair.ok_or("could not draw a key")?;
+    let kid = kid.map_or_else(|| pair.public_jwk().thumbprint(), str::to_owned);
+    let pair = pair.with_kid(kid);
+    if let Some(path) = public_out {
+        let public = serde_json::to_string_pretty(&Value::Object(pair.public_jwk().to_object()))
+            .map_err(|e| e.to_string())?;
+        std::fs::write(path, public + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    writeln!(std::io::stdout().lock(), "{}", pair.to_private_jwk_json())
+        .map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The kind of token an explicit `typ` names.
+fn kind_of(typ: Option<&str>) -> &'static str {
+    let t = typ.unwrap_or_default().to_ascii_lowercase();
+    match t.strip_prefix("application/").unwrap_or(&t) {
+        "wit+jwt" => "workload identity token (WIT)",
+        "wpt+jwt" => "workload proof token (WPT)",
+        "dpop+jwt" => "DPoP proof",
+        "at+jwt" => "access token (RFC 9068)",
+        "txntoken+jwt" | "txn_token+jwt" => "transaction token",
+        "secevent+jwt" => "security event token (SET)",
+        "oauth-client-attestation-pop+jwt" => "client attestation PoP",
+        "jwt" | "" => "JWT (no explicit type: a JWT-SVID or a generic JWT)",
+        _ => "JWT of another type",
+    }
+}
+
+fn inspect(token: &str, at: Option<u64>) -> Result<ExitCode, String> {
+    use a2a_auth::Limits;
+    let text = if token == "-" {
+        read_input(None)?
+    } else {
+        token.to_owned()
+    };
+    let text = text.trim();
+    let jws = a2a_auth::jose::parse_jws(text, &Limits::DEFAULT)
+        .map_err(|e| format!("not a token we can decode: {} ({e})", e.code()))?;
+    let claims = a2a_auth::encoding::json::parse_object(jws.unverified_payload(), &Limits::DEFAULT)
+        .map_err(|e| format!("the payload is not a JSON object: {} ({e})", e.code()))?;
+    let header = jws.header().raw().clone();
+    let now = at.unwrap_or_else(now);
+    let mut times = serde_json::Map::new();
+    for name in ["iat", "nbf", "exp", "auth_time", "toe"] {
+        if let Some(t) = claims.get(name).and_then(Value::as_u64) {
+            let when = if t >= now {
+                format!("in {} s", t.saturating_sub(now))
+            } else {
+                format!("{} s ago", now.saturating_sub(t))
+            };
+            times.insert(name.into(), Value::String(when));
+        }
+    }
+    let out = serde_json::json!({
+        "verified": false,
+        "kind": kind_of(jws.header().typ()),
+        "header": header,
+        "claims": claims,
+        "times": times,
+        "sha256": a2a_auth::encoding::base64url::encode(&a2a_auth::crypto::sha256(text.as_bytes())),
+    });
+    let pretty = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
+    writeln!(std::io::stdout().lock(), "{pretty}").map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn check_records(policy: &PathBuf, records: Option<&PathBuf>) -> Result<ExitCode, String> {
     let policy = read_input(Some(policy))?;
     let records = read_input(records)?;
@@ -219,6 +344,12 @@ fn main() -> ExitCode {
             requests,
         } => verify(policy, events.as_ref(), *now, requests.as_ref()),
         Command::CheckRecords { policy, records } => check_records(policy, records.as_ref()),
+        Command::Keygen {
+            alg,
+            kid,
+            public_out,
+        } => keygen(alg, kid.as_deref(), public_out.as_ref()),
+        Command::Inspect { token, now } => inspect(token, *now),
     };
     match result {
         Ok(code) => code,

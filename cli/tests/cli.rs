@@ -160,3 +160,53 @@ fn verify_writes_records_and_check_records_gates_a_policy_change() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.json"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn keygen_makes_usable_keys_and_inspect_decodes_without_trusting() {
+    let dir = scratch("keys");
+    for alg in ["ES256", "ES384", "EdDSA"] {
+        let out = run(&["keygen", "--alg", alg, "--public-out", "pub.jwk"], &dir);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let private = String::from_utf8(out.stdout).unwrap();
+        let pair =
+            a2a_auth::crypto::KeyPair::from_jwk(private.trim(), None, &a2a_auth::Limits::DEFAULT)
+                .expect("the private JWK loads");
+        let public: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("pub.jwk")).unwrap()).unwrap();
+        assert!(
+            public.get("d").is_none(),
+            "the public file has no private member"
+        );
+        assert_eq!(
+            public["kid"],
+            json!(pair.public_jwk().thumbprint()),
+            "kid defaults to the thumbprint"
+        );
+    }
+    let out = run(&["keygen", "--alg", "RS256"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+
+    let input = vector("authenticate/dpop");
+    let headers = input["request"]["headers"].as_array().unwrap();
+    let token = headers.iter().find(|h| h[0] == "Authorization").unwrap()[1]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("DPoP ")
+        .to_owned();
+    let now = input["now"].as_u64().unwrap().to_string();
+    let out = run(&["inspect", &token, "--now", &now], &dir);
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "access token (RFC 9068)");
+    assert_eq!(v["verified"], false);
+    assert_eq!(v["claims"]["sub"], "user-123");
+    assert_eq!(v["times"]["exp"], "in 600 s");
+    let out = run(&["inspect", "not.a.token"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a token we can decode"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
