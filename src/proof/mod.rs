@@ -19,7 +19,7 @@ pub use dpop::{
     DEFAULT_DPOP_ALGORITHMS, DpopConfig, DpopNonces, DpopParams, VerifiedDpopProof,
     create_dpop_proof, verify_dpop_proof,
 };
-pub use replay::{Insertion, ReplayCache, SharedReplay};
+pub use replay::{Insertion, ReplayCache, SharedReplay, SlotReplay, SlotStore, StoreUnavailable};
 pub use uri::{normalize_http_uri, strip_query};
 pub(crate) use wpt::check_proof_key;
 pub use wpt::{

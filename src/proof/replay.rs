@@ -65,6 +65,77 @@ pub trait SharedReplay {
     fn check_and_insert(&mut self, fingerprint: [u8; 16], expires_at: u64, now: u64) -> bool;
 }
 
+/// A [`SlotStore`] that could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreUnavailable;
+
+/// A key-value store with optional versions, as hosts offer them (proxy-wasm shared data has
+/// compare-and-swap versions; `wasi:keyvalue` has none).
+pub trait SlotStore {
+    /// The value at `key` and its version, if any; `Err` when the store cannot tell.
+    ///
+    /// # Errors
+    /// When the store cannot be read (the caller fails closed).
+    fn get(&mut self, key: &str) -> Result<(Option<Vec<u8>>, Option<u32>), StoreUnavailable>;
+    /// Writes `value` at `key`, only if its version is still `version` when the store has
+    /// versions; `false` when the write did not happen.
+    fn set(&mut self, key: &str, value: &[u8], version: Option<u32>) -> bool;
+}
+
+/// [`SharedReplay`] over a [`SlotStore`]: a fixed number of slots (bounded memory however many
+/// proofs arrive), each holding the last fingerprint that hashed to it and its expiry, as
+/// `"<hex fingerprint> <expiry>"` under `a2a-auth/replay/<slot>`. A proof whose fingerprint is
+/// in its slot and unexpired is a replay; an unreadable store, or a write that loses a
+/// compare-and-swap race, counts as one too (fail closed). A colliding proof overwrites the
+/// slot, so protection across instances degrades (never below each instance's own cache) only
+/// when more live proofs than slots exist.
+pub struct SlotReplay<S> {
+    store: S,
+    slots: u16,
+}
+
+impl<S: SlotStore> SlotReplay<S> {
+    /// `slots` slots in `store` (at least one is used).
+    pub fn new(store: S, slots: u16) -> Self {
+        Self {
+            store,
+            slots: slots.max(1),
+        }
+    }
+}
+
+impl<S: SlotStore> SharedReplay for SlotReplay<S> {
+    fn check_and_insert(&mut self, fingerprint: [u8; 16], expires_at: u64, now: u64) -> bool {
+        use core::fmt::Write as _;
+        let mut hex = String::with_capacity(32);
+        for b in fingerprint {
+            // Writing to a String cannot fail.
+            let _ = write!(hex, "{b:02x}");
+        }
+        let slot = u16::from_be_bytes([fingerprint[0], fingerprint[1]])
+            .checked_rem(self.slots)
+            .unwrap_or(0);
+        let key = alloc_key(slot);
+        let Ok((value, version)) = self.store.get(&key) else {
+            return false;
+        };
+        if let Some(v) = value
+            && let Ok(text) = core::str::from_utf8(&v)
+            && let Some((fp, exp)) = text.split_once(' ')
+            && fp == hex
+            && exp.parse::<u64>().is_ok_and(|e| e > now)
+        {
+            return false;
+        }
+        let entry = format!("{hex} {expires_at}");
+        self.store.set(&key, entry.as_bytes(), version)
+    }
+}
+
+fn alloc_key(slot: u16) -> String {
+    format!("a2a-auth/replay/{slot}")
+}
+
 /// A bounded replay cache; see the module documentation.
 pub struct ReplayCache {
     capacity: usize,
@@ -311,6 +382,68 @@ mod shared_tests {
             m.insert(fp, expires_at);
             true
         }
+    }
+
+    type Map = HashMap<String, (Vec<u8>, u32)>;
+
+    #[derive(Default, Clone)]
+    struct Slots(Rc<RefCell<Map>>);
+
+    impl SlotStore for Slots {
+        fn get(&mut self, key: &str) -> Result<(Option<Vec<u8>>, Option<u32>), StoreUnavailable> {
+            Ok(self
+                .0
+                .borrow()
+                .get(key)
+                .map_or((None, None), |(v, n)| (Some(v.clone()), Some(*n))))
+        }
+        fn set(&mut self, key: &str, value: &[u8], version: Option<u32>) -> bool {
+            let mut m = self.0.borrow_mut();
+            let current = m.get(key).map(|(_, n)| *n);
+            if current != version {
+                return false;
+            }
+            m.insert(
+                key.to_owned(),
+                (value.to_vec(), current.unwrap_or(0).saturating_add(1)),
+            );
+            true
+        }
+    }
+
+    #[test]
+    fn slot_replay_is_bounded_and_refuses_replays_across_instances() {
+        let store = Slots::default();
+        let mut a = ReplayCache::new(8, &[7; 32]).unwrap();
+        let mut b = ReplayCache::new(8, &[7; 32]).unwrap();
+        a.set_shared(Box::new(SlotReplay::new(store.clone(), 64)));
+        b.set_shared(Box::new(SlotReplay::new(store.clone(), 64)));
+        let (exp, now) = (UnixTime(100), UnixTime(10));
+        assert!(a.check_and_insert("s", "j1", exp, now).is_ok());
+        assert_eq!(
+            b.check_and_insert("s", "j1", exp, now),
+            Err(Error::Replayed)
+        );
+        for i in 0..1000 {
+            let _ = a.check_and_insert("s", &format!("x{i}"), exp, now);
+        }
+        assert!(store.0.borrow().len() <= 64, "bounded by the slot count");
+        // A lost compare-and-swap race counts as a replay.
+        struct Racing;
+        impl SlotStore for Racing {
+            fn get(&mut self, _: &str) -> Result<(Option<Vec<u8>>, Option<u32>), StoreUnavailable> {
+                Ok((None, Some(1)))
+            }
+            fn set(&mut self, _: &str, _: &[u8], _: Option<u32>) -> bool {
+                false
+            }
+        }
+        let mut c = ReplayCache::new(8, &[7; 32]).unwrap();
+        c.set_shared(Box::new(SlotReplay::new(Racing, 4)));
+        assert_eq!(
+            c.check_and_insert("s", "j9", exp, now),
+            Err(Error::Replayed)
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use a2a_auth::gate::{IncomingRequest, Verifier, VerifierOptions, edge};
 use a2a_auth::policy::Policy;
-use a2a_auth::proof::SharedReplay;
+use a2a_auth::proof::{SlotReplay, SlotStore, StoreUnavailable};
 use a2a_auth::{Limits, UnixTime};
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType, LogLevel};
@@ -196,31 +196,17 @@ fn now(ctx: &dyn Context) -> UnixTime {
     )
 }
 
-/// The replay cache shared by the VMs of this host, in proxy-wasm shared data: a fixed number
-/// of slots (bounded memory), each holding the last fingerprint that hashed to it and its
-/// expiry. Writes use the host's compare-and-swap; a lost race counts as a replay.
-struct SharedData {
-    slots: u16,
-}
+/// Proxy-wasm shared data as a [`SlotStore`]: visible to every VM with the same `vm_id`, with
+/// compare-and-swap versions.
+struct SharedData;
 
-impl SharedReplay for SharedData {
-    fn check_and_insert(&mut self, fingerprint: [u8; 16], expires_at: u64, now: u64) -> bool {
-        let hex: String = fingerprint.iter().map(|b| format!("{b:02x}")).collect();
-        let slot = u16::from_be_bytes([fingerprint[0], fingerprint[1]])
-            .checked_rem(self.slots)
-            .unwrap_or(0);
-        let key = format!("a2a-auth/replay/{slot}");
-        let (value, cas) = proxy_wasm::hostcalls::get_shared_data(&key).unwrap_or((None, None));
-        if let Some(v) = value
-            && let Ok(text) = String::from_utf8(v)
-            && let Some((fp, exp)) = text.split_once(' ')
-            && fp == hex
-            && exp.parse::<u64>().is_ok_and(|e| e > now)
-        {
-            return false;
-        }
-        let entry = format!("{hex} {expires_at}");
-        proxy_wasm::hostcalls::set_shared_data(&key, Some(entry.as_bytes()), cas).is_ok()
+impl SlotStore for SharedData {
+    fn get(&mut self, key: &str) -> Result<(Option<Vec<u8>>, Option<u32>), StoreUnavailable> {
+        proxy_wasm::hostcalls::get_shared_data(key).map_err(|_| StoreUnavailable)
+    }
+
+    fn set(&mut self, key: &str, value: &[u8], version: Option<u32>) -> bool {
+        proxy_wasm::hostcalls::set_shared_data(key, Some(value), version).is_ok()
     }
 }
 
@@ -396,7 +382,7 @@ impl RootContext for Root {
                     let mut verifier = Verifier::new(policy, &secret, VerifierOptions::default())
                         .map_err(|e| bad(&format!("{} ({e})", e.code())))?;
                     if config.shared_replay {
-                        verifier.set_shared_replay(Box::new(SharedData { slots: 16_384 }));
+                        verifier.set_shared_replay(Box::new(SlotReplay::new(SharedData, 16_384)));
                     }
                     let metadata = verifier.resource_metadata().ok().and_then(|(url, doc)| {
                         split_url(&url).map(|(_, path)| (path.to_owned(), doc))
