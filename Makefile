@@ -110,6 +110,12 @@ http-guard:
 	$(CARGO) rustc --quiet --locked -p a2a-auth-http-guard --target wasm32-wasip2 --profile wasm --crate-type cdylib
 	@mkdir -p dist
 	@wasm-tools strip -d name -d producers $(TARGET_DIR)/wasm32-wasip2/wasm/a2a_auth_http_guard.wasm -o dist/a2a_auth_guard.wasm
+	$(CARGO) rustc --quiet --locked -p a2a-auth-http-guard --features keyvalue --target wasm32-wasip2 --profile wasm --crate-type cdylib
+	@wasm-tools strip -d name -d producers $(TARGET_DIR)/wasm32-wasip2/wasm/a2a_auth_http_guard.wasm -o dist/a2a_auth_guard_kv.wasm
+	@wasm-tools component wit dist/a2a_auth_guard_kv.wasm | grep -q 'import wasi:keyvalue/store@0.2.0-draft2' \
+	  || { echo "http-guard: the keyvalue build does not import wasi:keyvalue/store"; exit 1; }
+	@! wasm-tools component wit dist/a2a_auth_guard.wasm | grep -q 'wasi:keyvalue' \
+	  || { echo "http-guard: the default build must not import wasi:keyvalue"; exit 1; }
 	@raw=$$(wc -c <dist/a2a_auth_guard.wasm); gz=$$(gzip -9 -c dist/a2a_auth_guard.wasm | wc -c); \
 	echo "http-guard: dist/a2a_auth_guard.wasm $$raw bytes ($$((raw / 1024)) KiB), gzip $$gz bytes ($$((gz / 1024)) KiB)"
 

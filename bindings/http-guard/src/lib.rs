@@ -38,6 +38,10 @@ pub struct Settings {
     pub max_body: usize,
     /// `A2A_AUTH_NOW`: a fixed clock (Unix seconds) — for tests only.
     pub fixed_now: Option<u64>,
+    /// `A2A_AUTH_KEYVALUE`: the `wasi:keyvalue` store that holds the shared replay cache (the
+    /// `keyvalue` build only; set it with `A2A_AUTH_SECRET` so that every instance computes the
+    /// same fingerprints).
+    pub keyvalue: Option<String>,
 }
 
 impl Settings {
@@ -90,6 +94,14 @@ impl Settings {
             max_body: number("A2A_AUTH_MAX_BODY")?
                 .map_or(1 << 20, |n| usize::try_from(n).unwrap_or(usize::MAX)),
             fixed_now: number("A2A_AUTH_NOW")?,
+            keyvalue: match get("A2A_AUTH_KEYVALUE") {
+                Some(_) if get("A2A_AUTH_SECRET").is_none() => {
+                    return Err(
+                        "A2A_AUTH_KEYVALUE needs A2A_AUTH_SECRET shared by every instance".into(),
+                    );
+                }
+                other => other,
+            },
         })
     }
 

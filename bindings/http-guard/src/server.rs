@@ -77,6 +77,15 @@ async fn handle(mut request: Request<Body>) -> Response<Body> {
             return problem(500, e.code());
         }
     };
+    if let Some(store) = &settings.keyvalue {
+        match keyvalue::shared_replay(store) {
+            Ok(shared) => verifier.set_shared_replay(shared),
+            Err(message) => {
+                eprintln!("a2a-auth guard: A2A_AUTH_KEYVALUE: {message}");
+                return problem(500, "invalid-argument");
+            }
+        }
+    }
     // Key documents (jwks_uri, bundle endpoints): a fresh instance has none, so they are
     // fetched on every request that needs them.
     let client = Client::new();
@@ -213,5 +222,49 @@ async fn handle(mut request: Request<Body>) -> Response<Body> {
             eprintln!("a2a-auth guard: upstream: {e:?}");
             problem(502, "upstream")
         }
+    }
+}
+
+/// The shared replay cache in `wasi:keyvalue` (the `keyvalue` build).
+#[cfg(feature = "keyvalue")]
+mod keyvalue {
+    #[allow(unsafe_code, missing_docs, clippy::all, clippy::pedantic)]
+    mod bindings {
+        wit_bindgen::generate!({ path: "wit", world: "guard-keyvalue" });
+    }
+
+    use a2a_auth::proof::{SharedReplay, SlotReplay, SlotStore, StoreUnavailable};
+    use bindings::wasi::keyvalue::store::{Bucket, open};
+
+    struct Store(Bucket);
+
+    impl SlotStore for Store {
+        fn get(&mut self, key: &str) -> Result<(Option<Vec<u8>>, Option<u32>), StoreUnavailable> {
+            // wasi:keyvalue has no versions: writes are last-writer-wins.
+            self.0
+                .get(key)
+                .map(|v| (v, None))
+                .map_err(|_| StoreUnavailable)
+        }
+
+        fn set(&mut self, key: &str, value: &[u8], _version: Option<u32>) -> bool {
+            self.0.set(key, value).is_ok()
+        }
+    }
+
+    /// The replay cache shared through the store `name`.
+    pub fn shared_replay(name: &str) -> Result<Box<dyn SharedReplay>, String> {
+        let bucket = open(name).map_err(|e| format!("cannot open store `{name}`: {e:?}"))?;
+        Ok(Box::new(SlotReplay::new(Store(bucket), 16_384)))
+    }
+}
+
+/// Without the `keyvalue` build, asking for it is a configuration error (fail closed).
+#[cfg(not(feature = "keyvalue"))]
+mod keyvalue {
+    use a2a_auth::proof::SharedReplay;
+
+    pub fn shared_replay(_name: &str) -> Result<Box<dyn SharedReplay>, String> {
+        Err("this build has no wasi:keyvalue support: use dist/a2a_auth_guard_kv.wasm".into())
     }
 }
