@@ -162,7 +162,7 @@ vectors: cargo-test npm chromium python
 	  || { cat "$$log"; exit 1; }; \
 	(cd bindings/python && "$(VENV)/bin/python" -m pytest -q -s -p no:cacheprovider tests/test_vectors.py) >>"$$log" 2>&1 \
 	  || { cat "$$log"; exit 1; }; \
-	grep -aoE '(vectors|wycheproof) [a-z-]+: [0-9]+ passed.*|  skipped [0-9]+: .*|token-free: .*' "$$log"
+	grep -aoE '(vectors|wycheproof) [a-z-]+: [0-9]+ passed.*|  skipped [0-9]+: .*|token-free: .*|http-guard keyvalue: .*' "$$log"
 
 # The README's delegation walkthrough runs end to end (it panics on any refusal).
 walkthrough:
