@@ -26,6 +26,43 @@ pub fn component_path() -> PathBuf {
     repo_root().join("dist/a2a_auth.wasm")
 }
 
+/// The `gate.authenticate` vector cases the edge suites replay as HTTP requests, from
+/// `A2A_AUTH_VECTORS` or the repository's `vectors/`.
+///
+/// # Panics
+/// When the file is missing or is not a vector file (a broken checkout).
+#[allow(
+    clippy::expect_used,
+    reason = "test support: a broken checkout should stop the suite"
+)]
+pub fn gate_cases() -> Vec<serde_json::Value> {
+    let dir = std::env::var_os("A2A_AUTH_VECTORS")
+        .map_or_else(|| repo_root().join("vectors"), PathBuf::from);
+    let text = std::fs::read_to_string(dir.join("gate/authenticate.json"))
+        .expect("vectors/gate/authenticate.json is readable");
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("a vector file");
+    doc.get("cases")
+        .and_then(serde_json::Value::as_array)
+        .cloned()
+        .expect("a vector file has cases")
+}
+
+/// The input of the `gate.authenticate` case `id`.
+///
+/// # Panics
+/// When there is no such case.
+#[allow(
+    clippy::expect_used,
+    reason = "test support: a renamed case should stop the suite"
+)]
+pub fn gate_case(id: &str) -> serde_json::Value {
+    gate_cases()
+        .into_iter()
+        .find(|c| c.get("id").and_then(serde_json::Value::as_str) == Some(id))
+        .and_then(|c| c.get("input").cloned())
+        .expect("the vector case exists")
+}
+
 /// `(origin, path-and-query)` of an absolute URI from a vector (`/` when it has no path).
 pub fn split_uri(uri: &str) -> (String, String) {
     let after = uri.find("://").map_or(0, |i| i.saturating_add(3));

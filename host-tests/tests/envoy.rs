@@ -16,7 +16,6 @@
 )]
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::rc::Rc;
 
 use a2a_auth_host_tests::proxy_wasm::{Filter, Outcome, SharedData};
@@ -35,17 +34,6 @@ fn module(engine: &Engine) -> Module {
         path.display()
     );
     Module::from_file(engine, path).unwrap()
-}
-
-fn vectors() -> Vec<Value> {
-    let dir = std::env::var_os("A2A_AUTH_VECTORS").map_or_else(
-        || a2a_auth_host_tests::repo_root().join("vectors"),
-        PathBuf::from,
-    );
-    let doc: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("gate/authenticate.json")).unwrap())
-            .unwrap();
-    doc["cases"].as_array().unwrap().clone()
 }
 
 fn http_request(
@@ -192,7 +180,7 @@ fn gate_vectors_as_http_requests() {
     let engine = Engine::default();
     let module = module(&engine);
     let (mut passed, mut failures) = (0usize, Vec::new());
-    for case in vectors() {
+    for case in a2a_auth_host_tests::gate_cases() {
         let id = case["id"].as_str().unwrap();
         let input = &case["input"];
         let now = input["now"].as_u64().unwrap();
@@ -242,15 +230,11 @@ fn gate_vectors_as_http_requests() {
     assert!(passed > 80);
 }
 
-fn case(id: &str) -> Value {
-    vectors().into_iter().find(|c| c["id"] == id).unwrap()["input"].clone()
-}
-
 #[test]
 fn identity_headers_replace_spoofed_ones_and_credentials_are_stripped_unless_forwarded() {
     let engine = Engine::default();
     let module = module(&engine);
-    let input = case("authenticate/dpop");
+    let input = a2a_auth_host_tests::gate_case("authenticate/dpop");
     let now = input["now"].as_u64().unwrap();
     let mut request = input["request"].clone();
     request["headers"]
@@ -295,7 +279,7 @@ fn identity_headers_replace_spoofed_ones_and_credentials_are_stripped_unless_for
 fn observe_mode_logs_the_denial_and_lets_the_request_through() {
     let engine = Engine::default();
     let module = module(&engine);
-    let input = case("authenticate/at-expired");
+    let input = a2a_auth_host_tests::gate_case("authenticate/at-expired");
     let now = input["now"].as_u64().unwrap();
     let mut f = Filter::load(
         &engine,
@@ -334,7 +318,7 @@ fn observe_mode_logs_the_denial_and_lets_the_request_through() {
 fn keys_are_fetched_through_the_cluster_and_the_metadata_document_is_served() {
     let engine = Engine::default();
     let module = module(&engine);
-    let input = case("authenticate/dpop");
+    let input = a2a_auth_host_tests::gate_case("authenticate/dpop");
     let now = input["now"].as_u64().unwrap();
     let mut policy: Value = serde_json::from_str(input["policy"].as_str().unwrap()).unwrap();
     let jwks = policy["authorization_servers"][0]["jwks"].take();
@@ -409,7 +393,7 @@ fn keys_are_fetched_through_the_cluster_and_the_metadata_document_is_served() {
 fn instances_sharing_data_refuse_a_proof_replayed_across_them() {
     let engine = Engine::default();
     let module = module(&engine);
-    let input = case("authenticate/wpt-01");
+    let input = a2a_auth_host_tests::gate_case("authenticate/wpt-01");
     let now = input["now"].as_u64().unwrap();
     for (shared_replay, second) in [(true, 400), (false, 0)] {
         let shared: SharedData = Rc::default();
@@ -439,7 +423,7 @@ fn instances_sharing_data_refuse_a_proof_replayed_across_them() {
 fn a_set_pushed_to_one_instance_reaches_the_others_on_their_next_tick() {
     let engine = Engine::default();
     let module = module(&engine);
-    let input = case("authenticate/event-session-revoked");
+    let input = a2a_auth_host_tests::gate_case("authenticate/event-session-revoked");
     let now = input["now"].as_u64().unwrap();
     let shared: SharedData = Rc::default();
     let cfg = config(&input, &json!({}));

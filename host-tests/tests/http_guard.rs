@@ -317,17 +317,10 @@ fn skip_reason(input: &Value, expect: &Value) -> Option<&'static str> {
 
 #[test]
 fn gate_vectors_through_wasmtime_serve() {
-    let doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            a2a_auth_host_tests::repo_root().join("vectors/gate/authenticate.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
     let upstream = Upstream::start();
     // One server per (policy, secret, origin): cases sharing them share it.
     let mut groups: BTreeMap<(String, String, String), Vec<Value>> = BTreeMap::new();
-    for case in doc["cases"].as_array().unwrap() {
+    for case in &a2a_auth_host_tests::gate_cases() {
         let i = &case["input"];
         let (origin, _) =
             a2a_auth_host_tests::split_uri(i["request"]["target_uri"].as_str().unwrap());
@@ -443,20 +436,7 @@ fn gate_vectors_through_wasmtime_serve() {
 
 #[test]
 fn identity_upstream_spoofing_removed_and_metadata_served() {
-    let doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            a2a_auth_host_tests::repo_root().join("vectors/gate/authenticate.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let case = doc["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "authenticate/dpop")
-        .unwrap();
-    let input = &case["input"];
+    let input = &a2a_auth_host_tests::gate_case("authenticate/dpop");
     let upstream = Upstream::start();
     let env = |extra: &[(&'static str, &str)]| {
         let mut e = vec![

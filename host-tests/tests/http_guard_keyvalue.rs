@@ -214,20 +214,7 @@ async fn a_proof_replayed_to_another_instance_is_refused_through_the_shared_stor
     kv::GuardKeyvalue::add_to_linker::<Host, KvData>(&mut linker, |h| h).unwrap();
     let pre = ProxyPre::new(linker.instantiate_pre(&component).unwrap()).unwrap();
 
-    let doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            a2a_auth_host_tests::repo_root().join("vectors/gate/authenticate.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let case = doc["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "authenticate/wpt-01")
-        .unwrap();
-    let input = &case["input"];
+    let input = &a2a_auth_host_tests::gate_case("authenticate/wpt-01");
     let base = vec![
         (
             "A2A_AUTH_POLICY".to_owned(),

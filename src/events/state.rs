@@ -106,6 +106,9 @@ pub struct EventState {
     capacity: usize,
     retention: u64,
     watermark: Option<(u64, EventRef)>,
+    /// The earliest `expires` among the rules (`u64::MAX` when none): `expire` is called on
+    /// every request and returns at once until then.
+    earliest: u64,
 }
 
 impl EventState {
@@ -116,6 +119,7 @@ impl EventState {
             capacity,
             retention,
             watermark: None,
+            earliest: u64::MAX,
         }
     }
 
@@ -146,7 +150,7 @@ impl EventState {
 
     /// Folds expired rules into the watermark.
     pub fn expire(&mut self, now: u64) {
-        if self.rules.iter().all(|r| r.expires > now) {
+        if self.earliest > now {
             return;
         }
         let (expired, live): (Vec<Rule>, Vec<Rule>) =
@@ -155,6 +159,12 @@ impl EventState {
         for r in expired {
             self.fold(r);
         }
+        self.earliest = self
+            .rules
+            .iter()
+            .map(|r| r.expires)
+            .min()
+            .unwrap_or(u64::MAX);
     }
 
     /// Adds the rules of a verified SET; returns the effects added.
@@ -195,6 +205,13 @@ impl EventState {
                         None => break,
                     }
                 }
+                self.earliest = self
+                    .rules
+                    .iter()
+                    .map(|r| r.expires)
+                    .chain([rule.expires])
+                    .min()
+                    .unwrap_or(u64::MAX);
                 self.rules.push(rule);
             }
             added.push(effect);

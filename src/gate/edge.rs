@@ -79,10 +79,13 @@ pub fn denial_reply(d: &Denial) -> (u16, Vec<(String, String)>, String) {
         "application/problem+json".to_owned(),
     ));
     headers.push(("cache-control".to_owned(), "no-store".to_owned()));
-    let body = json::to_compact(&serde_json::json!({
-        "type": "about:blank", "status": d.status, "title": d.error.code(),
-    }));
-    (d.status, headers, body)
+    (d.status, headers, problem_body(d.status, d.error.code()))
+}
+
+/// An RFC 9457 `application/problem+json` body: `{"type": "about:blank", "status", "title"}`
+/// (the title is an error code, or another short token an edge answers with).
+pub fn problem_body(status: u16, title: &str) -> String {
+    json::to_compact(&serde_json::json!({"type": "about:blank", "status": status, "title": title}))
 }
 
 /// `max-age` (seconds) of a `Cache-Control` value, for handing fetched key documents to

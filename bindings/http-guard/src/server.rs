@@ -47,12 +47,10 @@ fn reply(status: u16, headers: &[(String, String)], body: Vec<u8>) -> Response<B
 }
 
 fn problem(status: u16, title: &str) -> Response<Body> {
-    let body =
-        serde_json::json!({"type": "about:blank", "status": status, "title": title}).to_string();
     reply(
         status,
         &[("content-type".into(), "application/problem+json".into())],
-        body.into_bytes(),
+        edge::problem_body(status, title).into_bytes(),
     )
 }
 
