@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+pub mod native;
+
 /// The result of running one input through a host: the `ok` value, or an error code.
 pub type Outcome = Result<Value, String>;
 

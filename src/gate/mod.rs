@@ -14,6 +14,6 @@ pub use keycache::{Document, KeyCache, RefreshPolicy, SourceKind};
 pub use pep::{SubjectFacts, principal_subject, subject_entity};
 pub use signer::{OutgoingRequest, Signer, TokenType, WorkloadProof};
 pub use verifier::{
-    AppliedEvent, Denial, IncomingRequest, PollOutcome, Principal, Verifier, VerifierOptions,
-    VerifierStats,
+    AppliedEvent, Denial, IncomingRequest, PollOutcome, Principal, VerifiedToken, Verifier,
+    VerifierOptions, VerifierStats,
 };

@@ -53,6 +53,20 @@ use crate::proof::{
 };
 use crate::time::{Leeway, UnixTime};
 
+/// A token [`Verifier::verify_token`] accepted, by kind.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum VerifiedToken {
+    /// A Workload Identity Token.
+    WorkloadIdentity(Box<VerifiedWorkloadIdentityToken>),
+    /// An RFC 9068 access token.
+    AccessToken(Box<VerifiedAccessToken>),
+    /// A transaction token.
+    TransactionToken(Box<crate::oauth::VerifiedTxnToken>),
+    /// A Security Event Token (verified, not applied).
+    SecurityEvent(Box<VerifiedSet>),
+}
+
 /// An incoming request as the host hands it over.
 #[derive(Debug, Clone, Copy)]
 pub struct IncomingRequest<'a> {
@@ -642,6 +656,76 @@ impl Verifier {
             applied.dropped = tokens.saturating_add(wits);
         }
         Ok(applied)
+    }
+
+    /// Verifies one token on its own under the policy, picked by its explicit `typ`: a WIT
+    /// (`wit+jwt`) against the trust domains, an access token (`at+jwt`) against the
+    /// authorization servers and `resource`, a Txn-Token (`txntoken+jwt`) against
+    /// `transaction_tokens`, a Security Event Token (`secevent+jwt`) against the event
+    /// transmitters. A WIT or access token covered by an applied security event is refused.
+    ///
+    /// This checks a credential, not a request: proofs of possession (WPT, DPoP, HTTP
+    /// signatures), routes and scopes need the request ([`Self::authenticate`]).
+    ///
+    /// # Errors
+    /// `typ-mismatch` for any other `typ`; `invalid-argument` (`transaction_tokens`, `events`)
+    /// when the policy has no section for the token's kind; the token kind's own codes;
+    /// `credential-revoked`.
+    pub fn verify_token(&mut self, text: &str, now: UnixTime) -> Result<VerifiedToken, Error> {
+        let limits = self.options.limits;
+        let jws = crate::jose::parse_jws(text, &limits)?;
+        let typ = jws.header().typ().unwrap_or_default().to_ascii_lowercase();
+        let now_s = now.as_secs();
+        match typ.strip_prefix("application/").unwrap_or(&typ) {
+            "wit+jwt" => {
+                let validation = WitValidation {
+                    max_lifetime: self.policy.max_wit_lifetime,
+                    leeway: Leeway(self.policy.leeway),
+                    limits,
+                    ..WitValidation::default()
+                };
+                let w = verify_workload_identity_token(text, &self.policy.trust, &validation, now)?;
+                if let Verdict::Revoked(_) = self.events.check(&wit_facts(&w), now_s) {
+                    return Err(Error::CredentialRevoked);
+                }
+                Ok(VerifiedToken::WorkloadIdentity(Box::new(w)))
+            }
+            "at+jwt" => {
+                let t = verify_access_token(text, &self.issuers, now)?;
+                match self
+                    .events
+                    .check(&CredentialFacts::from_claims(&t.claims), now_s)
+                {
+                    Verdict::Revoked(_) => Err(Error::CredentialRevoked),
+                    Verdict::Accept(_) => Ok(VerifiedToken::AccessToken(Box::new(t))),
+                }
+            }
+            "txntoken+jwt" | "txn_token+jwt" => {
+                let validation = self
+                    .txn
+                    .as_ref()
+                    .ok_or(Error::InvalidArgument("transaction_tokens"))?;
+                crate::oauth::verify_txn_token(text, validation, now, &limits)
+                    .map(|t| VerifiedToken::TransactionToken(Box::new(t)))
+            }
+            "secevent+jwt" => {
+                if self.policy.events.is_none() {
+                    return Err(Error::InvalidArgument("events"));
+                }
+                let iss = sjson::parse_object(jws.unverified_payload(), &limits)?
+                    .get("iss")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .ok_or(Error::ClaimMissing("iss"))?;
+                let validation = self
+                    .transmitters
+                    .iter()
+                    .find(|t| t.issuer == iss)
+                    .ok_or(Error::ClaimMismatch("iss"))?;
+                verify_set(text, validation, now).map(|s| VerifiedToken::SecurityEvent(Box::new(s)))
+            }
+            _ => Err(Error::TypMismatch),
+        }
     }
 
     /// Makes the proof replay cache also consult `shared`, state other instances of this
