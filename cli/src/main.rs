@@ -1,22 +1,33 @@
-//! `a2a-auth`: the command line of the a2a-auth core.
+//! `a2a-auth`: the command line of the a2a-auth core — keys, a development identity server,
+//! signing, verifying, inspecting and explaining, records, vectors, and the demo.
 //!
-//! Subcommands so far (the rest of the command grows with its issue):
-//! - `verify`: decides about requests (JSON Lines) under a policy, after applying security
-//!   events, and writes one token-free decision record per request (JSON Lines).
-//! - `check-records`: replays decision records against a policy and reports the decisions the
-//!   policy would not produce today (exit status 1 when there are any).
+//! Exit status: 0 success; 1 a negative answer (a token refused, records with findings,
+//! vectors failing, the demo's scenario not behaving); 2 bad input or usage (one line on
+//! stderr: what was wrong, where, what to do).
 
-use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use a2a_auth::ffi;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use serde_json::Value;
 
-/// Authentication and authorization for agents calling agents, tools and services.
+mod common;
+mod demo;
+mod explain;
+mod inspect;
+mod issue;
+mod sign;
+mod verify;
+mod vectors;
+
+use common::{Fallible, algorithm, fresh_key, note, print_line};
+
+/// Authentication and authorization for AI agents calling agents, tools and services.
+///
+/// Exit status: 0 success, 1 a negative answer (token refused, findings, failing vectors),
+/// 2 bad input or usage.
 #[derive(Parser)]
-#[command(name = "a2a-auth", version, about, long_about = None)]
+#[command(name = "a2a-auth", version, about, long_about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -24,33 +35,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Decide about requests under a policy and write one decision record per request.
-    ///
-    /// Requests are JSON Lines, one object per line: {"method", "target_uri", "headers":
-    /// [[name, value], ...], "body": <base64url>?, "mtls_peer"?, "now"?}. `target_uri` is the
-    /// absolute URI the request was addressed to (your configured origin + request target).
-    /// Security Event Tokens in --events (one per line) are applied first, in order. Records go
-    /// to stdout as JSON Lines (schema: docs/decision-records.md); a summary goes to stderr.
-    ///
-    /// Example:
-    ///   a2a-auth verify --policy policy.json --events sets.txt requests.jsonl > decisions.jsonl
-    Verify {
-        /// The policy document (JSON).
-        #[arg(long)]
-        policy: PathBuf,
-        /// Security Event Tokens to apply before the requests, one per line.
-        #[arg(long)]
-        events: Option<PathBuf>,
-        /// Unix seconds to decide at (default: now); a request's own "now" wins.
-        #[arg(long)]
-        now: Option<u64>,
-        /// The requests (JSON Lines); `-` or absent for stdin.
-        requests: Option<PathBuf>,
-    },
-    /// Generate a signing key pair and print the private JWK (keep it secret).
+    /// Generate a signing key pair; print the private JWK (keep it secret).
     ///
     /// The `kid` defaults to the RFC 7638 thumbprint. With --public-out the public JWK (what a
-    /// verifier, a trust bundle or a JWKS needs) is written to that file too.
+    /// verifier, a trust bundle or a WIT's cnf needs) is written to that file too.
     ///
     /// Example:
     ///   a2a-auth keygen --alg EdDSA --public-out agent.pub.jwk > agent.jwk
@@ -65,16 +53,119 @@ enum Command {
         #[arg(long)]
         public_out: Option<PathBuf>,
     },
-    /// Decode a token (WIT, WPT, DPoP proof, access token, Txn-Token, SET, JWT-SVID) WITHOUT
-    /// verifying it: its kind (from `typ`), header, claims and times relative to now.
+    /// A development identity server, one command at a time: issue a WIT, print the bundle, renew.
     ///
-    /// For looking at what a client sent; never a reason to trust it. Verification is `verify`.
+    /// The trust domain signs with --key (a private JWK from `keygen`); without --key a key is
+    /// drawn in memory for this run and the output carries its bundle. Three ways to issue:
+    ///
+    ///   attested:    --policy issuance.json --evidence <JWT> --holder-key agent.pub.jwk
+    ///                (the evidence is checked against the policy's attesters and rules)
+    ///   development: --trust-domain example.org --id spiffe://example.org/agent --holder-key agent.pub.jwk
+    ///                (no evidence: for local development only)
+    ///   renewal:     --trust-domain example.org --renew <WIT>   (same identity and key; due at half-life)
+    ///
+    /// Output: {"wit", "subject", "issued_at", "expires_at", "renew_after", "trust_domain", "bundle"}.
+    /// Token arguments take the text itself, `-` for stdin or `@file`.
     ///
     /// Example:
-    ///   a2a-auth inspect eyJhbGciOi...   (or `-` to read it from stdin)
+    ///   a2a-auth keygen --public-out a.pub.jwk > a.jwk
+    ///   a2a-auth issue --trust-domain example.org --id spiffe://example.org/agent-a --holder-key a.pub.jwk
+    #[command(verbatim_doc_comment)]
+    Issue(IssueCli),
+    /// A loopback development identity server: publishes its bundle, issues WITs against
+    /// attestation evidence, renews them.
+    ///
+    /// Listens on 127.0.0.1 only and prints `a2a-auth serve-issuer: <url> trust domain <td>` as
+    /// its first line. Endpoints:
+    ///   GET  /bundle   the SPIFFE trust bundle (put the URL in a policy's `bundle_endpoints`)
+    ///   POST /wit      {"evidence": <JWT from an attester the policy names>, "key": <public JWK>}
+    ///                  → 200 {"wit", "subject", "expires_at", "renew_after"}, 403 {"error"} when refused
+    ///   POST /renew    with Workload-Identity-Token + Workload-Proof-Token (wpt-01, for <origin>/renew)
+    ///                  → a new WIT for the same identity and key
+    ///
+    /// The issuance policy format is in `src/identity/issuer.rs` (attesters with keys, rules
+    /// with selectors). For local development, make an attester key with `keygen` and sign
+    /// evidence with `sign jwt`.
+    ///
+    /// Example:
+    ///   a2a-auth serve-issuer --policy issuance.json --port 8181
+    #[command(verbatim_doc_comment)]
+    ServeIssuer {
+        /// The issuance policy (JSON).
+        #[arg(long)]
+        policy: PathBuf,
+        /// The trust domain's private JWK (default: a key drawn in memory).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// The port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Stop after this many requests (default: serve until killed).
+        #[arg(long)]
+        max_requests: Option<u64>,
+        /// The https origin clients address (WPTs for /renew name it; default
+        /// https://127.0.0.1:<port>, as behind a TLS terminator).
+        #[arg(long)]
+        origin: Option<String>,
+    },
+    /// Sign: the headers an outgoing request needs, or a JWT from claims.
+    #[command(subcommand)]
+    Sign(SignCli),
+    /// Decide about requests under a policy (one decision record each), or verify one token.
+    ///
+    /// Requests are JSON Lines, one object per line: {"method", "target_uri", "headers":
+    /// [[name, value], ...], "body": <base64url>?, "mtls_peer"?, "now"?}. `target_uri` is the
+    /// absolute URI the request was addressed to (your configured origin + request target).
+    /// Security Event Tokens in --events (one per line) are applied first, in order. Records go
+    /// to stdout as JSON Lines (schema: docs/decision-records.md); a summary goes to stderr.
+    ///
+    /// With --token, one token is checked on its own, by its `typ`: a WIT against the trust
+    /// domains, an access token against the authorization servers and `resource`, a Txn-Token,
+    /// or a SET against the event transmitters (exit 1 when refused). Proofs (WPT, DPoP, HTTP
+    /// signatures) need the request.
+    ///
+    /// Key documents named by URL (jwks_uri, bundle_endpoints) are fetched first.
+    ///
+    /// Examples:
+    ///   a2a-auth verify --policy policy.json --events sets.txt requests.jsonl > decisions.jsonl
+    ///   a2a-auth verify --policy policy.json --token @wit.txt
+    #[command(verbatim_doc_comment)]
+    Verify {
+        /// The policy document (JSON).
+        #[arg(long)]
+        policy: PathBuf,
+        /// Security Event Tokens to apply first, one per line.
+        #[arg(long)]
+        events: Option<PathBuf>,
+        /// Verify this one token instead of requests (text, `-` or `@file`).
+        #[arg(long, conflicts_with = "requests")]
+        token: Option<String>,
+        /// Unix seconds to decide at (default: now); a request's own "now" wins.
+        #[arg(long)]
+        now: Option<u64>,
+        /// The requests (JSON Lines); `-` or absent for stdin.
+        requests: Option<PathBuf>,
+    },
+    /// Decode a token WITHOUT verifying it, or explain a denial.
+    ///
+    /// A token (WIT, WPT, DPoP proof, access token, Txn-Token, SET, JWT-SVID): its kind (from
+    /// `typ`), header, claims and times relative to now. For looking at what a client sent;
+    /// never a reason to trust it.
+    ///
+    /// --explain takes a decision record (or several, JSON Lines), a denial or problem body, or
+    /// an error code, and says which check failed, which spec section, and what to change.
+    ///
+    /// Examples:
+    ///   a2a-auth inspect eyJhbGciOi...            (or `-` for stdin, `@file`)
+    ///   a2a-auth inspect --explain @decisions.jsonl
+    ///   a2a-auth inspect --explain credential-revoked
+    #[command(verbatim_doc_comment)]
     Inspect {
-        /// The token, or `-` for stdin.
-        token: String,
+        /// The token, record or code: the text, `-` for stdin, or `@file`.
+        input: String,
+        /// Explain a denial instead of decoding a token.
+        #[arg(long)]
+        explain: bool,
         /// Unix seconds to describe times against (default: now).
         #[arg(long)]
         now: Option<u64>,
@@ -91,270 +182,230 @@ enum Command {
         /// The records (JSON Lines); `-` or absent for stdin.
         records: Option<PathBuf>,
     },
+    /// Run a conformance vectors directory (VECTORS.md format) through the native core.
+    ///
+    /// Prints `vectors core: N passed, F failed, K known-divergence` and the token-free check;
+    /// exit 1 when any case fails.
+    ///
+    /// Example:
+    ///   a2a-auth vectors vectors/
+    Vectors {
+        /// The directory (default: ./vectors).
+        #[arg(default_value = "vectors")]
+        dir: PathBuf,
+        /// Do not list the failures.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// The end-to-end scenario on 127.0.0.1 (what `make demo` runs).
+    ///
+    /// A user delegates to agent A; A gets a WIT from the dev identity server after attestation
+    /// and calls agent B with a WPT and with an HTTP signature; B exchanges the token and calls
+    /// a tool with DPoP and a Txn-Token; a CAEP event revokes the session and the same call is
+    /// denied. Agent B runs in Python (the a2a_auth package on wasmtime) and the tool behind
+    /// the wasi:http guard (`wasmtime serve`) when those are available; each hop says where it
+    /// ran. Ends with every hop's decision records.
+    Demo(demo::DemoArgs),
 }
 
-fn read_input(path: Option<&PathBuf>) -> Result<String, String> {
-    match path {
-        Some(p) if p.as_os_str() != "-" => {
-            std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))
-        }
-        _ => {
-            let mut s = String::new();
-            std::io::stdin()
-                .lock()
-                .read_to_string(&mut s)
-                .map_err(|e| format!("stdin: {e}"))?;
-            Ok(s)
-        }
-    }
+#[derive(Args)]
+struct IssueCli {
+    /// The trust domain's private JWK (default: a key drawn in memory for this run).
+    #[arg(long)]
+    key: Option<PathBuf>,
+    /// The trust domain (`example.org`, `spiffe://example.org` or `wimse://example.org`).
+    #[arg(long)]
+    trust_domain: Option<String>,
+    /// The issuance policy (JSON), for --evidence.
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Attestation evidence (a JWT from an attester the policy names).
+    #[arg(long)]
+    evidence: Option<String>,
+    /// Development: issue for this identity without evidence.
+    #[arg(long)]
+    id: Option<String>,
+    /// The public JWK (with `alg`) to bind in cnf.
+    #[arg(long)]
+    holder_key: Option<PathBuf>,
+    /// Renew this WIT (same subject and key).
+    #[arg(long)]
+    renew: Option<String>,
+    /// Renew before half the lifetime has passed.
+    #[arg(long)]
+    force: bool,
+    /// WIT lifetime in seconds, for --id and --renew (attested: the policy's).
+    #[arg(long, default_value_t = 3600)]
+    lifetime: u64,
+    /// Print only the trust bundle of --key.
+    #[arg(long)]
+    bundle: bool,
+    /// Unix seconds to issue at (default: now).
+    #[arg(long)]
+    now: Option<u64>,
 }
 
-#[expect(
-    clippy::disallowed_methods,
-    reason = "the command is a host: it supplies the time the core takes as input"
-)]
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+#[derive(Subcommand)]
+enum SignCli {
+    /// The headers for a described request: WIT + WPT / HTTP signature, access token + DPoP.
+    ///
+    /// The request file is {"method", "target_uri", "headers"?, "body"? (base64url)}. Prints
+    /// `Name: value` lines (--format headers), the request with its headers added (--format
+    /// json, ready for `a2a-auth verify`), or curl -H arguments (--format curl).
+    ///
+    /// Example:
+    ///   a2a-auth sign request --request call.json --wit @a.wit --workload-key a.jwk \
+    ///       --access-token @at.txt --dpop-key a.jwk
+    #[command(verbatim_doc_comment)]
+    Request {
+        /// The described request (JSON).
+        #[arg(long)]
+        request: PathBuf,
+        /// The workload's WIT (text, `-` or `@file`).
+        #[arg(long)]
+        wit: Option<String>,
+        /// The private JWK the WIT binds.
+        #[arg(long)]
+        workload_key: Option<PathBuf>,
+        /// The workload proof: wpt-01, wpt-02, http-signature-06, http-signature-07.
+        #[arg(long, default_value = "wpt-01")]
+        proof: String,
+        /// The access token (text, `-` or `@file`).
+        #[arg(long)]
+        access_token: Option<String>,
+        /// Send the access token as Bearer (default: DPoP).
+        #[arg(long)]
+        bearer: bool,
+        /// The DPoP private JWK (the token's cnf.jkt key).
+        #[arg(long)]
+        dpop_key: Option<PathBuf>,
+        /// Proof lifetime in seconds.
+        #[arg(long)]
+        lifetime: Option<u64>,
+        /// Unix seconds to sign at (default: now).
+        #[arg(long)]
+        now: Option<u64>,
+        /// headers, json or curl.
+        #[arg(long, default_value = "headers", value_parser = ["headers", "json", "curl"])]
+        format: String,
+    },
+    /// A JWS over JSON claims (attestation evidence, test tokens), with header `typ`.
+    ///
+    /// Example:
+    ///   a2a-auth sign jwt --key attester.jwk --claims evidence.json --lifetime 300
+    #[command(verbatim_doc_comment)]
+    Jwt {
+        /// The claims (a JSON object).
+        #[arg(long)]
+        claims: PathBuf,
+        /// The private JWK to sign with.
+        #[arg(long)]
+        key: PathBuf,
+        /// The header `typ` (e.g. at+jwt).
+        #[arg(long)]
+        typ: Option<String>,
+        /// Set iat (if absent) and exp = now + this many seconds.
+        #[arg(long)]
+        lifetime: Option<u64>,
+    },
 }
 
-fn request_of(v: &Value) -> Result<ffi::GateRequest, String> {
-    let text = |name: &str| v.get(name).and_then(Value::as_str).map(str::to_owned);
-    let headers = match v.get("headers") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|h| match h.as_array().map(Vec::as_slice) {
-                Some([Value::String(n), Value::String(v)]) => Ok((n.clone(), v.clone())),
-                _ => Err("headers: each entry is [name, value]".to_owned()),
-            })
-            .collect::<Result<Vec<_>, _>>()?,
-        Some(Value::Object(map)) => map
-            .iter()
-            .map(|(n, v)| {
-                v.as_str()
-                    .map(|v| (n.clone(), v.to_owned()))
-                    .ok_or_else(|| "headers: values are strings".to_owned())
-            })
-            .collect::<Result<Vec<_>, _>>()?,
-        None => Vec::new(),
-        Some(_) => return Err("headers: an array of [name, value] or an object".into()),
+fn keygen(alg: &str, kid: Option<&str>, public_out: Option<&PathBuf>) -> Fallible<ExitCode> {
+    let pair = fresh_key(algorithm(alg)?)?;
+    let pair = match kid {
+        Some(k) => pair.with_kid(k),
+        None => pair,
     };
-    let body = match v.get("body") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(b)) => Some(
-            a2a_auth::encoding::base64url::decode(b)
-                .map_err(|_| "body: not base64url".to_owned())?,
-        ),
-        Some(_) => return Err("body: base64url text".into()),
-    };
-    Ok(ffi::GateRequest {
-        method: text("method").ok_or("method is required")?,
-        target_uri: text("target_uri").ok_or("target_uri is required")?,
-        headers,
-        body,
-        mtls_peer: text("mtls_peer"),
-    })
-}
-
-#[expect(
-    clippy::disallowed_methods,
-    reason = "the command is a host: it supplies the randomness the core takes as input"
-)]
-fn secret() -> Result<[u8; 32], String> {
-    let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret).map_err(|e| format!("randomness: {e}"))?;
-    Ok(secret)
-}
-
-fn verify(
-    policy: &PathBuf,
-    events: Option<&PathBuf>,
-    at: Option<u64>,
-    requests: Option<&PathBuf>,
-) -> Result<ExitCode, String> {
-    let policy = read_input(Some(policy))?;
-    let secret = secret()?;
-    let mut verifier =
-        ffi::verifier_new(&policy, &secret).map_err(|e| format!("policy: {} ({e})", e.code()))?;
-    let default_now = at.unwrap_or_else(now);
-    let mut err = std::io::stderr().lock();
-    if let Some(path) = events {
-        for (n, line) in (1u64..).zip(read_input(Some(path))?.lines()) {
-            let set = line.trim();
-            if set.is_empty() {
-                continue;
-            }
-            match ffi::apply_event(&mut verifier, set, default_now) {
-                Ok(applied) => writeln!(err, "event line {n}: applied {applied}"),
-                Err(e) => writeln!(err, "event line {n}: refused: {} ({e})", e.code()),
-            }
-            .map_err(|e| e.to_string())?;
-        }
-    }
-    let input = read_input(requests)?;
-    let mut out = std::io::stdout().lock();
-    let (mut allowed, mut denied) = (0u64, 0u64);
-    for (n, line) in (1u64..).zip(input.lines()) {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: Value = serde_json::from_str(line).map_err(|e| format!("requests line {n}: {e}"))?;
-        let request = request_of(&v).map_err(|e| format!("requests line {n}: {e}"))?;
-        let when = v.get("now").and_then(Value::as_u64).unwrap_or(default_now);
-        let record = match ffi::authenticate(&mut verifier, &request, when) {
-            Ok(p) => {
-                allowed = allowed.saturating_add(1);
-                p.audit
-            }
-            Err(d) => {
-                denied = denied.saturating_add(1);
-                d.audit
-            }
-        };
-        writeln!(out, "{record}").map_err(|e| e.to_string())?;
-    }
-    let total = allowed.saturating_add(denied);
-    writeln!(err, "{total} requests: {allowed} allowed, {denied} denied")
-        .map_err(|e| e.to_string())?;
-    Ok(ExitCode::SUCCESS)
-}
-
-fn keygen(alg: &str, kid: Option<&str>, public_out: Option<&PathBuf>) -> Result<ExitCode, String> {
-    use a2a_auth::crypto::{Algorithm, KeyPair};
-    let algorithm = match alg {
-        "ES256" => Algorithm::Es256,
-        "ES384" => Algorithm::Es384,
-        "EdDSA" | "Ed25519" => Algorithm::Ed25519,
-        other => return Err(format!("--alg {other}: use ES256, ES384 or EdDSA")),
-    };
-    let len: usize = if algorithm == Algorithm::Es384 {
-        48
-    } else {
-        32
-    };
-    // A seed is below the group order with overwhelming probability; draw again if not.
-    let mut pair = None;
-    for _ in 0..8 {
-        let seed = secret()?;
-        let mut bytes = seed.to_vec();
-        if len > 32 {
-            bytes.extend_from_slice(secret()?.get(..len.saturating_sub(32)).unwrap_or_default());
-        }
-        if let Ok(p) = KeyPair::from_seed(algorithm, &bytes) {
-            pair = Some(p);
-            break;
-        }
-    }
-    let pair = pair.ok_or("could not draw a key")?;
-    let kid = kid.map_or_else(|| pair.public_jwk().thumbprint(), str::to_owned);
-    let pair = pair.with_kid(kid);
     if let Some(path) = public_out {
-        let public = serde_json::to_string_pretty(&Value::Object(pair.public_jwk().to_object()))
+        let public = serde_json::to_string_pretty(&common::public_jwk(&pair))
             .map_err(|e| e.to_string())?;
         std::fs::write(path, public + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    writeln!(std::io::stdout().lock(), "{}", pair.to_private_jwk_json())
-        .map_err(|e| e.to_string())?;
+    print_line(&pair.to_private_jwk_json())?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// The kind of token an explicit `typ` names.
-fn kind_of(typ: Option<&str>) -> &'static str {
-    let t = typ.unwrap_or_default().to_ascii_lowercase();
-    match t.strip_prefix("application/").unwrap_or(&t) {
-        "wit+jwt" => "workload identity token (WIT)",
-        "wpt+jwt" => "workload proof token (WPT)",
-        "dpop+jwt" => "DPoP proof",
-        "at+jwt" => "access token (RFC 9068)",
-        "txntoken+jwt" | "txn_token+jwt" => "transaction token",
-        "secevent+jwt" => "security event token (SET)",
-        "oauth-client-attestation-pop+jwt" => "client attestation PoP",
-        "jwt" | "" => "JWT (no explicit type: a JWT-SVID or a generic JWT)",
-        _ => "JWT of another type",
-    }
-}
-
-fn inspect(token: &str, at: Option<u64>) -> Result<ExitCode, String> {
-    use a2a_auth::Limits;
-    let text = if token == "-" {
-        read_input(None)?
-    } else {
-        token.to_owned()
-    };
-    let text = text.trim();
-    let jws = a2a_auth::jose::parse_jws(text, &Limits::DEFAULT)
-        .map_err(|e| format!("not a token we can decode: {} ({e})", e.code()))?;
-    let claims = a2a_auth::encoding::json::parse_object(jws.unverified_payload(), &Limits::DEFAULT)
-        .map_err(|e| format!("the payload is not a JSON object: {} ({e})", e.code()))?;
-    let header = jws.header().raw().clone();
-    let now = at.unwrap_or_else(now);
-    let mut times = serde_json::Map::new();
-    for name in ["iat", "nbf", "exp", "auth_time", "toe"] {
-        if let Some(t) = claims.get(name).and_then(Value::as_u64) {
-            let when = if t >= now {
-                format!("in {} s", t.saturating_sub(now))
-            } else {
-                format!("{} s ago", now.saturating_sub(t))
-            };
-            times.insert(name.into(), Value::String(when));
-        }
-    }
-    let out = serde_json::json!({
-        "verified": false,
-        "kind": kind_of(jws.header().typ()),
-        "header": header,
-        "claims": claims,
-        "times": times,
-        "sha256": a2a_auth::encoding::base64url::encode(&a2a_auth::crypto::sha256(text.as_bytes())),
-    });
-    let pretty = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
-    writeln!(std::io::stdout().lock(), "{pretty}").map_err(|e| e.to_string())?;
-    Ok(ExitCode::SUCCESS)
-}
-
-fn check_records(policy: &PathBuf, records: Option<&PathBuf>) -> Result<ExitCode, String> {
-    let policy = read_input(Some(policy))?;
-    let records = read_input(records)?;
-    let report =
-        ffi::check_records(&policy, &records).map_err(|e| format!("policy: {} ({e})", e.code()))?;
+fn check_records(policy: &PathBuf, records: Option<&PathBuf>) -> Fallible<ExitCode> {
+    let policy_text = common::read_input(Some(policy))?;
+    let records = common::read_input(records.map(PathBuf::as_path))?;
+    let report = a2a_auth::ffi::check_records(&policy_text, &records)
+        .map_err(|e| format!("{}: {} ({e})", policy.display(), e.code()))?;
     let v: Value = serde_json::from_str(&report).map_err(|e| e.to_string())?;
-    let pretty = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
-    writeln!(std::io::stdout().lock(), "{pretty}").map_err(|e| e.to_string())?;
-    let empty = |name: &str| {
-        v.get(name)
-            .and_then(Value::as_array)
-            .is_none_or(Vec::is_empty)
-    };
-    let clean = empty("findings") && empty("malformed");
-    Ok(if clean {
+    common::print_json(&v)?;
+    let empty = |name: &str| v.get(name).and_then(Value::as_array).is_none_or(Vec::is_empty);
+    Ok(if empty("findings") && empty("malformed") {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match &cli.command {
-        Command::Verify {
-            policy,
-            events,
+fn run(cli: Cli) -> Fallible<ExitCode> {
+    match cli.command {
+        Command::Keygen { alg, kid, public_out } => keygen(&alg, kid.as_deref(), public_out.as_ref()),
+        Command::Issue(a) => issue::issue(&issue::IssueArgs {
+            key: a.key,
+            trust_domain: a.trust_domain,
+            policy: a.policy,
+            evidence: a.evidence,
+            id: a.id,
+            holder_key: a.holder_key,
+            renew: a.renew,
+            force: a.force,
+            lifetime: a.lifetime,
+            bundle: a.bundle,
+            now: a.now,
+        }),
+        Command::ServeIssuer { policy, key, port, max_requests, origin } => {
+            issue::serve(&issue::ServeArgs { policy, key, port, max_requests, origin })
+        }
+        Command::Sign(SignCli::Request {
+            request,
+            wit,
+            workload_key,
+            proof,
+            access_token,
+            bearer,
+            dpop_key,
+            lifetime,
             now,
-            requests,
-        } => verify(policy, events.as_ref(), *now, requests.as_ref()),
-        Command::CheckRecords { policy, records } => check_records(policy, records.as_ref()),
-        Command::Keygen {
-            alg,
-            kid,
-            public_out,
-        } => keygen(alg, kid.as_deref(), public_out.as_ref()),
-        Command::Inspect { token, now } => inspect(token, *now),
-    };
-    match result {
+            format,
+        }) => sign::request(&sign::RequestArgs {
+            request,
+            wit,
+            workload_key,
+            proof,
+            access_token,
+            bearer,
+            dpop_key,
+            lifetime,
+            now,
+            format,
+        }),
+        Command::Sign(SignCli::Jwt { claims, key, typ, lifetime }) => {
+            sign::jwt(&claims, &key, typ.as_deref(), lifetime)
+        }
+        Command::Verify { policy, events, token, now, requests } => {
+            verify::verify(&verify::VerifyArgs { policy, events, token, now, requests })
+        }
+        Command::Inspect { input, explain, now } => {
+            if explain {
+                inspect::explain(&input)
+            } else {
+                inspect::inspect(&input, now)
+            }
+        }
+        Command::CheckRecords { policy, records } => check_records(&policy, records.as_ref()),
+        Command::Vectors { dir, quiet } => vectors::run(&dir, quiet),
+        Command::Demo(args) => demo::run(&args),
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
         Ok(code) => code,
         Err(message) => {
-            let _ = writeln!(std::io::stderr().lock(), "a2a-auth: {message}");
+            note(&format!("a2a-auth: {message}"));
             ExitCode::from(2)
         }
     }

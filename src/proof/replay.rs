@@ -58,7 +58,7 @@ pub struct Insertion {
 /// Replay state shared by several verifier instances (proxy-wasm shared data, a key-value
 /// store), consulted after the instance's own cache accepted a proof. Instances that share it
 /// must share the verifier `secret`, so that they compute the same fingerprints.
-pub trait SharedReplay {
+pub trait SharedReplay: Send {
     /// Records `fingerprint` until `expires_at`; returns `false` when it is already recorded
     /// and unexpired at `now` (another instance saw the proof), or when the store cannot tell
     /// (fail closed).
@@ -104,7 +104,7 @@ impl<S: SlotStore> SlotReplay<S> {
     }
 }
 
-impl<S: SlotStore> SharedReplay for SlotReplay<S> {
+impl<S: SlotStore + Send> SharedReplay for SlotReplay<S> {
     fn check_and_insert(&mut self, fingerprint: [u8; 16], expires_at: u64, now: u64) -> bool {
         use core::fmt::Write as _;
         let mut hex = String::with_capacity(32);
