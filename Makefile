@@ -14,14 +14,20 @@ CACHE_DIR := $(or $(A2A_AUTH_CACHE),$(HOME)/.cache/a2a-auth)
 VENV := $(CACHE_DIR)/venv
 PY_DEPS := wasmtime==50.0.1 pytest==9.2.0 pyjwt[crypto]==2.15.1 joserfc==1.8.0 cryptography==50.0.2 http-message-signatures==3.0.0 http-sf==1.5.0 httpx==0.28.1 starlette==1.10.0 a2a-sdk==1.3.0
 
-.PHONY: demo test setup tools fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check walkthrough \
+.PHONY: demo test setup wasmtime-cli envoy http-guard tools fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check walkthrough \
 	npm npm-deps npm-test chromium wycheproof-data python python-venv python-test
 
-demo:
-	@$(CARGO) run --quiet --locked --example demo
+# The end-to-end scenario (cli/src/demo): agent B runs on the Python package (its venv and
+# component are built here); the tool sits behind the wasi:http guard under `wasmtime serve`
+# when the wasmtime CLI is installed (`make test` installs it), else behind the same guard
+# natively, and the transcript says which. Exits 1 if any hop decides otherwise.
+DEMO_RECORDS := $(TARGET_DIR)/demo-records.jsonl
+demo: setup python http-guard
+	@$(CARGO) build --quiet --locked -p a2a-auth-cli
+	@$(TARGET_DIR)/debug/a2a-auth demo --python "$(VENV)/bin/python" --records "$(DEMO_RECORDS)"
 
 # Everything CI checks, after an idempotent setup.
-test: setup fmt-check clippy component cargo-test vectors npm-test python-test vectors-fresh wasm deps-check walkthrough
+test: setup fmt-check clippy component cargo-test vectors npm-test python-test vectors-fresh wasm deps-check walkthrough demo
 	@echo "make test: all checks passed"
 
 setup:

@@ -18,7 +18,6 @@ const fn e(check: &'static str, spec: &'static str, fix: &'static str) -> Explan
 }
 
 /// The explanation of `code`, or `None` for a code this library does not produce.
-#[expect(clippy::too_many_lines, reason = "one arm per error code")]
 pub fn explain(code: &str) -> Option<Explanation> {
     Some(match code {
         "access-denied" => e(
@@ -269,7 +268,9 @@ pub fn explain_input(text: &str) -> Result<String, String> {
             .iter()
             .find_map(|k| match o.get(*k) {
                 Some(Value::String(s)) => Some(s.clone()),
-                Some(Value::Object(inner)) => inner.get("code").and_then(Value::as_str).map(str::to_owned),
+                Some(Value::Object(inner)) => {
+                    inner.get("code").and_then(Value::as_str).map(str::to_owned)
+                }
                 _ => None,
             })
             .or_else(|| {
@@ -282,7 +283,10 @@ pub fn explain_input(text: &str) -> Result<String, String> {
         if obj.and_then(|o| o.get("decision")).and_then(Value::as_str) == Some("allow") {
             return Ok("allowed: nothing to explain\n".to_owned());
         }
-        return Err("--explain: give a decision record, a denial, or an error code (e.g. token-expired)".into());
+        return Err(
+            "--explain: give a decision record, a denial, or an error code (e.g. token-expired)"
+                .into(),
+        );
     };
     let ex = explain(&code).ok_or_else(|| {
         format!("--explain: `{code}` is not an a2a-auth error code (see `a2a-auth inspect --explain --help`)")

@@ -3,11 +3,11 @@
 //! trust bundle, issues against attestation evidence under an issuance policy, and renews.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use a2a_auth::crypto::{Algorithm, Jwk, KeyPair};
-use a2a_auth::gate::{IncomingRequest, Verifier, VerifierOptions, VerifiedToken};
+use a2a_auth::gate::{IncomingRequest, VerifiedToken, Verifier, VerifierOptions};
 use a2a_auth::identity::{
     IssuancePolicy, IssuedWit, Issuer, TrustStore, WitClaims, WitValidation, WorkloadId,
     issue_workload_identity_token, renewal_time, verify_workload_identity_token,
@@ -17,8 +17,8 @@ use a2a_auth::{Error, Limits, UnixTime};
 use serde_json::{Value, json};
 
 use crate::common::{
-    Fallible, bundle_of, fresh_key, load_key, note, now, print_json, print_line, random,
-    random_id, read_input, text_arg,
+    Fallible, bundle_of, fresh_key, load_key, note, now, print_json, print_line, random, random_id,
+    read_input, text_arg,
 };
 
 /// What `issue` was asked to do.
@@ -46,7 +46,10 @@ fn origin_of(trust_domain: &str) -> String {
 
 /// The bundle-map key of a trust domain origin: the bare name for SPIFFE, the origin for WIMSE.
 fn bundle_key(origin: &str) -> String {
-    origin.strip_prefix("spiffe://").unwrap_or(origin).to_owned()
+    origin
+        .strip_prefix("spiffe://")
+        .unwrap_or(origin)
+        .to_owned()
 }
 
 fn issued_json(w: &IssuedWit) -> Value {
@@ -63,8 +66,19 @@ fn coded(what: &str, e: &Error) -> String {
     format!("{what}: {} ({e})", e.code())
 }
 
-fn holder(path: &PathBuf) -> Fallible<Jwk> {
+fn holder(path: &Path) -> Fallible<Jwk> {
     let text = read_input(Some(path))?;
+    let private = serde_json::from_str::<Value>(&text).ok().is_some_and(|v| {
+        ["d", "p", "q", "dp", "dq", "qi", "k"]
+            .iter()
+            .any(|m| v.get(m).is_some())
+    });
+    if private {
+        return Err(format!(
+            "{}: a private JWK; give the public one (`keygen --public-out`), the private key stays with the workload",
+            path.display()
+        ));
+    }
     let jwk = Jwk::from_json(text.trim(), &Limits::DEFAULT)
         .map_err(|e| coded(&format!("{}: not a public JWK", path.display()), &e))?;
     if jwk.alg().is_none() {
@@ -107,6 +121,12 @@ fn issue_direct(
     })
 }
 
+/// Why a renewal was not done: the WIT is refused, or not due yet.
+enum NoRenewal {
+    Refused(String),
+    Input(String),
+}
+
 /// Checks `wit` under `key`'s bundle and re-issues it (same `sub`, same `cnf`) once it is due.
 fn renew(
     key: &KeyPair,
@@ -115,22 +135,33 @@ fn renew(
     lifetime: u64,
     force: bool,
     at: UnixTime,
-) -> Fallible<IssuedWit> {
+) -> Result<IssuedWit, NoRenewal> {
     let map = json!({"trust_domains": { bundle_key(origin): bundle_of(key, 1, 300) }});
     let store = TrustStore::from_bundle_map(&map.to_string(), &Limits::DEFAULT)
-        .map_err(|e| coded("trust domain", &e))?;
-    let w = verify_workload_identity_token(wit, &store, &WitValidation::default(), at)
-        .map_err(|e| coded("--renew: the WIT does not verify under this issuer's key", &e))?;
+        .map_err(|e| NoRenewal::Input(coded("trust domain", &e)))?;
+    let w = verify_workload_identity_token(wit, &store, &WitValidation::default(), at).map_err(
+        |e| {
+            NoRenewal::Refused(coded(
+                "--renew: the WIT does not verify under this issuer's key",
+                &e,
+            ))
+        },
+    )?;
     let secs = |name: &str| w.claims.get(name).and_then(Value::as_u64).unwrap_or(0);
     let due = renewal_time(UnixTime(secs("iat")), UnixTime(secs("exp")))
-        .map_err(|e| coded("--renew", &e))?;
+        .map_err(|e| NoRenewal::Refused(coded("--renew", &e)))?;
     if at < due && !force {
-        return Err(format!(
+        return Err(NoRenewal::Refused(format!(
             "--renew: not due for {} s (renew at half the lifetime; --force renews anyway)",
             due.as_secs().saturating_sub(at.as_secs())
-        ));
+        )));
     }
-    issue_direct(key, &w.subject, &w.confirmation_key, lifetime, at)
+    issue_direct(key, &w.subject, &w.confirmation_key, lifetime, at).map_err(NoRenewal::Input)
+}
+
+fn refused(message: &str) -> Fallible<ExitCode> {
+    note(&format!("a2a-auth: {message}"));
+    Ok(ExitCode::from(1))
 }
 
 /// `a2a-auth issue`.
@@ -158,21 +189,37 @@ pub fn issue(a: &IssueArgs) -> Fallible<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let issued = match (&a.renew, &a.evidence, &a.id) {
-        (Some(wit), None, None) => renew(&key, &origin, &text_arg(wit)?, a.lifetime, a.force, at)?,
+        (Some(wit), None, None) => {
+            match renew(&key, &origin, &text_arg(wit)?, a.lifetime, a.force, at) {
+                Ok(w) => w,
+                Err(NoRenewal::Refused(m)) => return refused(&m),
+                Err(NoRenewal::Input(m)) => return Err(m),
+            }
+        }
         (None, Some(evidence), None) => {
-            let policy = policy.ok_or("--evidence needs --policy (the issuance policy naming the attesters)")?;
-            let holder = holder(a.holder_key.as_ref().ok_or("--evidence needs --holder-key (the public JWK to bind)")?)?;
+            let policy = policy
+                .ok_or("--evidence needs --policy (the issuance policy naming the attesters)")?;
+            let holder = holder(
+                a.holder_key
+                    .as_ref()
+                    .ok_or("--evidence needs --holder-key (the public JWK to bind)")?,
+            )?;
             let issuer = Issuer::new(key.clone(), policy).map_err(|e| coded("--key", &e))?;
-            issuer
-                .issue(&text_arg(evidence)?, &holder, at, &random_id()?)
-                .map_err(|e| coded("attestation", &e))?
+            match issuer.issue(&text_arg(evidence)?, &holder, at, &random_id()?) {
+                Ok(w) => w,
+                Err(e) => return refused(&coded("attestation refused", &e)),
+            }
         }
         (None, None, Some(id)) => {
             let id = WorkloadId::parse(id).map_err(|e| coded("--id", &e))?;
             if !id.as_str().starts_with(&format!("{origin}/")) {
                 return Err(format!("--id must lie in the trust domain {origin}"));
             }
-            let holder = holder(a.holder_key.as_ref().ok_or("--id needs --holder-key (the public JWK to bind)")?)?;
+            let holder = holder(
+                a.holder_key
+                    .as_ref()
+                    .ok_or("--id needs --holder-key (the public JWK to bind)")?,
+            )?;
             note("a2a-auth issue: development issuance for --id, no attestation evidence checked");
             issue_direct(&key, &id, &holder, a.lifetime, at)?
         }
@@ -184,7 +231,9 @@ pub fn issue(a: &IssueArgs) -> Fallible<ExitCode> {
         o.insert("bundle".into(), bundle);
     }
     if drawn {
-        note("a2a-auth issue: signed with a key drawn in memory for this run; verify with the printed bundle");
+        note(
+            "a2a-auth issue: signed with a key drawn in memory for this run; verify with the printed bundle",
+        );
     }
     print_json(&out)?;
     Ok(ExitCode::SUCCESS)
@@ -224,16 +273,31 @@ struct IssuerServer {
 }
 
 impl IssuerServer {
-    fn handle(&mut self, method: &str, url: &str, headers: &[(String, String)], body: &[u8], base: &str) -> Reply {
+    fn handle(
+        &mut self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+        base: &str,
+    ) -> Reply {
         let at = UnixTime(now());
         match (method, url) {
             ("GET", "/bundle") => reply(200, bundle_of(&self.key, 1, 300)),
             ("POST", "/wit") => {
                 let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(body) else {
-                    return reply(400, json!({"error": "malformed-json", "message": "the body is {\"evidence\": <JWT>, \"key\": <public JWK>}"}));
+                    return reply(
+                        400,
+                        json!({"error": "malformed-json", "message": "the body is {\"evidence\": <JWT>, \"key\": <public JWK>}"}),
+                    );
                 };
-                let (Some(Value::String(evidence)), Some(Value::Object(key))) = (o.get("evidence"), o.get("key")) else {
-                    return reply(400, json!({"error": "invalid-argument", "message": "the body is {\"evidence\": <JWT>, \"key\": <public JWK>}"}));
+                let (Some(Value::String(evidence)), Some(Value::Object(key))) =
+                    (o.get("evidence"), o.get("key"))
+                else {
+                    return reply(
+                        400,
+                        json!({"error": "invalid-argument", "message": "the body is {\"evidence\": <JWT>, \"key\": <public JWK>}"}),
+                    );
                 };
                 let holder = match Jwk::from_object(key) {
                     Ok(k) if k.alg().is_some() => k,
@@ -241,11 +305,18 @@ impl IssuerServer {
                     Err(e) => return refusal(400, &e),
                 };
                 let Ok(jti) = random_id() else {
-                    return reply(500, json!({"error": "internal", "message": "no randomness"}));
+                    return reply(
+                        500,
+                        json!({"error": "internal", "message": "no randomness"}),
+                    );
                 };
                 match self.issuer.issue(evidence, &holder, at, &jti) {
                     Ok(w) => {
-                        note(&format!("serve-issuer: issued a WIT for {} (key {})", w.subject.as_str(), holder.thumbprint()));
+                        note(&format!(
+                            "serve-issuer: issued a WIT for {} (key {})",
+                            w.subject.as_str(),
+                            holder.thumbprint()
+                        ));
                         reply(200, issued_json(&w))
                     }
                     Err(e) => {
@@ -256,9 +327,18 @@ impl IssuerServer {
             }
             ("POST", "/renew") => {
                 let target = format!("{base}/renew");
-                let request = IncomingRequest { method, target_uri: &target, headers, body: Some(body), mtls_peer: None };
+                let request = IncomingRequest {
+                    method,
+                    target_uri: &target,
+                    headers,
+                    body: Some(body),
+                    mtls_peer: None,
+                };
                 if let Err(d) = self.renewals.authenticate(&request, at) {
-                    note(&format!("serve-issuer: refused a renewal: {}", d.error.code()));
+                    note(&format!(
+                        "serve-issuer: refused a renewal: {}",
+                        d.error.code()
+                    ));
                     return refusal(401, &d.error);
                 }
                 let wit = headers
@@ -266,19 +346,34 @@ impl IssuerServer {
                     .find(|(n, _)| n.eq_ignore_ascii_case("workload-identity-token"))
                     .map(|(_, v)| v.as_str())
                     .unwrap_or_default();
-                let Ok(VerifiedToken::WorkloadIdentity(w)) = self.renewals.verify_token(wit, at) else {
+                let Ok(VerifiedToken::WorkloadIdentity(w)) = self.renewals.verify_token(wit, at)
+                else {
                     return refusal(401, &Error::CredentialMissing("workload identity token"));
                 };
-                match issue_direct(&self.key, &w.subject, &w.confirmation_key, self.lifetime, at) {
+                match issue_direct(
+                    &self.key,
+                    &w.subject,
+                    &w.confirmation_key,
+                    self.lifetime,
+                    at,
+                ) {
                     Ok(n) => {
-                        note(&format!("serve-issuer: renewed the WIT of {}", n.subject.as_str()));
+                        note(&format!(
+                            "serve-issuer: renewed the WIT of {}",
+                            n.subject.as_str()
+                        ));
                         reply(200, issued_json(&n))
                     }
                     Err(message) => reply(500, json!({"error": "internal", "message": message})),
                 }
             }
-            (_, "/bundle" | "/wit" | "/renew") => reply(405, json!({"error": "method-not-allowed"})),
-            _ => reply(404, json!({"error": "not-found", "message": "GET /bundle, POST /wit, POST /renew"})),
+            (_, "/bundle" | "/wit" | "/renew") => {
+                reply(405, json!({"error": "method-not-allowed"}))
+            }
+            _ => reply(
+                404,
+                json!({"error": "not-found", "message": "GET /bundle, POST /wit, POST /renew"}),
+            ),
         }
     }
 }
@@ -306,7 +401,10 @@ pub fn serve(a: &ServeArgs) -> Fallible<ExitCode> {
         .ok_or("no local address")?;
     let base = format!("http://127.0.0.1:{port}");
     // The origin clients address (behind TLS in production): WPTs for /renew name it.
-    let public = a.origin.clone().unwrap_or_else(|| format!("https://127.0.0.1:{port}"));
+    let public = a
+        .origin
+        .clone()
+        .unwrap_or_else(|| format!("https://127.0.0.1:{port}"));
     let renew_policy = json!({
         "resource": public, "authorities": [public],
         "trust_domains": { bundle_key(&origin): bundle_of(&key, 1, 300) },
@@ -314,37 +412,69 @@ pub fn serve(a: &ServeArgs) -> Fallible<ExitCode> {
         "routes": [{"path": "/renew", "methods": ["POST"]}],
     });
     let renewals = Verifier::new(
-        Policy::from_json(&renew_policy.to_string(), &Limits::DEFAULT).map_err(|e| coded("renewal policy", &e))?,
+        Policy::from_json(&renew_policy.to_string(), &Limits::DEFAULT)
+            .map_err(|e| coded("renewal policy", &e))?,
         &random::<32>()?,
         VerifierOptions::default(),
     )
     .map_err(|e| coded("renewal verifier", &e))?;
     let issuer = Issuer::new(key.clone(), policy).map_err(|e| coded("--key", &e))?;
-    let mut state = IssuerServer { issuer, key, origin: origin.clone(), renewals, lifetime };
-    print_line(&format!("a2a-auth serve-issuer: {base} trust domain {} origin {public}", state.origin))?;
-    note("serve-issuer: GET /bundle, POST /wit {evidence, key}, POST /renew (WIT + WPT); 127.0.0.1 only");
+    let mut state = IssuerServer {
+        issuer,
+        key,
+        origin: origin.clone(),
+        renewals,
+        lifetime,
+    };
+    print_line(&format!(
+        "a2a-auth serve-issuer: {base} trust domain {} origin {public}",
+        state.origin
+    ))?;
+    note(
+        "serve-issuer: GET /bundle, POST /wit {evidence, key}, POST /renew (WIT + WPT); 127.0.0.1 only",
+    );
     let mut served = 0u64;
     for mut request in server.incoming_requests() {
         let method = request.method().as_str().to_owned();
-        let url = request.url().split('?').next().unwrap_or_default().to_owned();
+        let url = request
+            .url()
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         let headers: Vec<(String, String)> = request
             .headers()
             .iter()
-            .map(|h| (h.field.as_str().as_str().to_owned(), h.value.as_str().to_owned()))
+            .map(|h| {
+                (
+                    h.field.as_str().as_str().to_owned(),
+                    h.value.as_str().to_owned(),
+                )
+            })
             .collect();
         let mut body = Vec::new();
         let too_big = request.body_length().is_some_and(|l| l as u64 > MAX_BODY);
         let answer = if too_big
-            || request.as_reader().take(MAX_BODY.saturating_add(1)).read_to_end(&mut body).is_err()
+            || request
+                .as_reader()
+                .take(MAX_BODY.saturating_add(1))
+                .read_to_end(&mut body)
+                .is_err()
             || body.len() as u64 > MAX_BODY
         {
-            reply(413, json!({"error": "limit-exceeded", "message": "body over 64 KiB"}))
+            reply(
+                413,
+                json!({"error": "limit-exceeded", "message": "body over 64 KiB"}),
+            )
         } else {
             state.handle(&method, &url, &headers, &body, &public)
         };
         let response = tiny_http::Response::from_string(answer.body.to_string())
             .with_status_code(answer.status)
-            .with_header(tiny_http::Header::from_bytes("content-type", "application/json").map_err(|()| "header")?);
+            .with_header(
+                tiny_http::Header::from_bytes("content-type", "application/json")
+                    .map_err(|()| "header")?,
+            );
         let _ = request.respond(response);
         served = served.saturating_add(1);
         if a.max_requests.is_some_and(|m| served >= m) {

@@ -17,8 +17,8 @@ mod explain;
 mod inspect;
 mod issue;
 mod sign;
-mod verify;
 mod vectors;
+mod verify;
 
 use common::{Fallible, algorithm, fresh_key, note, print_line};
 
@@ -317,22 +317,26 @@ fn keygen(alg: &str, kid: Option<&str>, public_out: Option<&PathBuf>) -> Fallibl
         None => pair,
     };
     if let Some(path) = public_out {
-        let public = serde_json::to_string_pretty(&common::public_jwk(&pair))
-            .map_err(|e| e.to_string())?;
+        let public =
+            serde_json::to_string_pretty(&common::public_jwk(&pair)).map_err(|e| e.to_string())?;
         std::fs::write(path, public + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
     }
     print_line(&pair.to_private_jwk_json())?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn check_records(policy: &PathBuf, records: Option<&PathBuf>) -> Fallible<ExitCode> {
+fn check_records(policy: &std::path::Path, records: Option<&PathBuf>) -> Fallible<ExitCode> {
     let policy_text = common::read_input(Some(policy))?;
     let records = common::read_input(records.map(PathBuf::as_path))?;
     let report = a2a_auth::ffi::check_records(&policy_text, &records)
         .map_err(|e| format!("{}: {} ({e})", policy.display(), e.code()))?;
     let v: Value = serde_json::from_str(&report).map_err(|e| e.to_string())?;
     common::print_json(&v)?;
-    let empty = |name: &str| v.get(name).and_then(Value::as_array).is_none_or(Vec::is_empty);
+    let empty = |name: &str| {
+        v.get(name)
+            .and_then(Value::as_array)
+            .is_none_or(Vec::is_empty)
+    };
     Ok(if empty("findings") && empty("malformed") {
         ExitCode::SUCCESS
     } else {
@@ -342,7 +346,11 @@ fn check_records(policy: &PathBuf, records: Option<&PathBuf>) -> Fallible<ExitCo
 
 fn run(cli: Cli) -> Fallible<ExitCode> {
     match cli.command {
-        Command::Keygen { alg, kid, public_out } => keygen(&alg, kid.as_deref(), public_out.as_ref()),
+        Command::Keygen {
+            alg,
+            kid,
+            public_out,
+        } => keygen(&alg, kid.as_deref(), public_out.as_ref()),
         Command::Issue(a) => issue::issue(&issue::IssueArgs {
             key: a.key,
             trust_domain: a.trust_domain,
@@ -356,9 +364,19 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
             bundle: a.bundle,
             now: a.now,
         }),
-        Command::ServeIssuer { policy, key, port, max_requests, origin } => {
-            issue::serve(&issue::ServeArgs { policy, key, port, max_requests, origin })
-        }
+        Command::ServeIssuer {
+            policy,
+            key,
+            port,
+            max_requests,
+            origin,
+        } => issue::serve(&issue::ServeArgs {
+            policy,
+            key,
+            port,
+            max_requests,
+            origin,
+        }),
         Command::Sign(SignCli::Request {
             request,
             wit,
@@ -382,13 +400,30 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
             now,
             format,
         }),
-        Command::Sign(SignCli::Jwt { claims, key, typ, lifetime }) => {
-            sign::jwt(&claims, &key, typ.as_deref(), lifetime)
-        }
-        Command::Verify { policy, events, token, now, requests } => {
-            verify::verify(&verify::VerifyArgs { policy, events, token, now, requests })
-        }
-        Command::Inspect { input, explain, now } => {
+        Command::Sign(SignCli::Jwt {
+            claims,
+            key,
+            typ,
+            lifetime,
+        }) => sign::jwt(&claims, &key, typ.as_deref(), lifetime),
+        Command::Verify {
+            policy,
+            events,
+            token,
+            now,
+            requests,
+        } => verify::verify(&verify::VerifyArgs {
+            policy,
+            events,
+            token,
+            now,
+            requests,
+        }),
+        Command::Inspect {
+            input,
+            explain,
+            now,
+        } => {
             if explain {
                 inspect::explain(&input)
             } else {

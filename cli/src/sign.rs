@@ -1,7 +1,7 @@
 //! `a2a-auth sign`: the headers an outgoing request needs (WIT + WPT or HTTP signature, access
 //! token with DPoP or Bearer), or a signed JWT from claims (attestation evidence, test tokens).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use a2a_auth::ffi;
@@ -40,7 +40,9 @@ pub fn request(a: &RequestArgs) -> Fallible<ExitCode> {
         options.insert("token_type".into(), Value::String(kind.into()));
     }
     if options.is_empty() {
-        return Err("nothing to sign with: give --wit (with --workload-key) and/or --access-token".into());
+        return Err(
+            "nothing to sign with: give --wit (with --workload-key) and/or --access-token".into(),
+        );
     }
     if let Some(l) = a.lifetime {
         options.insert("lifetime".into(), json!(l));
@@ -55,8 +57,12 @@ pub fn request(a: &RequestArgs) -> Fallible<ExitCode> {
     .map_err(|e| {
         let hint = match &e {
             a2a_auth::Error::InvalidArgument("workload_key") => " (--wit needs --workload-key)",
-            a2a_auth::Error::InvalidArgument("dpop_key") => " (DPoP needs --dpop-key; --bearer sends a Bearer token)",
-            a2a_auth::Error::InvalidArgument("proof") => " (--proof: wpt-01, wpt-02, http-signature-06, http-signature-07)",
+            a2a_auth::Error::InvalidArgument("dpop_key") => {
+                " (DPoP needs --dpop-key; --bearer sends a Bearer token)"
+            }
+            a2a_auth::Error::InvalidArgument("proof") => {
+                " (--proof: wpt-01, wpt-02, http-signature-06, http-signature-07)"
+            }
             _ => "",
         };
         format!("signer: {} ({e}){hint}", e.code())
@@ -92,10 +98,20 @@ pub fn request(a: &RequestArgs) -> Fallible<ExitCode> {
 }
 
 /// `a2a-auth sign jwt`: signs the claims (a JSON object) with `key`, header `typ` when given.
-pub fn jwt(claims: &PathBuf, key: &PathBuf, typ: Option<&str>, lifetime: Option<u64>) -> Fallible<ExitCode> {
+pub fn jwt(
+    claims: &Path,
+    key: &Path,
+    typ: Option<&str>,
+    lifetime: Option<u64>,
+) -> Fallible<ExitCode> {
     let mut claims = match load_json(claims)? {
         Value::Object(o) => o,
-        _ => return Err(format!("{}: the claims must be a JSON object", claims.display())),
+        _ => {
+            return Err(format!(
+                "{}: the claims must be a JSON object",
+                claims.display()
+            ));
+        }
     };
     if let Some(l) = lifetime {
         let t = now();
@@ -112,4 +128,3 @@ pub fn jwt(claims: &PathBuf, key: &PathBuf, typ: Option<&str>, lifetime: Option<
     print_line(&token)?;
     Ok(ExitCode::SUCCESS)
 }
-

@@ -11,7 +11,10 @@ use crate::common::{Fallible, note, print_line};
 /// `a2a-auth vectors DIR`: exit 0 when every case matched, 1 otherwise.
 pub fn run(dir: &Path, quiet: bool) -> Fallible<ExitCode> {
     if !dir.is_dir() {
-        return Err(format!("{}: not a directory of vector files", dir.display()));
+        return Err(format!(
+            "{}: not a directory of vector files",
+            dir.display()
+        ));
     }
     let mut check = LeakCheck::default();
     // A case whose input lacks a member the op needs is a failed case, not a crash: the
@@ -37,5 +40,9 @@ pub fn run(dir: &Path, quiet: bool) -> Fallible<ExitCode> {
         }
     }
     print_line(&format!("{} failures", failures.len()))?;
-    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

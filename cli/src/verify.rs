@@ -2,12 +2,12 @@
 //! security events) or one token, under a policy. Key documents the policy names by URL
 //! (`jwks_uri`, bundle endpoints) are fetched over HTTP as the core asks.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use a2a_auth::UnixTime;
 use a2a_auth::ffi;
 use a2a_auth::gate::{VerifiedToken, Verifier};
-use a2a_auth::UnixTime;
 use serde_json::{Value, json};
 
 use crate::common::{Fallible, note, now, print_json, print_line, random, read_input, text_arg};
@@ -60,7 +60,9 @@ pub fn refresh_keys(verifier: &mut Verifier, at: u64) {
             .ok()
             .and_then(|mut r| {
                 let max_age = a2a_auth::gate::edge::max_age(
-                    r.headers().get("cache-control").and_then(|v| v.to_str().ok()),
+                    r.headers()
+                        .get("cache-control")
+                        .and_then(|v| v.to_str().ok()),
                 );
                 r.body_mut().read_to_string().ok().map(|b| (b, max_age))
             });
@@ -77,13 +79,13 @@ pub fn refresh_keys(verifier: &mut Verifier, at: u64) {
     }
 }
 
-fn verifier(policy: &PathBuf) -> Fallible<Verifier> {
+fn verifier(policy: &Path) -> Fallible<Verifier> {
     let text = read_input(Some(policy))?;
     ffi::verifier_new(&text, &random::<32>()?)
         .map_err(|e| format!("{}: {} ({e})", policy.display(), e.code()))
 }
 
-fn apply_events(verifier: &mut Verifier, path: &PathBuf, at: u64) -> Fallible<()> {
+fn apply_events(verifier: &mut Verifier, path: &Path, at: u64) -> Fallible<()> {
     for (n, line) in (1u64..).zip(read_input(Some(path))?.lines()) {
         let set = line.trim();
         if set.is_empty() {
@@ -139,7 +141,9 @@ pub fn verify(a: &VerifyArgs) -> Fallible<ExitCode> {
         print_line(&record)?;
     }
     let total = allowed.saturating_add(denied);
-    note(&format!("{total} requests: {allowed} allowed, {denied} denied"));
+    note(&format!(
+        "{total} requests: {allowed} allowed, {denied} denied"
+    ));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -175,7 +179,11 @@ fn verify_token(verifier: &mut Verifier, token: &str, at: u64) -> Fallible<ExitC
         Ok(_) => json!({"valid": true}),
         Err(e) => {
             print_json(&json!({"valid": false, "error": e.code(), "message": e.to_string()}))?;
-            note(&format!("refused: {} — `a2a-auth inspect --explain {}` says why", e.code(), e.code()));
+            note(&format!(
+                "refused: {} — `a2a-auth inspect --explain {}` says why",
+                e.code(),
+                e.code()
+            ));
             return Ok(ExitCode::from(1));
         }
     };

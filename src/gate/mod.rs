@@ -17,3 +17,15 @@ pub use verifier::{
     AppliedEvent, Denial, IncomingRequest, PollOutcome, Principal, VerifiedToken, Verifier,
     VerifierOptions, VerifierStats,
 };
+
+#[cfg(test)]
+mod send_tests {
+    /// Native servers move verifiers and signers between threads (a verifier behind a mutex,
+    /// a signer per task): both must stay `Send`.
+    #[test]
+    fn verifier_and_signer_are_send() {
+        fn send<T: Send>() {}
+        send::<super::Verifier>();
+        send::<super::Signer>();
+    }
+}

@@ -367,15 +367,14 @@ mod tests {
 #[cfg(test)]
 mod shared_tests {
     use super::*;
-    use std::cell::RefCell;
-    use std::rc::Rc;
+    use std::sync::{Arc, Mutex};
 
     #[derive(Default)]
-    struct Store(Rc<RefCell<HashMap<[u8; 16], u64>>>);
+    struct Store(Arc<Mutex<HashMap<[u8; 16], u64>>>);
 
     impl SharedReplay for Store {
         fn check_and_insert(&mut self, fp: [u8; 16], expires_at: u64, now: u64) -> bool {
-            let mut m = self.0.borrow_mut();
+            let mut m = self.0.lock().unwrap();
             if m.get(&fp).is_some_and(|e| *e > now) {
                 return false;
             }
@@ -387,18 +386,19 @@ mod shared_tests {
     type Map = HashMap<String, (Vec<u8>, u32)>;
 
     #[derive(Default, Clone)]
-    struct Slots(Rc<RefCell<Map>>);
+    struct Slots(Arc<Mutex<Map>>);
 
     impl SlotStore for Slots {
         fn get(&mut self, key: &str) -> Result<(Option<Vec<u8>>, Option<u32>), StoreUnavailable> {
             Ok(self
                 .0
-                .borrow()
+                .lock()
+                .unwrap()
                 .get(key)
                 .map_or((None, None), |(v, n)| (Some(v.clone()), Some(*n))))
         }
         fn set(&mut self, key: &str, value: &[u8], version: Option<u32>) -> bool {
-            let mut m = self.0.borrow_mut();
+            let mut m = self.0.lock().unwrap();
             let current = m.get(key).map(|(_, n)| *n);
             if current != version {
                 return false;
@@ -427,7 +427,10 @@ mod shared_tests {
         for i in 0..1000 {
             let _ = a.check_and_insert("s", &format!("x{i}"), exp, now);
         }
-        assert!(store.0.borrow().len() <= 64, "bounded by the slot count");
+        assert!(
+            store.0.lock().unwrap().len() <= 64,
+            "bounded by the slot count"
+        );
         // A lost compare-and-swap race counts as a replay.
         struct Racing;
         impl SlotStore for Racing {
@@ -448,7 +451,7 @@ mod shared_tests {
 
     #[test]
     fn instances_sharing_a_store_refuse_each_others_replays() {
-        let store = Rc::new(RefCell::new(HashMap::new()));
+        let store = Arc::new(Mutex::new(HashMap::new()));
         let mut a = ReplayCache::new(8, &[7; 32]).unwrap();
         let mut b = ReplayCache::new(8, &[7; 32]).unwrap();
         a.set_shared(Box::new(Store(store.clone())));
@@ -469,6 +472,6 @@ mod shared_tests {
             b.check_and_insert("s", "j1", UnixTime(300), UnixTime(150))
                 .is_ok()
         );
-        assert_eq!(store.borrow().len(), 2);
+        assert_eq!(store.lock().unwrap().len(), 2);
     }
 }

@@ -13,7 +13,9 @@ use std::sync::Mutex;
 use a2a_auth::crypto::{AlgorithmSet, KeyPair};
 use a2a_auth::identity::{TrustStore, WitValidation, verify_workload_identity_token};
 use a2a_auth::jose::{JwtValidation, sign_jws, verify_jwt};
-use a2a_auth::oauth::{ACCESS_TOKEN_TYPE, Actor, TXN_TOKEN_TYPE, TxnTokenParams, issue_txn_token, may_act};
+use a2a_auth::oauth::{
+    ACCESS_TOKEN_TYPE, Actor, TXN_TOKEN_TYPE, TxnTokenParams, issue_txn_token, may_act,
+};
 use a2a_auth::proof::{DpopConfig, HttpRequest, ReplayCache, verify_dpop_proof};
 use a2a_auth::{Limits, UnixTime};
 use serde_json::{Map, Value, json};
@@ -43,7 +45,10 @@ pub struct AuthServer {
 }
 
 fn err(status: u16, error: &str, description: &str) -> (u16, Value) {
-    (status, json!({"error": error, "error_description": description}))
+    (
+        status,
+        json!({"error": error, "error_description": description}),
+    )
 }
 
 impl AuthServer {
@@ -53,7 +58,8 @@ impl AuthServer {
             token_key: fresh_key(alg)?,
             txn_key: fresh_key(alg)?,
             ssf_key: fresh_key(alg)?,
-            trust: TrustStore::from_bundle_map(bundle_map, &Limits::DEFAULT).map_err(|e| format!("bundle: {}", e.code()))?,
+            trust: TrustStore::from_bundle_map(bundle_map, &Limits::DEFAULT)
+                .map_err(|e| format!("bundle: {}", e.code()))?,
             trust_domain: trust_domain.to_owned(),
             resources,
             replay: ReplayCache::new(10_000, &random::<32>()?).map_err(|e| e.code().to_owned())?,
@@ -70,11 +76,19 @@ impl AuthServer {
     pub fn sign_token(&self, claims: &Value) -> Fallible<String> {
         let mut header = Map::new();
         header.insert("typ".into(), "at+jwt".into());
-        sign_jws(&header, claims.to_string().as_bytes(), &self.token_key).map_err(|e| e.code().to_owned())
+        sign_jws(&header, claims.to_string().as_bytes(), &self.token_key)
+            .map_err(|e| e.code().to_owned())
     }
 
     /// The user signs in and delegates to `client` (a workload), DPoP-bound to `jkt`.
-    pub fn sign_in(&self, user: &str, client: &str, audience: &str, scope: &str, jkt: &str) -> Fallible<String> {
+    pub fn sign_in(
+        &self,
+        user: &str,
+        client: &str,
+        audience: &str,
+        scope: &str,
+        jkt: &str,
+    ) -> Fallible<String> {
         let t = now();
         self.sign_token(&json!({
             "iss": ISSUER, "sub": user, "aud": audience, "client_id": client, "scope": scope,
@@ -94,7 +108,8 @@ impl AuthServer {
                 "reason_user": {"en": "alice signed out everywhere"}}},
         });
         let obj = claims.as_object().ok_or("claims")?;
-        let set = a2a_auth::events::issue_set(obj, &self.ssf_key).map_err(|e| e.code().to_owned())?;
+        let set =
+            a2a_auth::events::issue_set(obj, &self.ssf_key).map_err(|e| e.code().to_owned())?;
         Ok((set, jti))
     }
 
@@ -106,8 +121,15 @@ impl AuthServer {
         }
     }
 
-    #[expect(clippy::too_many_lines, reason = "the token endpoint's checks, in order")]
-    fn token_inner(&mut self, headers: &[(String, String)], body: &[u8]) -> Result<Value, (u16, Value)> {
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the token endpoint's checks, in order"
+    )]
+    fn token_inner(
+        &mut self,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<Value, (u16, Value)> {
         let at = UnixTime(now());
         let mut form: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
         let one = |name: &str, form: &[(String, String)]| -> Result<Option<String>, (u16, Value)> {
@@ -122,50 +144,113 @@ impl AuthServer {
             return Err(err(400, "unsupported_grant_type", "token exchange only"));
         }
         // DPoP at the token endpoint binds what is issued.
-        let http = HttpRequest { method: "POST", target: "/token", headers };
+        let http = HttpRequest {
+            method: "POST",
+            target: "/token",
+            headers,
+        };
         let mut config = DpopConfig::new(ISSUER);
         config.algorithms = AlgorithmSet::ASYMMETRIC;
         let proof = verify_dpop_proof(&http, None, &config, at, Some(&mut self.replay))
             .map_err(|e| err(400, "invalid_dpop_proof", e.code()))?;
         // The actor: a workload with a WIT from the trust domain.
-        let actor_token = one("actor_token", &form)?.ok_or_else(|| err(400, "invalid_request", "actor_token (the WIT) is required"))?;
-        let wit = verify_workload_identity_token(&actor_token, &self.trust, &WitValidation::default(), at)
-            .map_err(|e| err(400, "invalid_grant", e.code()))?;
+        let actor_token = one("actor_token", &form)?
+            .ok_or_else(|| err(400, "invalid_request", "actor_token (the WIT) is required"))?;
+        let wit = verify_workload_identity_token(
+            &actor_token,
+            &self.trust,
+            &WitValidation::default(),
+            at,
+        )
+        .map_err(|e| err(400, "invalid_grant", e.code()))?;
         let actor = wit.subject.as_str().to_owned();
         // The subject token: one of ours, still valid.
-        let subject_token = one("subject_token", &form)?.ok_or_else(|| err(400, "invalid_request", "subject_token is required"))?;
+        let subject_token = one("subject_token", &form)?
+            .ok_or_else(|| err(400, "invalid_request", "subject_token is required"))?;
         let keys = a2a_auth::crypto::JwkSet::from_keys(vec![self.token_key.public_jwk().clone()]);
-        let rules = JwtValidation::new(AlgorithmSet::ASYMMETRIC, Some("at+jwt")).with_issuer(ISSUER);
-        let subject = verify_jwt(&subject_token, &keys, &rules, at).map_err(|e| err(400, "invalid_grant", e.code()))?.claims;
-        let s = |name: &str| subject.get(name).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let rules =
+            JwtValidation::new(AlgorithmSet::ASYMMETRIC, Some("at+jwt")).with_issuer(ISSUER);
+        let subject = verify_jwt(&subject_token, &keys, &rules, at)
+            .map_err(|e| err(400, "invalid_grant", e.code()))?
+            .claims;
+        let s = |name: &str| {
+            subject
+                .get(name)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
         form.retain(|(n, _)| n != "subject_token" && n != "actor_token");
         if one("requested_token_type", &form)?.as_deref() == Some(TXN_TOKEN_TYPE) {
             // The transaction token service: the requesting workload is the actor.
             if one("audience", &form)?.as_deref() != Some(self.trust_domain.as_str()) {
-                return Err(err(400, "invalid_target", "a Txn-Token's audience is the trust domain"));
+                return Err(err(
+                    400,
+                    "invalid_target",
+                    "a Txn-Token's audience is the trust domain",
+                ));
             }
-            let txn = format!("txn-{}", random_id().map_err(|m| err(500, "server_error", &m))?);
+            let txn = format!(
+                "txn-{}",
+                random_id().map_err(|m| err(500, "server_error", &m))?
+            );
             let mut tctx = Map::new();
             tctx.insert("purpose".into(), json!("find a calendar slot"));
-            let token = issue_txn_token(&self.txn_key, &TxnTokenParams {
-                audience: self.trust_domain.clone(), txn: txn.clone(), subject: s("sub"), scope: s("scope"),
-                requesting_workload: actor.clone(), tctx: Some(tctx), rctx: None, issuer: None,
-                issued_at: at, lifetime: 120,
-            }).map_err(|e| err(500, "server_error", e.code()))?;
-            self.log.push(format!("Txn-Token {txn} for {} requested by {actor}", s("sub")));
-            return Ok(json!({"access_token": token, "issued_token_type": TXN_TOKEN_TYPE, "token_type": "N_A", "expires_in": 120}));
+            let token = issue_txn_token(
+                &self.txn_key,
+                &TxnTokenParams {
+                    audience: self.trust_domain.clone(),
+                    txn: txn.clone(),
+                    subject: s("sub"),
+                    scope: s("scope"),
+                    requesting_workload: actor.clone(),
+                    tctx: Some(tctx),
+                    rctx: None,
+                    issuer: None,
+                    issued_at: at,
+                    lifetime: 120,
+                },
+            )
+            .map_err(|e| err(500, "server_error", e.code()))?;
+            self.log.push(format!(
+                "Txn-Token {txn} for {} requested by {actor}",
+                s("sub")
+            ));
+            return Ok(
+                json!({"access_token": token, "issued_token_type": TXN_TOKEN_TYPE, "token_type": "N_A", "expires_in": 120}),
+            );
         }
-        let actor_ref = Actor { subject: actor.clone(), issuer: None };
+        let actor_ref = Actor {
+            subject: actor.clone(),
+            issuer: None,
+        };
         if !may_act(&subject, &actor_ref).unwrap_or(false) {
-            return Err(err(400, "invalid_grant", "the subject token's may_act does not name this actor"));
+            return Err(err(
+                400,
+                "invalid_grant",
+                "the subject token's may_act does not name this actor",
+            ));
         }
-        let resource = one("resource", &form)?.ok_or_else(|| err(400, "invalid_target", "resource is required"))?;
-        let target = self.resources.iter().find(|r| r.uri == resource).ok_or_else(|| err(400, "invalid_target", "unknown resource"))?;
+        let resource = one("resource", &form)?
+            .ok_or_else(|| err(400, "invalid_target", "resource is required"))?;
+        let target = self
+            .resources
+            .iter()
+            .find(|r| r.uri == resource)
+            .ok_or_else(|| err(400, "invalid_target", "unknown resource"))?;
         // Scopes only narrow.
-        let held: Vec<String> = s("scope").split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect();
+        let held: Vec<String> = s("scope")
+            .split(' ')
+            .filter(|x| !x.is_empty())
+            .map(str::to_owned)
+            .collect();
         let asked = one("scope", &form)?.unwrap_or_else(|| held.join(" "));
         if asked.split(' ').any(|x| !held.iter().any(|h| h == x)) {
-            return Err(err(400, "invalid_scope", "a requested scope is not in the subject token"));
+            return Err(err(
+                400,
+                "invalid_scope",
+                "a requested scope is not in the subject token",
+            ));
         }
         let mut act = Map::new();
         act.insert("sub".into(), json!(actor));
@@ -178,28 +263,49 @@ impl AuthServer {
             "iat": t, "exp": t.saturating_add(300), "jti": random_id().map_err(|m| err(500, "server_error", &m))?,
             "act": act, "cnf": {"jkt": proof.jkt},
         });
-        for name in ["auth_time", "acr"] {
-            if let Some(v) = subject.get(name) {
-                claims[name] = v.clone();
+        if let Some(o) = claims.as_object_mut() {
+            for name in ["auth_time", "acr"] {
+                if let Some(v) = subject.get(name) {
+                    o.insert(name.into(), v.clone());
+                }
+            }
+            if let Some(next) = &target.may_act {
+                o.insert("may_act".into(), json!({"sub": next}));
             }
         }
-        if let Some(next) = &target.may_act {
-            claims["may_act"] = json!({"sub": next});
-        }
-        let token = self.sign_token(&claims).map_err(|m| err(500, "server_error", &m))?;
-        self.log.push(format!("token for {} on behalf of {}, act {}", target.uri, s("sub"), crate::demo::chain_text(&claims)));
-        Ok(json!({"access_token": token, "issued_token_type": ACCESS_TOKEN_TYPE, "token_type": "DPoP", "expires_in": 300, "scope": asked}))
+        let token = self
+            .sign_token(&claims)
+            .map_err(|m| err(500, "server_error", &m))?;
+        self.log.push(format!(
+            "token for {} on behalf of {}, act {}",
+            target.uri,
+            s("sub"),
+            crate::demo::chain_text(&claims)
+        ));
+        Ok(
+            json!({"access_token": token, "issued_token_type": ACCESS_TOKEN_TYPE, "token_type": "DPoP", "expires_in": 300, "scope": asked}),
+        )
     }
 }
 
 /// Serves the authorization server on 127.0.0.1 until the server is unblocked.
 pub fn serve_arc(server: &tiny_http::Server, state: &Mutex<AuthServer>) {
     for mut request in server.incoming_requests() {
-        let url = request.url().split('?').next().unwrap_or_default().to_owned();
+        let url = request
+            .url()
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         let headers: Vec<(String, String)> = request
             .headers()
             .iter()
-            .map(|h| (h.field.as_str().as_str().to_owned(), h.value.as_str().to_owned()))
+            .map(|h| {
+                (
+                    h.field.as_str().as_str().to_owned(),
+                    h.value.as_str().to_owned(),
+                )
+            })
             .collect();
         let mut body = Vec::new();
         let _ = request.as_reader().take(64 * 1024).read_to_end(&mut body);
@@ -211,7 +317,8 @@ pub fn serve_arc(server: &tiny_http::Server, state: &Mutex<AuthServer>) {
             },
             _ => err(404, "not_found", "GET /jwks, POST /token"),
         };
-        let mut response = tiny_http::Response::from_string(reply.to_string()).with_status_code(status);
+        let mut response =
+            tiny_http::Response::from_string(reply.to_string()).with_status_code(status);
         if let Ok(h) = tiny_http::Header::from_bytes("content-type", "application/json") {
             response = response.with_header(h);
         }

@@ -23,7 +23,11 @@ impl Drop for Proc {
 
 impl Proc {
     /// Starts `command`, waits (at most `wait`) for its first stdout line, and returns it.
-    pub fn start(name: &'static str, mut command: Command, wait: Duration) -> Fallible<(Self, String, Option<ChildStderr>)> {
+    pub fn start(
+        name: &'static str,
+        mut command: Command,
+        wait: Duration,
+    ) -> Fallible<(Self, String, Option<ChildStderr>)> {
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -50,13 +54,26 @@ impl Proc {
                 if let Some(s) = stderr {
                     let _ = BufReader::new(s).take_lines(20, &mut err);
                 }
-                Err(format!("{name} did not start within {} s{}", wait.as_secs(), if err.is_empty() { String::new() } else { format!(":\n{err}") }))
+                Err(format!(
+                    "{name} did not start within {} s{}",
+                    wait.as_secs(),
+                    if err.is_empty() {
+                        String::new()
+                    } else {
+                        format!(":\n{err}")
+                    }
+                ))
             }
         }
     }
 
     /// Starts a server that prints nothing: waits until `port` accepts connections.
-    pub fn start_listening(name: &'static str, mut command: Command, port: u16, wait: Duration) -> Fallible<(Self, Option<ChildStderr>)> {
+    pub fn start_listening(
+        name: &'static str,
+        mut command: Command,
+        port: u16,
+        wait: Duration,
+    ) -> Fallible<(Self, Option<ChildStderr>)> {
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -79,7 +96,10 @@ impl Proc {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        Err(format!("{name} did not listen on 127.0.0.1:{port} within {} s", wait.as_secs()))
+        Err(format!(
+            "{name} did not listen on 127.0.0.1:{port} within {} s",
+            wait.as_secs()
+        ))
     }
 }
 
@@ -134,11 +154,23 @@ fn answer(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>, url: &str) -
     let headers = r
         .headers()
         .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                v.to_str().unwrap_or_default().to_owned(),
+            )
+        })
         .collect();
     let status = r.status().as_u16();
-    let body = r.body_mut().read_to_string().map_err(|e| format!("{url}: {e}"))?;
-    Ok(Answer { status, headers, body })
+    let body = r
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| format!("{url}: {e}"))?;
+    Ok(Answer {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// POSTs `body` to `url` with `headers`.
@@ -152,5 +184,8 @@ pub fn post(url: &str, headers: &[(String, String)], body: &str) -> Fallible<Ans
 
 /// GETs `url`.
 pub fn get(url: &str) -> Fallible<Answer> {
-    answer(agent().get(url).header("accept", "application/json").call(), url)
+    answer(
+        agent().get(url).header("accept", "application/json").call(),
+        url,
+    )
 }

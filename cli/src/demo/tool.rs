@@ -14,7 +14,9 @@ fn calendar(headers: &[(String, String)]) -> Value {
     let h = |name: &str| {
         headers
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(&format!("{}{name}", edge::DEFAULT_HEADER_PREFIX)))
+            .find(|(n, _)| {
+                n.eq_ignore_ascii_case(&format!("{}{name}", edge::DEFAULT_HEADER_PREFIX))
+            })
             .map(|(_, v)| v.clone())
     };
     json!({
@@ -31,7 +33,12 @@ fn headers_of(request: &tiny_http::Request) -> Vec<(String, String)> {
     request
         .headers()
         .iter()
-        .map(|h| (h.field.as_str().as_str().to_owned(), h.value.as_str().to_owned()))
+        .map(|h| {
+            (
+                h.field.as_str().as_str().to_owned(),
+                h.value.as_str().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -52,26 +59,51 @@ pub fn serve_upstream(server: tiny_http::Server) {
         let body = calendar(&headers_of(&request)).to_string();
         // One request per connection: `wasmtime serve` 48 was seen to reuse connections the
         // upstream had already closed, and report the reset as an upstream failure.
-        respond(request, 200, &[("content-type".into(), "application/json".into()), ("connection".into(), "close".into())], body);
+        respond(
+            request,
+            200,
+            &[
+                ("content-type".into(), "application/json".into()),
+                ("connection".into(), "close".into()),
+            ],
+            body,
+        );
     }
 }
 
 /// The tool with a native guard in front (the fallback when `wasmtime serve` or the guard
 /// component is not available): the same policy and decision, in-process. Decision records
 /// go to `records`.
-pub fn serve_guarded(server: tiny_http::Server, origin: String, mut verifier: Verifier, records: Arc<Mutex<Vec<String>>>) {
+pub fn serve_guarded(
+    server: tiny_http::Server,
+    origin: String,
+    mut verifier: Verifier,
+    records: Arc<Mutex<Vec<String>>>,
+) {
     for request in server.incoming_requests() {
         let headers = headers_of(&request);
         let target = format!("{origin}{}", request.url());
         let method = request.method().as_str().to_owned();
-        let incoming = IncomingRequest { method: &method, target_uri: &target, headers: &headers, body: None, mtls_peer: None };
+        let incoming = IncomingRequest {
+            method: &method,
+            target_uri: &target,
+            headers: &headers,
+            body: None,
+            mtls_peer: None,
+        };
         match verifier.authenticate(&incoming, UnixTime(now())) {
             Ok(p) => {
                 if let Ok(mut r) = records.lock() {
                     r.push(p.audit.clone());
                 }
-                let body = calendar(&edge::identity_headers(&p, edge::DEFAULT_HEADER_PREFIX)).to_string();
-                respond(request, 200, &[("content-type".into(), "application/json".into())], body);
+                let body =
+                    calendar(&edge::identity_headers(&p, edge::DEFAULT_HEADER_PREFIX)).to_string();
+                respond(
+                    request,
+                    200,
+                    &[("content-type".into(), "application/json".into())],
+                    body,
+                );
             }
             Err(d) => {
                 if let Ok(mut r) = records.lock() {
