@@ -100,6 +100,13 @@ pub fn chain_text(claims: &Value) -> String {
     }
 }
 
+/// The strings of a JSON array (none for anything else).
+fn strs(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
 /// `spiffe://demo.example/agent/a` → `agent/a`, for the transcript.
 fn short(id: &str) -> String {
     id.strip_prefix("spiffe://demo.example/")
@@ -242,16 +249,16 @@ fn b_outcome(checks: &mut Checks, answer: &procs::Answer, expect_tool: bool) -> 
                 b["agent"].as_str().map(short).unwrap_or_default(),
                 b["user"].as_str().unwrap_or("-"),
                 actors.join(", "),
-                b["credentials"]
+                strs(&b["credentials"]).join(" + ")
             ),
         );
         if expect_tool {
             hop(
                 "agent B → auth server",
                 &format!(
-                    "token exchange, B as actor → {} token for the tool (scopes {})",
+                    "token exchange, B as actor → {} token for the tool, scope \"{}\"",
                     v["exchange"]["token_type"].as_str().unwrap_or("?"),
-                    v["exchange"]["scopes"]
+                    strs(&v["exchange"]["scopes"]).join(" ")
                 ),
             );
             hop(
@@ -295,7 +302,7 @@ fn b_outcome(checks: &mut Checks, answer: &procs::Answer, expect_tool: bool) -> 
                 );
                 hop(
                     "tool → agent B → agent A",
-                    &format!("free slots {}", t["free_slots"]),
+                    &format!("200: free slots {}", strs(&t["free_slots"]).join(", ")),
                 );
             } else {
                 hop("tool guard decides", &format!("{} {}", v["tool_status"], t));
