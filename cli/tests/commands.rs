@@ -716,6 +716,28 @@ fn sign_request_then_verify_it() {
         &run(&["verify", "--policy", "call.json", "bad.jsonl"], &dir),
         "call.json",
     );
+    assert_user_error(
+        &run(&["check-records", "--policy", "missing.json", "bad.jsonl"], &dir),
+        "missing.json",
+    );
+    // Requests from stdin (`-`).
+    let mut child = bin()
+        .args(["verify", "--policy", "policy.json", "-"])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(&std::fs::read(dir.join("bad.jsonl")).unwrap())
+            .unwrap();
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_user_error(&o, "target_uri is required");
 }
 
 #[test]
