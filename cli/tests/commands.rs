@@ -717,7 +717,10 @@ fn sign_request_then_verify_it() {
         "call.json",
     );
     assert_user_error(
-        &run(&["check-records", "--policy", "missing.json", "bad.jsonl"], &dir),
+        &run(
+            &["check-records", "--policy", "missing.json", "bad.jsonl"],
+            &dir,
+        ),
         "missing.json",
     );
     // Requests from stdin (`-`).
