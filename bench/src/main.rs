@@ -18,6 +18,7 @@
     clippy::expect_used,
     clippy::arithmetic_side_effects,
     clippy::cast_precision_loss,
+    clippy::panic,
     reason = "a benchmark host: it reads clocks and fixed fixture JSON"
 )]
 

@@ -13,7 +13,7 @@ use wasmtime::{Engine, Store};
 mod bindings {
     wasmtime::component::bindgen!({ path: "../wit", world: "auth" });
 }
-pub use bindings::{Auth, exports};
+pub use bindings::{Auth, AuthPre, exports};
 
 /// Where the component is read from: `A2A_AUTH_COMPONENT`, else `dist/a2a_auth.wasm` of the
 /// repository that contains the working directory (cargo runs tests in the package directory).

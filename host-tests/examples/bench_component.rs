@@ -1,0 +1,186 @@
+//! `make bench`, the component under wasmtime: the same operations and the same measuring as
+//! `bench/src/main.rs` (native), through the component's WIT exports, compiled once ahead of
+//! the runs. Also the time to instantiate the compiled component (what a host pays per fresh
+//! instance). Prints `{"ops": {op: {...}}, "instantiate_us": {...}, "compile_ms": N}`.
+//!
+//! Built in the dev profile so that it reuses the wasmtime the host tests compile (dependencies
+//! at opt-level 2); the guest code is Cranelift's either way.
+#![allow(
+    clippy::print_stdout,
+    clippy::disallowed_methods,
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    clippy::cast_precision_loss,
+    missing_docs,
+    reason = "a benchmark host: it reads clocks and fixed fixture JSON"
+)]
+
+use std::time::{Duration, Instant};
+
+use a2a_auth_host_tests::exports::a2a::auth::gate::GateRequest;
+use a2a_auth_host_tests::{AuthPre, component_path};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use serde_json::{Map, Value, json};
+use wasmtime::component::{Component, Linker};
+use wasmtime::{Engine, Store};
+
+const WARMUP: usize = 30;
+const BUDGET: Duration = Duration::from_millis(1500);
+
+fn measure(pool: usize, mut f: impl FnMut(usize)) -> Value {
+    for i in 0..WARMUP.min(pool) {
+        f(i);
+    }
+    let mut samples = Vec::new();
+    let mut total = Duration::ZERO;
+    let mut i = WARMUP.min(pool);
+    while i < pool.max(WARMUP + 1) && total < BUDGET {
+        let t = Instant::now();
+        f(i % pool.max(1));
+        let d = t.elapsed();
+        total += d;
+        samples.push(d.as_secs_f64() * 1e6);
+        i += 1;
+    }
+    samples.sort_by(f64::total_cmp);
+    let pct = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
+    json!({"ops_per_sec": samples.len() as f64 / total.as_secs_f64(), "p50_us": pct(0.5), "p99_us": pct(0.99), "n": samples.len()})
+}
+
+fn gate_request(v: &Value, body: &[u8]) -> GateRequest {
+    GateRequest {
+        method: v["method"].as_str().unwrap().to_owned(),
+        target_uri: v["target_uri"].as_str().unwrap().to_owned(),
+        headers: v["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h[0].as_str().unwrap().to_owned(),
+                    h[1].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect(),
+        body: (v["body"] == true).then(|| body.to_vec()),
+        mtls_peer: None,
+    }
+}
+
+fn main() {
+    let fixtures = std::env::args()
+        .nth(1)
+        .expect("usage: bench_component FIXTURES.json");
+    let fx: Value = serde_json::from_str(&std::fs::read_to_string(fixtures).unwrap()).unwrap();
+    let engine = Engine::default();
+    let bytes = std::fs::read(component_path()).expect("dist/a2a_auth.wasm (make component)");
+    let t = Instant::now();
+    let component = Component::new(&engine, &bytes).unwrap();
+    let compile_ms = t.elapsed().as_secs_f64() * 1e3;
+    let linker: Linker<()> = Linker::new(&engine);
+    let pre = AuthPre::new(linker.instantiate_pre(&component).unwrap()).unwrap();
+    // Instantiating the compiled component in a fresh store, as a host does per instance.
+    let mut inst = Vec::new();
+    for _ in 0..200 {
+        let t = Instant::now();
+        let mut store = Store::new(&engine, ());
+        let _ = pre.instantiate(&mut store).unwrap();
+        inst.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    inst.sort_by(f64::total_cmp);
+    let mut store = Store::new(&engine, ());
+    let auth = pre.instantiate(&mut store).unwrap();
+    let now = fx["now"].as_u64().unwrap();
+    let body = B64.decode(fx["body"].as_str().unwrap()).unwrap();
+    let mut out = Map::new();
+    let jose = auth.a2a_auth_jose();
+    for (op, name) in [("es256-verify", "jws_es256"), ("eddsa-verify", "jws_eddsa")] {
+        let j = &fx[name];
+        let (token, keys) = (j["token"].as_str().unwrap(), j["keys"].as_str().unwrap());
+        let algs: Vec<String> = j["algorithms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap().to_owned())
+            .collect();
+        out.insert(
+            op.into(),
+            measure(usize::MAX, |_| {
+                jose.call_verify_jws(&mut store, token, keys, &algs)
+                    .unwrap()
+                    .unwrap();
+            }),
+        );
+    }
+    let identity = auth.a2a_auth_identity();
+    let (token, trust) = (
+        fx["wit"]["token"].as_str().unwrap(),
+        fx["wit"]["trust_store"].as_str().unwrap(),
+    );
+    out.insert(
+        "wit-verify".into(),
+        measure(usize::MAX, |_| {
+            identity
+                .call_verify_workload_identity_token(&mut store, token, trust, now, None, false)
+                .unwrap()
+                .unwrap();
+        }),
+    );
+    let gate = auth.a2a_auth_gate();
+    let policy = fx["policy"].as_str().unwrap();
+    let secret = [9u8; 32];
+    for (op, name) in [
+        ("wimse-request-cold", "wimse_cold"),
+        ("wimse-request-warm", "wimse_warm"),
+        ("dpop-request", "dpop"),
+        ("httpsig-request-4k", "httpsig"),
+    ] {
+        let requests: Vec<GateRequest> = fx[name]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| gate_request(r, &body))
+            .collect();
+        let v = gate
+            .verifier()
+            .call_create(&mut store, policy, &secret)
+            .unwrap()
+            .unwrap();
+        out.insert(
+            op.into(),
+            measure(requests.len(), |i| {
+                if let Err(d) = gate
+                    .verifier()
+                    .call_authenticate(&mut store, v, &requests[i], now)
+                    .unwrap()
+                {
+                    panic!("{op}: request {i} denied: {}", d.audit);
+                }
+            }),
+        );
+    }
+    let hit = gate_request(&fx["cache_hit"], &body);
+    let v = gate
+        .verifier()
+        .call_create(&mut store, policy, &secret)
+        .unwrap()
+        .unwrap();
+    out.insert(
+        "cache-hit".into(),
+        measure(usize::MAX, |_| {
+            gate.verifier()
+                .call_authenticate(&mut store, v, &hit, now)
+                .unwrap()
+                .unwrap();
+        }),
+    );
+    let pct = |p: f64| inst[((inst.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "{}",
+        json!({"ops": out, "instantiate_us": {"p50": pct(0.5), "p99": pct(0.99)}, "compile_ms": compile_ms})
+    );
+}
