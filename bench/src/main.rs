@@ -101,7 +101,7 @@ fn fixtures() -> Value {
     let as_key = key(Algorithm::Es256, 2, "as-1");
     let holder = key(Algorithm::Es256, 3, "agent-1");
     let dpop = key(Algorithm::Es256, 4, "dpop-1");
-    let ed = key(Algorithm::Ed25519, 5, "ed-1");
+    let ed = key(Algorithm::EdDsa, 5, "ed-1");
     let payload = json!({"iss": AS, "sub": "alice", "iat": NOW, "exp": NOW + 600}).to_string();
     let mut header = Map::new();
     header.insert("typ".into(), "JWT".into());
