@@ -14,7 +14,7 @@ CACHE_DIR := $(or $(A2A_AUTH_CACHE),$(HOME)/.cache/a2a-auth)
 VENV := $(CACHE_DIR)/venv
 PY_DEPS := wasmtime==50.0.1 pytest==9.2.0 pyjwt[crypto]==2.15.1 joserfc==1.8.0 cryptography==50.0.2 http-message-signatures==3.0.0 http-sf==1.5.0 httpx==0.28.1 starlette==1.10.0 a2a-sdk==1.3.0
 
-.PHONY: demo test setup wasmtime-cli envoy http-guard tools fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check walkthrough \
+.PHONY: bench demo test setup wasmtime-cli envoy http-guard tools fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check walkthrough \
 	npm npm-deps npm-test chromium wycheproof-data python python-venv python-test
 
 # The end-to-end scenario (cli/src/demo): agent B runs on the Python package (its venv and
@@ -25,6 +25,26 @@ DEMO_RECORDS := $(TARGET_DIR)/demo-records.jsonl
 demo: setup python http-guard
 	@$(CARGO) build --quiet --locked -p a2a-auth-cli
 	@$(TARGET_DIR)/debug/a2a-auth demo --python "$(VENV)/bin/python" --records "$(DEMO_RECORDS)"
+
+# `make bench`: every host on the same fixtures in one run (bench/README.md), then
+# bench/results/latest.{md,json,svg}. Not part of `make test`: figures from a shared machine
+# are for ratios within one run, never assertions.
+BENCH_RUN := $(TARGET_DIR)/bench
+bench: setup component npm python envoy http-guard
+	$(CARGO) build --quiet --locked --release -p a2a-auth-bench
+	$(CARGO) build --quiet --locked -p a2a-auth-host-tests --example bench_component
+	@rm -rf "$(BENCH_RUN)" && mkdir -p "$(BENCH_RUN)"
+	@$(TARGET_DIR)/release/a2a-auth-bench fixtures "$(BENCH_RUN)/fixtures.json"
+	@echo "bench: native"; $(TARGET_DIR)/release/a2a-auth-bench native "$(BENCH_RUN)/fixtures.json" >"$(BENCH_RUN)/native.json"
+	@echo "bench: component"; $(TARGET_DIR)/debug/examples/bench_component "$(BENCH_RUN)/fixtures.json" >"$(BENCH_RUN)/component.json"
+	@echo "bench: Node (npm package, jose)"; node npm/bench/node.mjs "$(BENCH_RUN)/fixtures.json" >"$(BENCH_RUN)/node.json"
+	@echo "bench: Python (package, PyJWT)"; "$(VENV)/bin/python" bench/python_bench.py "$(BENCH_RUN)/fixtures.json" >"$(BENCH_RUN)/python.json"
+	@if command -v openssl >/dev/null; then echo "bench: openssl speed"; \
+	  openssl speed -seconds 1 ecdsap256 ed25519 >"$(BENCH_RUN)/openssl.txt" 2>/dev/null; \
+	else echo "bench: openssl not installed: no hardware-floor column"; fi
+	@for f in dist/a2a_auth.wasm npm/wasm/a2a_auth_bg.wasm dist/a2a_auth_envoy.wasm dist/a2a_auth_guard.wasm; do \
+	  echo "$$f $$(wc -c <$$f) $$(gzip -9 -c $$f | wc -c)"; done >"$(BENCH_RUN)/sizes.txt"
+	@python3 bench/report.py "$(BENCH_RUN)" bench/results
 
 # Everything CI checks, after an idempotent setup.
 test: setup fmt-check clippy component cargo-test vectors npm-test python-test vectors-fresh wasm deps-check walkthrough demo

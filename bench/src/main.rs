@@ -229,7 +229,13 @@ fn native(fx: &Value) -> Value {
     let policy = fx["policy"].as_str().unwrap();
     let body = base64url::decode(fx["body"].as_str().unwrap()).unwrap();
     let mut out = Map::new();
+    // `A2A_AUTH_BENCH_ONLY=cache-hit` (for `perf record`): measure that op alone.
+    let only = std::env::var("A2A_AUTH_BENCH_ONLY").ok();
+    let skip = |op: &str| only.as_deref().is_some_and(|o| o != op);
     for (op, name) in [("es256-verify", "jws_es256"), ("eddsa-verify", "jws_eddsa")] {
+        if skip(op) {
+            continue;
+        }
         let j = &fx[name];
         let (token, keys) = (j["token"].as_str().unwrap(), j["keys"].as_str().unwrap());
         let algs: Vec<&str> = j["algorithms"]
@@ -251,24 +257,29 @@ fn native(fx: &Value) -> Value {
     );
     let trust =
         a2a_auth::identity::TrustStore::from_bundle_map(store, &a2a_auth::Limits::DEFAULT).unwrap();
-    out.insert(
-        "wit-verify".into(),
-        measure(usize::MAX, |_| {
-            a2a_auth::identity::verify_workload_identity_token(
-                token,
-                &trust,
-                &a2a_auth::identity::WitValidation::default(),
-                UnixTime(now),
-            )
-            .unwrap();
-        }),
-    );
+    if !skip("wit-verify") {
+        out.insert(
+            "wit-verify".into(),
+            measure(usize::MAX, |_| {
+                a2a_auth::identity::verify_workload_identity_token(
+                    token,
+                    &trust,
+                    &a2a_auth::identity::WitValidation::default(),
+                    UnixTime(now),
+                )
+                .unwrap();
+            }),
+        );
+    }
     for (op, name) in [
         ("wimse-request-cold", "wimse_cold"),
         ("wimse-request-warm", "wimse_warm"),
         ("dpop-request", "dpop"),
         ("httpsig-request-4k", "httpsig"),
     ] {
+        if skip(op) {
+            continue;
+        }
         let requests: Vec<ffi::GateRequest> = fx[name]
             .as_array()
             .unwrap()
