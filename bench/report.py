@@ -126,6 +126,7 @@ x = lambda r: left + (math.log10(r) + 2) / 3.3 * (W - left - 20)  # noqa: E731  
 y, parts = 50, []
 for op in OPS:
     parts.append(f'<text x="10" y="{y + 12}" font-size="13" font-weight="bold">{op}</text>')
+    y += 18
     for o, h, r in rows:
         if o != op:
             continue
