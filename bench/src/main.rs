@@ -22,8 +22,6 @@
     reason = "a benchmark host: it reads clocks and fixed fixture JSON"
 )]
 
-use std::time::{Duration, Instant};
-
 use a2a_auth::UnixTime;
 use a2a_auth::crypto::{Algorithm, KeyPair};
 use a2a_auth::encoding::base64url;
@@ -33,6 +31,7 @@ use a2a_auth::httpsig::WimseVersion;
 use a2a_auth::identity::{WitClaims, WorkloadId, issue_workload_identity_token};
 use a2a_auth::jose::sign_jws;
 use a2a_auth::proof::WptWire;
+use a2a_auth_bench::measure;
 use serde_json::{Map, Value, json};
 
 const NOW: u64 = 1_767_225_600;
@@ -41,8 +40,6 @@ const AS: &str = "https://as.example.com";
 const AGENT: &str = "spiffe://example.org/agent";
 /// Distinct signed requests per pooled operation.
 const POOL: usize = 2000;
-const WARMUP: usize = 30;
-const BUDGET: Duration = Duration::from_millis(1500);
 
 fn key(alg: Algorithm, n: u8, kid: &str) -> KeyPair {
     KeyPair::from_seed(alg, &[n; 32]).unwrap().with_kid(kid)
@@ -180,27 +177,6 @@ fn fixtures() -> Value {
         "cache_hit": request(&bearer, "GET", "/api/items", None, 0),
         "body": base64url::encode(&body),
     })
-}
-
-/// Times `f(i)` for i in the pool after a warm-up: `{ops_per_sec, p50_us, p99_us, n}`.
-fn measure(pool: usize, mut f: impl FnMut(usize)) -> Value {
-    for i in 0..WARMUP.min(pool) {
-        f(i);
-    }
-    let mut samples = Vec::new();
-    let mut total = Duration::ZERO;
-    let mut i = WARMUP.min(pool);
-    while i < pool.max(WARMUP + 1) && total < BUDGET {
-        let t = Instant::now();
-        f(i % pool.max(1));
-        let d = t.elapsed();
-        total += d;
-        samples.push(d.as_secs_f64() * 1e6);
-        i += 1;
-    }
-    samples.sort_by(f64::total_cmp);
-    let pct = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
-    json!({"ops_per_sec": samples.len() as f64 / total.as_secs_f64(), "p50_us": pct(0.5), "p99_us": pct(0.99), "n": samples.len()})
 }
 
 fn gate_request(v: &Value, body: &[u8]) -> ffi::GateRequest {

@@ -141,3 +141,75 @@ pub fn bundle_of(key: &KeyPair, sequence: u64, refresh_hint: u64) -> Value {
     }
     serde_json::json!({"keys": [jwk], "spiffe_sequence": sequence, "spiffe_refresh_hint": refresh_hint})
 }
+
+/// A request a loopback server (`serve-issuer`, the demo's servers) received.
+pub struct Received {
+    /// The method.
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The request target as received (path and query).
+    pub target: String,
+    /// Header fields in order.
+    pub headers: Vec<(String, String)>,
+    /// The body; `None` when it is larger than the limit given to [`receive`].
+    pub body: Option<Vec<u8>>,
+}
+
+/// Reads `request` (its body up to `max_body` bytes).
+pub fn receive(request: &mut tiny_http::Request, max_body: u64) -> Received {
+    use std::io::Read as _;
+    let target = request.url().to_owned();
+    let headers = request
+        .headers()
+        .iter()
+        .map(|h| {
+            (
+                h.field.as_str().as_str().to_owned(),
+                h.value.as_str().to_owned(),
+            )
+        })
+        .collect();
+    let mut body = Vec::new();
+    let declared_too_big = request.body_length().is_some_and(|l| l as u64 > max_body);
+    let read = !declared_too_big
+        && request
+            .as_reader()
+            .take(max_body.saturating_add(1))
+            .read_to_end(&mut body)
+            .is_ok()
+        && body.len() as u64 <= max_body;
+    Received {
+        method: request.method().as_str().to_owned(),
+        path: target.split('?').next().unwrap_or_default().to_owned(),
+        target,
+        headers,
+        body: read.then_some(body),
+    }
+}
+
+/// Answers `request` with `status`, `headers` and `body`.
+pub fn respond(
+    request: tiny_http::Request,
+    status: u16,
+    headers: &[(String, String)],
+    body: String,
+) {
+    let mut response = tiny_http::Response::from_string(body).with_status_code(status);
+    for (n, v) in headers {
+        if let Ok(h) = tiny_http::Header::from_bytes(n.as_bytes(), v.as_bytes()) {
+            response = response.with_header(h);
+        }
+    }
+    let _ = request.respond(response);
+}
+
+/// Answers `request` with `status` and a JSON body.
+pub fn respond_json(request: tiny_http::Request, status: u16, body: &Value) {
+    respond(
+        request,
+        status,
+        &[("content-type".into(), "application/json".into())],
+        body.to_string(),
+    );
+}

@@ -2,7 +2,6 @@
 //! domain. It signs WITs with its key (a JWK file, or a key drawn in memory), publishes the
 //! trust bundle, issues against attestation evidence under an issuance policy, and renews.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -435,47 +434,15 @@ pub fn serve(a: &ServeArgs) -> Fallible<ExitCode> {
     );
     let mut served = 0u64;
     for mut request in server.incoming_requests() {
-        let method = request.method().as_str().to_owned();
-        let url = request
-            .url()
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let headers: Vec<(String, String)> = request
-            .headers()
-            .iter()
-            .map(|h| {
-                (
-                    h.field.as_str().as_str().to_owned(),
-                    h.value.as_str().to_owned(),
-                )
-            })
-            .collect();
-        let mut body = Vec::new();
-        let too_big = request.body_length().is_some_and(|l| l as u64 > MAX_BODY);
-        let answer = if too_big
-            || request
-                .as_reader()
-                .take(MAX_BODY.saturating_add(1))
-                .read_to_end(&mut body)
-                .is_err()
-            || body.len() as u64 > MAX_BODY
-        {
-            reply(
+        let r = crate::common::receive(&mut request, MAX_BODY);
+        let answer = match &r.body {
+            None => reply(
                 413,
                 json!({"error": "limit-exceeded", "message": "body over 64 KiB"}),
-            )
-        } else {
-            state.handle(&method, &url, &headers, &body, &public)
+            ),
+            Some(body) => state.handle(&r.method, &r.path, &r.headers, body, &public),
         };
-        let response = tiny_http::Response::from_string(answer.body.to_string())
-            .with_status_code(answer.status)
-            .with_header(
-                tiny_http::Header::from_bytes("content-type", "application/json")
-                    .map_err(|()| "header")?,
-            );
-        let _ = request.respond(response);
+        crate::common::respond_json(request, answer.status, &answer.body);
         served = served.saturating_add(1);
         if a.max_requests.is_some_and(|m| served >= m) {
             break;

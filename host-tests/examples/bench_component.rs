@@ -18,8 +18,9 @@
     reason = "a benchmark host: it reads clocks and fixed fixture JSON"
 )]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use a2a_auth_bench::measure;
 use a2a_auth_host_tests::exports::a2a::auth::gate::GateRequest;
 use a2a_auth_host_tests::{AuthPre, component_path};
 use base64::Engine as _;
@@ -27,29 +28,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use serde_json::{Map, Value, json};
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Engine, Store};
-
-const WARMUP: usize = 30;
-const BUDGET: Duration = Duration::from_millis(1500);
-
-fn measure(pool: usize, mut f: impl FnMut(usize)) -> Value {
-    for i in 0..WARMUP.min(pool) {
-        f(i);
-    }
-    let mut samples = Vec::new();
-    let mut total = Duration::ZERO;
-    let mut i = WARMUP.min(pool);
-    while i < pool.max(WARMUP + 1) && total < BUDGET {
-        let t = Instant::now();
-        f(i % pool.max(1));
-        let d = t.elapsed();
-        total += d;
-        samples.push(d.as_secs_f64() * 1e6);
-        i += 1;
-    }
-    samples.sort_by(f64::total_cmp);
-    let pct = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
-    json!({"ops_per_sec": samples.len() as f64 / total.as_secs_f64(), "p50_us": pct(0.5), "p99_us": pct(0.99), "n": samples.len()})
-}
 
 fn gate_request(v: &Value, body: &[u8]) -> GateRequest {
     GateRequest {

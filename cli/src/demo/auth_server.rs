@@ -7,7 +7,6 @@
 //! token's `may_act` must name that actor (RFC 8693 §4.4); scopes only narrow; every token it
 //! issues is DPoP-bound to the key of the proof sent to the token endpoint.
 
-use std::io::Read;
 use std::sync::Mutex;
 
 use a2a_auth::crypto::{AlgorithmSet, KeyPair};
@@ -291,37 +290,16 @@ impl AuthServer {
 /// Serves the authorization server on 127.0.0.1 until the server is unblocked.
 pub fn serve_arc(server: &tiny_http::Server, state: &Mutex<AuthServer>) {
     for mut request in server.incoming_requests() {
-        let url = request
-            .url()
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let headers: Vec<(String, String)> = request
-            .headers()
-            .iter()
-            .map(|h| {
-                (
-                    h.field.as_str().as_str().to_owned(),
-                    h.value.as_str().to_owned(),
-                )
-            })
-            .collect();
-        let mut body = Vec::new();
-        let _ = request.as_reader().take(64 * 1024).read_to_end(&mut body);
-        let (status, reply) = match (request.method().as_str(), url.as_str()) {
+        let r = crate::common::receive(&mut request, 64 * 1024);
+        let body = r.body.unwrap_or_default();
+        let (status, reply) = match (r.method.as_str(), r.path.as_str()) {
             ("GET", "/jwks") => (200, state.lock().map(|s| s.jwks()).unwrap_or(Value::Null)),
             ("POST", "/token") => match state.lock() {
-                Ok(mut s) => s.token(&headers, &body),
+                Ok(mut s) => s.token(&r.headers, &body),
                 Err(_) => err(500, "server_error", "state"),
             },
             _ => err(404, "not_found", "GET /jwks, POST /token"),
         };
-        let mut response =
-            tiny_http::Response::from_string(reply.to_string()).with_status_code(status);
-        if let Ok(h) = tiny_http::Header::from_bytes("content-type", "application/json") {
-            response = response.with_header(h);
-        }
-        let _ = request.respond(response);
+        crate::common::respond_json(request, status, &reply);
     }
 }

@@ -701,19 +701,20 @@ pub fn run(args: &DemoArgs) -> Fallible<ExitCode> {
     // 4. A calls B with a WPT.
     let task = json!({"task": "find a slot for alice's dentist appointment", "day": "2026-11-24"})
         .to_string();
-    let with_wpt = Signer::new()
-        .with_workload(
-            a_wit.clone(),
-            a_key.clone(),
-            WorkloadProof::Wpt(WptWire::Header),
-        )
-        .map_err(|e| e.code().to_owned())?
-        .with_access_token(
-            exchanged.access_token.clone(),
-            TokenType::Dpop,
-            Some(a_dpop.clone()),
-        )
-        .map_err(|e| e.code().to_owned())?;
+    // A's signer: its WIT and key with `proof`, and the exchanged token with DPoP.
+    let a_signer = |proof: WorkloadProof| {
+        Signer::new()
+            .with_workload(a_wit.clone(), a_key.clone(), proof)
+            .and_then(|s| {
+                s.with_access_token(
+                    exchanged.access_token.clone(),
+                    TokenType::Dpop,
+                    Some(a_dpop.clone()),
+                )
+            })
+            .map_err(|e| e.code().to_owned())
+    };
+    let with_wpt = a_signer(WorkloadProof::Wpt(WptWire::Header))?;
     print_line("4. agent A calls agent B with a Workload Proof Token")?;
     hop(
         "agent A → agent B",
@@ -724,19 +725,7 @@ pub fn run(args: &DemoArgs) -> Fallible<ExitCode> {
     checks.expect(first.status == 200, "B allows A's call with a WPT");
 
     // 5. The same, with an HTTP Message Signature instead of the WPT.
-    let with_sig = Signer::new()
-        .with_workload(
-            a_wit.clone(),
-            a_key.clone(),
-            WorkloadProof::HttpSignature(WimseVersion::Draft07),
-        )
-        .map_err(|e| e.code().to_owned())?
-        .with_access_token(
-            exchanged.access_token.clone(),
-            TokenType::Dpop,
-            Some(a_dpop.clone()),
-        )
-        .map_err(|e| e.code().to_owned())?;
+    let with_sig = a_signer(WorkloadProof::HttpSignature(WimseVersion::Draft07))?;
     print_line(
         "5. agent A calls agent B with an HTTP Message Signature (RFC 9421, WIMSE profile)",
     )?;

@@ -7,7 +7,7 @@ use a2a_auth::UnixTime;
 use a2a_auth::gate::{IncomingRequest, Verifier, edge};
 use serde_json::{Value, json};
 
-use crate::common::now;
+use crate::common::{now, receive, respond};
 
 /// The tool's answer to a request its guard let through.
 fn calendar(headers: &[(String, String)]) -> Value {
@@ -29,34 +29,12 @@ fn calendar(headers: &[(String, String)]) -> Value {
     })
 }
 
-fn headers_of(request: &tiny_http::Request) -> Vec<(String, String)> {
-    request
-        .headers()
-        .iter()
-        .map(|h| {
-            (
-                h.field.as_str().as_str().to_owned(),
-                h.value.as_str().to_owned(),
-            )
-        })
-        .collect()
-}
-
-fn respond(request: tiny_http::Request, status: u16, headers: &[(String, String)], body: String) {
-    let mut response = tiny_http::Response::from_string(body).with_status_code(status);
-    for (n, v) in headers {
-        if let Ok(h) = tiny_http::Header::from_bytes(n.as_bytes(), v.as_bytes()) {
-            response = response.with_header(h);
-        }
-    }
-    let _ = request.respond(response);
-}
-
 /// The tool upstream (behind the wasi:http guard): trusts the identity headers only because
 /// it listens on loopback behind the guard.
 pub fn serve_upstream(server: tiny_http::Server) {
-    for request in server.incoming_requests() {
-        let body = calendar(&headers_of(&request)).to_string();
+    for mut request in server.incoming_requests() {
+        let r = receive(&mut request, 0);
+        let body = calendar(&r.headers).to_string();
         // One request per connection: `wasmtime serve` 48 was seen to reuse connections the
         // upstream had already closed, and report the reset as an upstream failure.
         respond(
@@ -80,21 +58,20 @@ pub fn serve_guarded(
     mut verifier: Verifier,
     records: Arc<Mutex<Vec<String>>>,
 ) {
-    for request in server.incoming_requests() {
-        let headers = headers_of(&request);
-        let target = format!("{origin}{}", request.url());
-        let method = request.method().as_str().to_owned();
+    for mut request in server.incoming_requests() {
+        let r = receive(&mut request, 0);
+        let target = format!("{origin}{}", r.target);
         let incoming = IncomingRequest {
-            method: &method,
+            method: &r.method,
             target_uri: &target,
-            headers: &headers,
+            headers: &r.headers,
             body: None,
             mtls_peer: None,
         };
         match verifier.authenticate(&incoming, UnixTime(now())) {
             Ok(p) => {
-                if let Ok(mut r) = records.lock() {
-                    r.push(p.audit.clone());
+                if let Ok(mut log) = records.lock() {
+                    log.push(p.audit.clone());
                 }
                 let body =
                     calendar(&edge::identity_headers(&p, edge::DEFAULT_HEADER_PREFIX)).to_string();
@@ -106,8 +83,8 @@ pub fn serve_guarded(
                 );
             }
             Err(d) => {
-                if let Ok(mut r) = records.lock() {
-                    r.push(d.audit.clone());
+                if let Ok(mut log) = records.lock() {
+                    log.push(d.audit.clone());
                 }
                 let (status, headers, body) = edge::denial_reply(&d);
                 respond(request, status, &headers, body);
