@@ -14,7 +14,7 @@ CACHE_DIR := $(or $(A2A_AUTH_CACHE),$(HOME)/.cache/a2a-auth)
 VENV := $(CACHE_DIR)/venv
 PY_DEPS := wasmtime==50.0.1 pytest==9.2.0 pyjwt[crypto]==2.15.1 joserfc==1.8.0 cryptography==50.0.2 http-message-signatures==3.0.0 http-sf==1.5.0 httpx==0.28.1 starlette==1.10.0 a2a-sdk==1.3.0
 
-.PHONY: bench demo test setup wasmtime-cli envoy http-guard tools fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check walkthrough \
+.PHONY: bench demo fuzz-smoke cargo-fuzz test setup wasmtime-cli envoy http-guard tools fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check walkthrough \
 	npm npm-deps npm-test chromium wycheproof-data python python-venv python-test
 
 # The end-to-end scenario (cli/src/demo): agent B runs on the Python package (its venv and
@@ -46,8 +46,35 @@ bench: setup component npm python envoy http-guard
 	  echo "$$f $$(wc -c <$$f) $$(gzip -9 -c $$f | wc -c)"; done >"$(BENCH_RUN)/sizes.txt"
 	@python3 bench/report.py "$(BENCH_RUN)" bench/results
 
+# cargo-fuzz on nightly (fuzz/ is outside the workspace). `make fuzz-smoke` runs every target for
+# FUZZ_TIME seconds from a corpus seeded with the vectors' tokens, documents and identifiers;
+# a crash fails the run and leaves its input under fuzz/artifacts/<target>/. Longer runs:
+#   cargo +nightly fuzz run <target> -- -max_total_time=3600   (see fuzz/README.md)
+CARGO_FUZZ_VERSION := 0.13.1
+FUZZ_TIME ?= 10
+FUZZ_TARGETS := $(sort $(basename $(notdir $(wildcard fuzz/fuzz_targets/*.rs))))
+cargo-fuzz:
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@if [ "$$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $(CARGO_FUZZ_VERSION)" ]; then \
+	  echo "installing cargo-fuzz $(CARGO_FUZZ_VERSION)"; \
+	  $(CARGO) install --locked cargo-fuzz --version $(CARGO_FUZZ_VERSION); \
+	fi
+
+fuzz-smoke: cargo-fuzz
+	@corpus="$(TARGET_DIR)/fuzz-corpus"; rm -rf "$$corpus"; \
+	for t in $(FUZZ_TARGETS); do mkdir -p "$$corpus/$$t"; done; \
+	python3 fuzz/seed.py vectors "$$corpus"
+	@cargo +nightly fuzz build --target-dir "$(TARGET_DIR)/fuzz" >"$(TARGET_DIR)/fuzz-build.log" 2>&1 \
+	  || { cat "$(TARGET_DIR)/fuzz-build.log"; exit 1; }
+	@for t in $(FUZZ_TARGETS); do \
+	  out=$$(cargo +nightly fuzz run --target-dir "$(TARGET_DIR)/fuzz" $$t "$(TARGET_DIR)/fuzz-corpus/$$t" -- \
+	    -max_total_time=$(FUZZ_TIME) -rss_limit_mb=2048 2>&1) \
+	    || { tail -40 <<<"$$out"; echo "fuzz $$t: FAILED (the input is under fuzz/artifacts/$$t/)"; exit 1; }; \
+	  echo "fuzz $$t: $$(grep -oE 'Done [0-9]+ runs' <<<"$$out" | tail -1 | cut -d' ' -f2) executions in $(FUZZ_TIME) s, no crash"; \
+	done
+
 # Everything CI checks, after an idempotent setup.
-test: setup fmt-check clippy component cargo-test vectors npm-test python-test vectors-fresh wasm deps-check walkthrough demo
+test: setup fmt-check clippy component cargo-test vectors npm-test python-test vectors-fresh wasm deps-check walkthrough demo fuzz-smoke
 	@echo "make test: all checks passed"
 
 setup:
