@@ -1,5 +1,6 @@
 //! The native core as a conformance host: every op of VECTORS.md run through the Rust API,
-//! with the token-free check over everything the library produced for a case. Used by the
+//! with the token-free check over everything the library produced for a case (error messages
+//! and their `Debug`, decision records, challenges, the `Debug` of principals and denials). Used by the
 //! core's `tests/vectors.rs` and by `a2a-auth vectors`.
 //!
 //! Malformed case input (a member missing or of the wrong type) panics: this is test support,
@@ -546,10 +547,14 @@ fn gate_op(op: &str, input: &Value) -> Result<Value, Error> {
             for _ in 0..input["repeat"].as_u64().unwrap_or(1) {
                 let r = ffi::authenticate(&mut verifier, &request, now);
                 match &r {
-                    Ok(p) => produced(&p.audit),
+                    Ok(p) => {
+                        produced(&p.audit);
+                        produced(&format!("{p:?}"));
+                    }
                     Err(d) => {
                         produced(&d.audit);
                         d.www_authenticate.iter().for_each(|w| produced(w));
+                        produced(&format!("{d:?}"));
                     }
                 }
                 last = Some(r);
@@ -969,6 +974,7 @@ pub fn run(op: &str, input: &Value, check: &mut LeakCheck) -> crate::Outcome {
     let mut texts = PRODUCED.with(|p| std::mem::take(&mut *p.borrow_mut()));
     if let Err(e) = &result {
         texts.push(e.to_string());
+        texts.push(format!("{e:?}"));
     }
     let mut secrets = Vec::new();
     secrets_of(input, &mut secrets);

@@ -351,6 +351,31 @@ mod tests {
         assert!(c.map.len() <= 1000);
     }
 
+    /// A million distinct proofs from one sender: entries and allocations stay within a bound
+    /// set by the capacity, whatever the flood (issue: bounded memory under floods).
+    #[test]
+    fn a_million_distinct_jtis_stay_within_the_memory_bound() {
+        let cap = 10_000;
+        let mut c = ReplayCache::new(cap, &SECRET).unwrap();
+        let (mut peak_map, mut peak_order) = (0, 0);
+        for i in 0..1_000_000u32 {
+            c.check_and_insert("flood", &i.to_string(), UnixTime(10_000), UnixTime(1))
+                .unwrap();
+            peak_map = peak_map.max(c.map.capacity());
+            peak_order = peak_order.max(c.order.capacity());
+        }
+        assert_eq!(c.len(), cap);
+        assert_eq!(c.evicted_live(), 990_000);
+        // Allocated slots, not just entries: at most a power-of-two step above the capacity.
+        assert!(peak_map <= 4 * cap, "map allocated {peak_map} slots");
+        assert!(peak_order <= 4 * cap, "order allocated {peak_order} slots");
+        // A proof seen within the last `cap` entries is still refused.
+        assert_eq!(
+            c.check_and_insert("flood", "999999", UnixTime(10_000), UnixTime(1)),
+            Err(Error::Replayed)
+        );
+    }
+
     #[test]
     fn arguments_are_checked() {
         assert_eq!(
