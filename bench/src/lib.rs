@@ -42,3 +42,39 @@ pub fn measure(pool: usize, mut f: impl FnMut(usize)) -> Value {
     let pct = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
     json!({"ops_per_sec": samples.len() as f64 / total.as_secs_f64(), "p50_us": pct(0.5), "p99_us": pct(0.99), "n": samples.len()})
 }
+
+/// One pooled request of the fixtures (`{"method", "target_uri", "headers", "body": bool}`),
+/// the body being the fixtures' shared `body` when `body` is true.
+pub struct FixtureRequest {
+    /// The method.
+    pub method: String,
+    /// The absolute target URI.
+    pub target_uri: String,
+    /// Header fields in order.
+    pub headers: Vec<(String, String)>,
+    /// The body, when the request has one.
+    pub body: Option<Vec<u8>>,
+}
+
+/// Reads one pooled request of the fixtures.
+///
+/// # Panics
+/// On a fixtures file this crate did not write.
+#[expect(
+    clippy::expect_used,
+    reason = "fixtures are written by `a2a-auth-bench fixtures`"
+)]
+pub fn fixture_request(v: &Value, body: &[u8]) -> FixtureRequest {
+    let text = |x: &Value| x.as_str().expect("fixture strings").to_owned();
+    FixtureRequest {
+        method: text(&v["method"]),
+        target_uri: text(&v["target_uri"]),
+        headers: v["headers"]
+            .as_array()
+            .expect("fixture headers")
+            .iter()
+            .map(|h| (text(&h[0]), text(&h[1])))
+            .collect(),
+        body: (v["body"] == true).then(|| body.to_vec()),
+    }
+}

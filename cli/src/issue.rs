@@ -20,18 +20,41 @@ use crate::common::{
     read_input, text_arg,
 };
 
-/// What `issue` was asked to do.
+/// What `issue` was asked to do (its command-line arguments).
+#[derive(clap::Args)]
 pub struct IssueArgs {
+    /// The trust domain's private JWK (default: a key drawn in memory for this run).
+    #[arg(long)]
     pub key: Option<PathBuf>,
+    /// The trust domain (`example.org`, `spiffe://example.org` or `wimse://example.org`).
+    #[arg(long)]
     pub trust_domain: Option<String>,
+    /// The issuance policy (JSON), for --evidence.
+    #[arg(long)]
     pub policy: Option<PathBuf>,
+    /// Attestation evidence (a JWT from an attester the policy names).
+    #[arg(long)]
     pub evidence: Option<String>,
+    /// Development: issue for this identity without evidence.
+    #[arg(long)]
     pub id: Option<String>,
+    /// The public JWK (with `alg`) to bind in cnf.
+    #[arg(long)]
     pub holder_key: Option<PathBuf>,
+    /// Renew this WIT (same subject and key).
+    #[arg(long)]
     pub renew: Option<String>,
+    /// Renew before half the lifetime has passed.
+    #[arg(long)]
     pub force: bool,
+    /// WIT lifetime in seconds, for --id and --renew (attested: the policy's).
+    #[arg(long, default_value_t = 3600)]
     pub lifetime: u64,
+    /// Print only the trust bundle of --key.
+    #[arg(long)]
     pub bundle: bool,
+    /// Unix seconds to issue at (default: now).
+    #[arg(long)]
     pub now: Option<u64>,
 }
 
@@ -238,12 +261,24 @@ pub fn issue(a: &IssueArgs) -> Fallible<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// What `serve-issuer` was asked to do.
+/// What `serve-issuer` was asked to do (its command-line arguments).
+#[derive(clap::Args)]
 pub struct ServeArgs {
+    /// The issuance policy (JSON).
+    #[arg(long)]
     pub policy: PathBuf,
+    /// The trust domain's private JWK (default: a key drawn in memory).
+    #[arg(long)]
     pub key: Option<PathBuf>,
+    /// The port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 0)]
     pub port: u16,
+    /// Stop after this many requests (default: serve until killed).
+    #[arg(long)]
     pub max_requests: Option<u64>,
+    /// The https origin clients address (WPTs for /renew name it; default
+    /// https://127.0.0.1:<port>, as behind a TLS terminator).
+    #[arg(long)]
     pub origin: Option<String>,
 }
 

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use serde_json::Value;
 
 mod common;
@@ -71,7 +71,7 @@ enum Command {
     ///   a2a-auth keygen --public-out a.pub.jwk > a.jwk
     ///   a2a-auth issue --trust-domain example.org --id spiffe://example.org/agent-a --holder-key a.pub.jwk
     #[command(verbatim_doc_comment)]
-    Issue(IssueCli),
+    Issue(issue::IssueArgs),
     /// A loopback development identity server: publishes its bundle, issues WITs against
     /// attestation evidence, renews them.
     ///
@@ -90,24 +90,7 @@ enum Command {
     /// Example:
     ///   a2a-auth serve-issuer --policy issuance.json --port 8181
     #[command(verbatim_doc_comment)]
-    ServeIssuer {
-        /// The issuance policy (JSON).
-        #[arg(long)]
-        policy: PathBuf,
-        /// The trust domain's private JWK (default: a key drawn in memory).
-        #[arg(long)]
-        key: Option<PathBuf>,
-        /// The port on 127.0.0.1 (0: any free port).
-        #[arg(long, default_value_t = 0)]
-        port: u16,
-        /// Stop after this many requests (default: serve until killed).
-        #[arg(long)]
-        max_requests: Option<u64>,
-        /// The https origin clients address (WPTs for /renew name it; default
-        /// https://127.0.0.1:<port>, as behind a TLS terminator).
-        #[arg(long)]
-        origin: Option<String>,
-    },
+    ServeIssuer(issue::ServeArgs),
     /// Sign: the headers an outgoing request needs, or a JWT from claims.
     #[command(subcommand)]
     Sign(SignCli),
@@ -130,22 +113,7 @@ enum Command {
     ///   a2a-auth verify --policy policy.json --events sets.txt requests.jsonl > decisions.jsonl
     ///   a2a-auth verify --policy policy.json --token @wit.txt
     #[command(verbatim_doc_comment)]
-    Verify {
-        /// The policy document (JSON).
-        #[arg(long)]
-        policy: PathBuf,
-        /// Security Event Tokens to apply first, one per line.
-        #[arg(long)]
-        events: Option<PathBuf>,
-        /// Verify this one token instead of requests (text, `-` or `@file`).
-        #[arg(long, conflicts_with = "requests")]
-        token: Option<String>,
-        /// Unix seconds to decide at (default: now); a request's own "now" wins.
-        #[arg(long)]
-        now: Option<u64>,
-        /// The requests (JSON Lines); `-` or absent for stdin.
-        requests: Option<PathBuf>,
-    },
+    Verify(verify::VerifyArgs),
     /// Decode a token WITHOUT verifying it, or explain a denial.
     ///
     /// A token (WIT, WPT, DPoP proof, access token, Txn-Token, SET, JWT-SVID): its kind (from
@@ -208,43 +176,6 @@ enum Command {
     Demo(demo::DemoArgs),
 }
 
-#[derive(Args)]
-struct IssueCli {
-    /// The trust domain's private JWK (default: a key drawn in memory for this run).
-    #[arg(long)]
-    key: Option<PathBuf>,
-    /// The trust domain (`example.org`, `spiffe://example.org` or `wimse://example.org`).
-    #[arg(long)]
-    trust_domain: Option<String>,
-    /// The issuance policy (JSON), for --evidence.
-    #[arg(long)]
-    policy: Option<PathBuf>,
-    /// Attestation evidence (a JWT from an attester the policy names).
-    #[arg(long)]
-    evidence: Option<String>,
-    /// Development: issue for this identity without evidence.
-    #[arg(long)]
-    id: Option<String>,
-    /// The public JWK (with `alg`) to bind in cnf.
-    #[arg(long)]
-    holder_key: Option<PathBuf>,
-    /// Renew this WIT (same subject and key).
-    #[arg(long)]
-    renew: Option<String>,
-    /// Renew before half the lifetime has passed.
-    #[arg(long)]
-    force: bool,
-    /// WIT lifetime in seconds, for --id and --renew (attested: the policy's).
-    #[arg(long, default_value_t = 3600)]
-    lifetime: u64,
-    /// Print only the trust bundle of --key.
-    #[arg(long)]
-    bundle: bool,
-    /// Unix seconds to issue at (default: now).
-    #[arg(long)]
-    now: Option<u64>,
-}
-
 #[derive(Subcommand)]
 enum SignCli {
     /// The headers for a described request: WIT + WPT / HTTP signature, access token + DPoP.
@@ -257,38 +188,7 @@ enum SignCli {
     ///   a2a-auth sign request --request call.json --wit @a.wit --workload-key a.jwk \
     ///       --access-token @at.txt --dpop-key a.jwk
     #[command(verbatim_doc_comment)]
-    Request {
-        /// The described request (JSON).
-        #[arg(long)]
-        request: PathBuf,
-        /// The workload's WIT (text, `-` or `@file`).
-        #[arg(long)]
-        wit: Option<String>,
-        /// The private JWK the WIT binds.
-        #[arg(long)]
-        workload_key: Option<PathBuf>,
-        /// The workload proof: wpt-01, wpt-02, http-signature-06, http-signature-07.
-        #[arg(long, default_value = "wpt-01")]
-        proof: String,
-        /// The access token (text, `-` or `@file`).
-        #[arg(long)]
-        access_token: Option<String>,
-        /// Send the access token as Bearer (default: DPoP).
-        #[arg(long)]
-        bearer: bool,
-        /// The DPoP private JWK (the token's cnf.jkt key).
-        #[arg(long)]
-        dpop_key: Option<PathBuf>,
-        /// Proof lifetime in seconds.
-        #[arg(long)]
-        lifetime: Option<u64>,
-        /// Unix seconds to sign at (default: now).
-        #[arg(long)]
-        now: Option<u64>,
-        /// headers, json or curl.
-        #[arg(long, default_value = "headers", value_parser = ["headers", "json", "curl"])]
-        format: String,
-    },
+    Request(sign::RequestArgs),
     /// A JWS over JSON claims (attestation evidence, test tokens), with header `typ`.
     ///
     /// Example:
@@ -351,74 +251,16 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
             kid,
             public_out,
         } => keygen(&alg, kid.as_deref(), public_out.as_ref()),
-        Command::Issue(a) => issue::issue(&issue::IssueArgs {
-            key: a.key,
-            trust_domain: a.trust_domain,
-            policy: a.policy,
-            evidence: a.evidence,
-            id: a.id,
-            holder_key: a.holder_key,
-            renew: a.renew,
-            force: a.force,
-            lifetime: a.lifetime,
-            bundle: a.bundle,
-            now: a.now,
-        }),
-        Command::ServeIssuer {
-            policy,
-            key,
-            port,
-            max_requests,
-            origin,
-        } => issue::serve(&issue::ServeArgs {
-            policy,
-            key,
-            port,
-            max_requests,
-            origin,
-        }),
-        Command::Sign(SignCli::Request {
-            request,
-            wit,
-            workload_key,
-            proof,
-            access_token,
-            bearer,
-            dpop_key,
-            lifetime,
-            now,
-            format,
-        }) => sign::request(&sign::RequestArgs {
-            request,
-            wit,
-            workload_key,
-            proof,
-            access_token,
-            bearer,
-            dpop_key,
-            lifetime,
-            now,
-            format,
-        }),
+        Command::Issue(a) => issue::issue(&a),
+        Command::ServeIssuer(a) => issue::serve(&a),
+        Command::Sign(SignCli::Request(a)) => sign::request(&a),
         Command::Sign(SignCli::Jwt {
             claims,
             key,
             typ,
             lifetime,
         }) => sign::jwt(&claims, &key, typ.as_deref(), lifetime),
-        Command::Verify {
-            policy,
-            events,
-            token,
-            now,
-            requests,
-        } => verify::verify(&verify::VerifyArgs {
-            policy,
-            events,
-            token,
-            now,
-            requests,
-        }),
+        Command::Verify(a) => verify::verify(&a),
         Command::Inspect {
             input,
             explain,

@@ -11,17 +11,38 @@ use serde_json::{Map, Value, json};
 use crate::common::{Fallible, load_json, load_key, now, print_line, random, text_arg};
 use crate::verify::request_of;
 
-/// What `sign request` was asked to do.
+/// What `sign request` was asked to do (its command-line arguments).
+#[derive(clap::Args)]
 pub struct RequestArgs {
+    /// The described request (JSON).
+    #[arg(long)]
     pub request: PathBuf,
+    /// The workload's WIT (text, `-` or `@file`).
+    #[arg(long)]
     pub wit: Option<String>,
+    /// The private JWK the WIT binds.
+    #[arg(long)]
     pub workload_key: Option<PathBuf>,
+    /// The workload proof: wpt-01, wpt-02, http-signature-06, http-signature-07.
+    #[arg(long, default_value = "wpt-01")]
     pub proof: String,
+    /// The access token (text, `-` or `@file`).
+    #[arg(long)]
     pub access_token: Option<String>,
+    /// Send the access token as Bearer (default: DPoP).
+    #[arg(long)]
     pub bearer: bool,
+    /// The DPoP private JWK (the token's cnf.jkt key).
+    #[arg(long)]
     pub dpop_key: Option<PathBuf>,
+    /// Proof lifetime in seconds.
+    #[arg(long)]
     pub lifetime: Option<u64>,
+    /// Unix seconds to sign at (default: now).
+    #[arg(long)]
     pub now: Option<u64>,
+    /// headers, json or curl.
+    #[arg(long, default_value = "headers", value_parser = ["headers", "json", "curl"])]
     pub format: String,
 }
 

@@ -99,12 +99,22 @@ fn apply_events(verifier: &mut Verifier, path: &Path, at: u64) -> Fallible<()> {
     Ok(())
 }
 
-/// What `verify` was asked to do.
+/// What `verify` was asked to do (its command-line arguments).
+#[derive(clap::Args)]
 pub struct VerifyArgs {
+    /// The policy document (JSON).
+    #[arg(long)]
     pub policy: PathBuf,
+    /// Security Event Tokens to apply first, one per line.
+    #[arg(long)]
     pub events: Option<PathBuf>,
+    /// Verify this one token instead of requests (text, `-` or `@file`).
+    #[arg(long, conflicts_with = "requests")]
     pub token: Option<String>,
+    /// Unix seconds to decide at (default: now); a request's own "now" wins.
+    #[arg(long)]
     pub now: Option<u64>,
+    /// The requests (JSON Lines); `-` or absent for stdin.
     pub requests: Option<PathBuf>,
 }
 

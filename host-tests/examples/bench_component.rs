@@ -30,21 +30,12 @@ use wasmtime::component::{Component, Linker};
 use wasmtime::{Engine, Store};
 
 fn gate_request(v: &Value, body: &[u8]) -> GateRequest {
+    let r = a2a_auth_bench::fixture_request(v, body);
     GateRequest {
-        method: v["method"].as_str().unwrap().to_owned(),
-        target_uri: v["target_uri"].as_str().unwrap().to_owned(),
-        headers: v["headers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| {
-                (
-                    h[0].as_str().unwrap().to_owned(),
-                    h[1].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect(),
-        body: (v["body"] == true).then(|| body.to_vec()),
+        method: r.method,
+        target_uri: r.target_uri,
+        headers: r.headers,
+        body: r.body,
         mtls_peer: None,
     }
 }

@@ -598,21 +598,9 @@ impl Verifier {
     /// [`verify_set`](crate::events::verify_set). Map them for the transmitter with
     /// [`crate::events::ssf::set_error_code`].
     pub fn apply_event(&mut self, set: &str, now: UnixTime) -> Result<AppliedEvent, Error> {
-        if self.policy.events.is_none() {
-            return Err(Error::InvalidArgument("events"));
-        }
-        let limits = self.options.limits;
-        let jws = crate::jose::parse_jws(set, &limits)?;
-        let iss = sjson::parse_object(jws.unverified_payload(), &limits)?
-            .get("iss")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or(Error::ClaimMissing("iss"))?;
-        let validation = self
-            .transmitters
-            .iter()
-            .find(|t| t.issuer == iss)
-            .ok_or(Error::ClaimMismatch("iss"))?;
+        let jws = crate::jose::parse_jws(set, &self.options.limits)?;
+        let validation = self.transmitter(&jws)?;
+        let iss = validation.issuer.clone();
         let verified = match verify_set(set, validation, now) {
             Err(Error::KeyNotFound) => {
                 if let Some(Jwks::Uri(u)) = self.policy.events.as_ref().and_then(|e| {
@@ -656,6 +644,27 @@ impl Verifier {
             applied.dropped = tokens.saturating_add(wits);
         }
         Ok(applied)
+    }
+
+    /// The transmitter whose keys check a SET: picked by the SET's unverified `iss`, which only
+    /// chooses among the policy's transmitters.
+    ///
+    /// # Errors
+    /// `invalid-argument` (`events`) without an `events` section; `claim-missing` /
+    /// `claim-mismatch` (`iss`); JSON errors of the payload.
+    fn transmitter(&self, jws: &crate::jose::UnverifiedJws<'_>) -> Result<&SetValidation, Error> {
+        if self.policy.events.is_none() {
+            return Err(Error::InvalidArgument("events"));
+        }
+        let payload = sjson::parse_object(jws.unverified_payload(), &self.options.limits)?;
+        let iss = payload
+            .get("iss")
+            .and_then(Value::as_str)
+            .ok_or(Error::ClaimMissing("iss"))?;
+        self.transmitters
+            .iter()
+            .find(|t| t.issuer == iss)
+            .ok_or(Error::ClaimMismatch("iss"))
     }
 
     /// Verifies one token on its own under the policy, picked by its explicit `typ`: a WIT
@@ -708,22 +717,8 @@ impl Verifier {
                 crate::oauth::verify_txn_token(text, validation, now, &limits)
                     .map(|t| VerifiedToken::TransactionToken(Box::new(t)))
             }
-            "secevent+jwt" => {
-                if self.policy.events.is_none() {
-                    return Err(Error::InvalidArgument("events"));
-                }
-                let iss = sjson::parse_object(jws.unverified_payload(), &limits)?
-                    .get("iss")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .ok_or(Error::ClaimMissing("iss"))?;
-                let validation = self
-                    .transmitters
-                    .iter()
-                    .find(|t| t.issuer == iss)
-                    .ok_or(Error::ClaimMismatch("iss"))?;
-                verify_set(text, validation, now).map(|s| VerifiedToken::SecurityEvent(Box::new(s)))
-            }
+            "secevent+jwt" => verify_set(text, self.transmitter(&jws)?, now)
+                .map(|s| VerifiedToken::SecurityEvent(Box::new(s))),
             _ => Err(Error::TypMismatch),
         }
     }
