@@ -184,6 +184,8 @@ pub enum Limit {
     CertificateBytes,
     /// [`crate::Limits::max_chain_length`].
     ChainLength,
+    /// [`crate::Limits::max_field_bytes`].
+    FieldBytes,
 }
 
 impl Limit {
@@ -197,6 +199,7 @@ impl Limit {
             Self::SignatureChecks => "max_signature_checks",
             Self::CertificateBytes => "max_certificate_bytes",
             Self::ChainLength => "max_chain_length",
+            Self::FieldBytes => "max_field_bytes",
         }
     }
 }

@@ -24,6 +24,9 @@ pub struct Limits {
     pub max_certificate_bytes: usize,
     /// Maximum number of certificates presented in one chain, leaf included (default 8).
     pub max_chain_length: usize,
+    /// Maximum size of one HTTP signature field (`Signature-Input`, `Signature` or
+    /// `Content-Digest`, repeated lines joined), in bytes (default 8 KiB).
+    pub max_field_bytes: usize,
 }
 
 impl Limits {
@@ -36,6 +39,7 @@ impl Limits {
         max_signature_checks: 4,
         max_certificate_bytes: 16 * 1024,
         max_chain_length: 8,
+        max_field_bytes: 8 * 1024,
     };
 }
 

@@ -939,8 +939,8 @@ pub fn digest_cases() -> Vec<Case> {
     ]
 }
 
-const SVC_A: &str = r#"{"alg":"EdDSA","crv":"Ed25519","kty":"OKP","d":"HQdG2ekHF4COyoHNYvCh2fMHhIaKvkrStjmyfndFyGI","x":"ZjlVT4COsCkQO9HIo6tDWAXayQ0MymoFUKJRIQ7S8R8"}"#;
-const SVC_B: &str = r#"{"alg":"EdDSA","crv":"Ed25519","kty":"OKP","d":"nn132WU82duEPtUbQtoQLqWoC1hKl8zeWavCDIR0VeI","x":"lBtLS8cNt_7pWsdi2xgx760lWpzEvqYe2DpSk9ELH2w"}"#;
+pub(crate) const SVC_A: &str = r#"{"alg":"EdDSA","crv":"Ed25519","kty":"OKP","d":"HQdG2ekHF4COyoHNYvCh2fMHhIaKvkrStjmyfndFyGI","x":"ZjlVT4COsCkQO9HIo6tDWAXayQ0MymoFUKJRIQ7S8R8"}"#;
+pub(crate) const SVC_B: &str = r#"{"alg":"EdDSA","crv":"Ed25519","kty":"OKP","d":"nn132WU82duEPtUbQtoQLqWoC1hKl8zeWavCDIR0VeI","x":"lBtLS8cNt_7pWsdi2xgx760lWpzEvqYe2DpSk9ELH2w"}"#;
 const W_NOW: u64 = 1_785_155_797;
 const W_TARGET: &str = "https://svcb.example.com/gimme-ice-cream?flavor=vanilla";
 const W_AUD: &str = "https://svcb.example.com/gimme-ice-cream";

@@ -28,6 +28,7 @@ use a2a_auth::encoding::base64url as b64;
 use a2a_auth::encoding::json::to_compact;
 use serde_json::{Map, Value, json};
 
+mod attacks;
 mod events;
 mod gate;
 mod httpsig;
@@ -231,6 +232,26 @@ fn write(dir: &Path, module: &str, op: &str, cases: &[Case]) {
     );
 }
 
+/// `cases` followed by the attack suite's forgeries of its valid case `base`.
+fn with_attacks(
+    mut cases: Vec<Case>,
+    prefix: &'static str,
+    base: &'static str,
+    kind: &'static str,
+    token: fn(&Value) -> String,
+    none_variant: usize,
+) -> Vec<Case> {
+    let target = attacks::Target {
+        prefix,
+        base,
+        kind,
+        token,
+    };
+    let more = attacks::token_attacks(&cases, &target, none_variant);
+    cases.extend(more);
+    cases
+}
+
 fn main() {
     let dir: PathBuf = std::env::args()
         .nth(1)
@@ -252,7 +273,14 @@ fn main() {
         &dir,
         "identity",
         "verify-workload-identity-token",
-        &verify_wit_cases(&k),
+        &with_attacks(
+            verify_wit_cases(&k),
+            "verify-wit",
+            "verify-wit/generated-spiffe-subject",
+            "wit",
+            |i| attacks::member(i, "token"),
+            1,
+        ),
     );
     write(
         &dir,
@@ -260,7 +288,19 @@ fn main() {
         "issue-workload-identity-token",
         &issue_wit_cases(&k),
     );
-    write(&dir, "identity", "verify-jwt-svid", &jwt_svid_cases(&k));
+    write(
+        &dir,
+        "identity",
+        "verify-jwt-svid",
+        &with_attacks(
+            jwt_svid_cases(&k),
+            "verify-jwt-svid",
+            "verify-jwt-svid/typ-jwt",
+            "jwt-svid",
+            |i| attacks::member(i, "token"),
+            2,
+        ),
+    );
     write(&dir, "identity", "verify-x509-svid", &x509_svid_cases(&k));
     write(
         &dir,
@@ -270,7 +310,19 @@ fn main() {
     );
     write(&dir, "identity", "renewal-time", &renewal_cases());
     write(&dir, "proof", "create-wpt", &proof::create_wpt_cases());
-    write(&dir, "proof", "verify-wpt", &proof::verify_wpt_cases(&k));
+    write(
+        &dir,
+        "proof",
+        "verify-wpt",
+        &with_attacks(
+            proof::verify_wpt_cases(&k),
+            "verify-wpt",
+            "verify-wpt/spec-6.3",
+            "wpt",
+            |i| attacks::header(i, "workload-proof-token"),
+            3,
+        ),
+    );
     write(
         &dir,
         "proof",
@@ -281,7 +333,14 @@ fn main() {
         &dir,
         "proof",
         "verify-dpop-proof",
-        &proof::verify_dpop_cases(&k),
+        &with_attacks(
+            proof::verify_dpop_cases(&k),
+            "verify-dpop-proof",
+            "verify-dpop-proof/valid-nonce",
+            "dpop",
+            |i| attacks::header(i, "dpop"),
+            4,
+        ),
     );
     write(&dir, "proof", "dpop-nonce", &proof::dpop_nonce_cases());
     write(&dir, "proof", "wpt-challenge", &proof::challenge_cases());
@@ -333,7 +392,14 @@ fn main() {
         &dir,
         "oauth",
         "verify-access-token",
-        &oauth::access_token_cases(&k),
+        &with_attacks(
+            oauth::access_token_cases(&k),
+            "verify-access-token",
+            "verify-access-token/es256",
+            "access-token",
+            |i| attacks::member(i, "token"),
+            5,
+        ),
     );
     let (introspection, introspection_jwt) = oauth::introspection_cases(&k);
     write(
@@ -346,7 +412,14 @@ fn main() {
         &dir,
         "oauth",
         "verify-introspection-jwt",
-        &introspection_jwt,
+        &with_attacks(
+            introspection_jwt,
+            "verify-introspection-jwt",
+            "verify-introspection-jwt/ok",
+            "introspection",
+            |i| attacks::member(i, "jwt"),
+            6,
+        ),
     );
     write(&dir, "oauth", "plan-authorization", &oauth::plan_cases());
     for (op, cases) in oauth::discovery_cases() {
@@ -362,7 +435,19 @@ fn main() {
         write(&dir, "oauth", op, &cases);
     }
     write(&dir, "gate", "enforce", &gate::enforce_cases(&k));
-    write(&dir, "events", "verify-set", &events::verify_set_cases());
+    write(
+        &dir,
+        "events",
+        "verify-set",
+        &with_attacks(
+            events::verify_set_cases(),
+            "verify-set",
+            "verify-set/session-revoked",
+            "set",
+            |i| attacks::member(i, "set"),
+            7,
+        ),
+    );
     let (push, poll) = events::receive_cases();
     write(&dir, "events", "receive-push", &push);
     write(&dir, "events", "receive-poll", &poll);
@@ -384,7 +469,14 @@ fn main() {
         &dir,
         "oauth",
         "verify-wit-client-attestation",
-        &pop_verifies,
+        &with_attacks(
+            pop_verifies,
+            "verify-wit-client-attestation",
+            "verify-wit-client-attestation/ok",
+            "attestation-pop",
+            |i| attacks::member(i, "pop"),
+            8,
+        ),
     );
     let (creates, verifies, spiffe, cc) = oauth::client_auth_cases(&k);
     write(&dir, "oauth", "create-client-assertion", &creates);
@@ -393,7 +485,19 @@ fn main() {
     write(&dir, "oauth", "client-credentials-request", &cc);
     let (txn_issue, txn_verify) = oauth::txn_cases();
     write(&dir, "oauth", "issue-txn-token", &txn_issue);
-    write(&dir, "oauth", "verify-txn-token", &txn_verify);
+    write(
+        &dir,
+        "oauth",
+        "verify-txn-token",
+        &with_attacks(
+            txn_verify,
+            "verify-txn-token",
+            "verify-txn-token/minimal-with-issuer",
+            "txn-token",
+            |i| attacks::member(i, "token"),
+            9,
+        ),
+    );
     let (requests, responses, mays) = oauth::exchange_cases();
     write(&dir, "oauth", "token-exchange-request", &requests);
     write(&dir, "oauth", "parse-token-exchange-response", &responses);
@@ -1680,7 +1784,15 @@ fn verify_jws_cases(k: &Keys) -> Vec<Case> {
             code,
         ));
     };
-    for (i, none) in ["none", "None", "NONE", "nOnE"].iter().enumerate() {
+    // The four casings first (their ids predate the rest), then the other twelve.
+    let mut casings: Vec<String> = ["none", "None", "NONE", "nOnE"].map(String::from).to_vec();
+    for i in 0..16 {
+        let c = attacks::none_casing(i);
+        if !casings.contains(&c) {
+            casings.push(c);
+        }
+    }
+    for (i, none) in casings.iter().enumerate() {
         let h = to_compact(&json!({"alg": none, "kid": "es256-1"}));
         let t = format!(
             "{}.{}.{}",

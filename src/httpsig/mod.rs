@@ -280,6 +280,9 @@ pub struct VerifyPolicy {
     pub require_digest_for_body: bool,
     /// Extra structured-field types for `;sf` and `;key`, beyond the built-in table.
     pub field_types: Vec<(String, FieldType)>,
+    /// Longest `Signature-Input`, `Signature` or `Content-Digest` accepted (lines joined), in
+    /// bytes; longer → `limit-exceeded` before parsing.
+    pub max_field_bytes: usize,
 }
 
 impl Default for VerifyPolicy {
@@ -295,6 +298,7 @@ impl Default for VerifyPolicy {
             algorithms: HttpSigAlgorithm::ALL.to_vec(),
             require_digest_for_body: true,
             field_types: Vec::new(),
+            max_field_bytes: crate::Limits::DEFAULT.max_field_bytes,
         }
     }
 }
@@ -435,6 +439,10 @@ pub fn verify(
     ) else {
         return Err(Error::CredentialMissing("http signature"));
     };
+    let digest_len = joined(fields, "content-digest").map_or(0, |d| d.len());
+    if input_text.len().max(sig_text.len()).max(digest_len) > policy.max_field_bytes {
+        return Err(Error::LimitExceeded(crate::error::Limit::FieldBytes));
+    }
     let inputs = strict_dictionary(&input_text)?;
     let signatures = strict_dictionary(&sig_text)?;
     let chosen: Vec<(&sfv::Key, &ListEntry)> = inputs

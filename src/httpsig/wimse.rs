@@ -299,6 +299,7 @@ fn policy(fields: &[(String, String)], config: &WimseVerifyConfig, request: bool
             .collect(),
         require_digest_for_body: true,
         field_types: Vec::new(),
+        max_field_bytes: config.wit.limits.max_field_bytes,
     }
 }
 
@@ -429,6 +430,10 @@ pub fn verify_wimse_request(
             .collect();
         if joined.is_empty() {
             return Err(Error::CredentialMissing("http signature"));
+        }
+        let len = joined.iter().map(|v| v.len() + 2).sum::<usize>() - 2;
+        if len > config.wit.limits.max_field_bytes {
+            return Err(Error::LimitExceeded(crate::error::Limit::FieldBytes));
         }
         Parser::new(&joined.join(", "))
             .with_version(Version::Rfc8941)
