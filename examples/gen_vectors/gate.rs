@@ -2145,3 +2145,328 @@ pub fn event_cases(k: &Keys) -> Vec<Case> {
     ));
     cases
 }
+
+/// Request-level cases of the attack suite (vectors/ATTACKS.md): whole requests, so the edge
+/// guards run them too. Each breaks one check of an otherwise valid request.
+#[allow(clippy::too_many_lines)]
+pub fn attack_cases(k: &Keys) -> Vec<Case> {
+    let w = world(k);
+    let p = main_policy(&w, k);
+    let s = &w.secret;
+    let mut cases = Vec::new();
+    let mut no = |id: &str, title: &str, i: Value, out: Value| {
+        cases.push(ok(&format!("authenticate/attack-{id}"), title, i, out));
+    };
+    let none: Headers = Vec::new();
+    let mcp = format!("{ORIGIN}/mcp/session");
+    let tools = format!("{ORIGIN}/mcp/tools/call");
+    let invalid_token = |d: &str| {
+        format!(
+            "DPoP error=\"invalid_token\", error_description=\"{d}\", resource_metadata=\"{META}\", algs=\"ES256 EdDSA\""
+        )
+    };
+    let all = [
+        format!("Bearer resource_metadata=\"{META}\""),
+        format!("DPoP resource_metadata=\"{META}\", algs=\"ES256 EdDSA\""),
+    ];
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    let agent_wit = wit(&w, AGENT, json!({}), &w.wit_key);
+    let workload = |wit: &str, proof: WorkloadProof| {
+        Signer::new()
+            .with_workload(wit.to_owned(), w.agent_key.clone(), proof)
+            .unwrap()
+    };
+    let wpt_signer = workload(&agent_wit, WorkloadProof::Wpt(WptWire::Header));
+    let sig_signer = workload(
+        &agent_wit,
+        WorkloadProof::HttpSignature(WimseVersion::Draft07),
+    );
+
+    // §7.D5: a WIT is not a bearer credential.
+    let h: Headers = vec![("Authorization".into(), format!("Bearer {agent_wit}"))];
+    no(
+        "wit-as-bearer",
+        "attack §7.D5: a WIT sent as a Bearer token is judged as an access token and refused on typ; without its proof it authenticates nothing",
+        input(&p, s, req("POST", &tools, &h, None, None)),
+        deny(
+            401,
+            &[&format!(
+                "Bearer error=\"invalid_token\", error_description=\"token type (typ) not accepted\", resource_metadata=\"{META}\""
+            )],
+            None,
+            "typ-mismatch",
+        ),
+    );
+    // §7.E6: the WIT′ swap at the gate.
+    let wit_prime = wit(&w, AGENT, json!({"jti": "wit-prime"}), &w.wit_key);
+    let h = signed(&wpt_signer, "GET", &mcp, &none, None, "swap-1");
+    no(
+        "wpt-wit-swapped",
+        "attack §7.E6: a valid WPT presented with another valid WIT of the same workload and key (wth is over the first)",
+        input(
+            &p,
+            s,
+            req(
+                "GET",
+                &mcp,
+                &set(&h, "workload-identity-token", &wit_prime),
+                None,
+                None,
+            ),
+        ),
+        deny(400, &[], None, "binding-mismatch"),
+    );
+    // §7.E4 / §7.F5: the audience is configuration, never Host or X-Forwarded-Host.
+    let for_attacker = |signer: &Signer, label: &str| {
+        let mut h: Headers = vec![
+            ("Host".into(), "attacker.example".into()),
+            ("X-Forwarded-Host".into(), "attacker.example".into()),
+        ];
+        let extra = signer
+            .sign(
+                &OutgoingRequest {
+                    method: "GET",
+                    target_uri: "https://attacker.example/mcp/session",
+                    headers: &h,
+                    body: None,
+                },
+                UnixTime(NOW),
+                &seed(label, 16),
+            )
+            .unwrap();
+        h.extend(extra);
+        h
+    };
+    no(
+        "wpt-audience-from-host",
+        "attack §7.E4: a WPT made for attacker.example, with Host and X-Forwarded-Host saying attacker.example; the audience comes from the policy",
+        input(
+            &p,
+            s,
+            req(
+                "GET",
+                &mcp,
+                &for_attacker(&wpt_signer, "host-1"),
+                None,
+                None,
+            ),
+        ),
+        deny(400, &[], None, "claim-mismatch"),
+    );
+    no(
+        "signature-audience-from-host",
+        "attack §7.F5: an HTTP signature whose wimse-aud is attacker.example, with Host and X-Forwarded-Host saying attacker.example",
+        input(
+            &p,
+            s,
+            req(
+                "GET",
+                &mcp,
+                &for_attacker(&sig_signer, "host-2"),
+                None,
+                None,
+            ),
+        ),
+        deny(400, &[], None, "claim-mismatch"),
+    );
+    // §7.H / §7.F1: a self-minted WIT with a proof under its own cnf key.
+    let impostor = k.es256_other.clone().with_kid("es256-1");
+    let minted = wit(&w, AGENT, json!({}), &impostor);
+    let h = signed(
+        &workload(&minted, WorkloadProof::HttpSignature(WimseVersion::Draft07)),
+        "GET",
+        &mcp,
+        &none,
+        None,
+        "minted-1",
+    );
+    no(
+        "self-minted-wit",
+        "attack §7.H / §7.F1: a self-minted WIT naming the anchor's kid, with a valid HTTP signature under its cnf key: the WIT is verified before the signature",
+        input(&p, s, req("GET", &mcp, &h, None, None)),
+        deny(400, &[], None, "invalid-signature"),
+    );
+    // §7.E8: ECDSA malleability against a cache keyed on proof bytes.
+    let at = access_token(&w, json!({}));
+    let dpop_signer = Signer::new()
+        .with_access_token(at, TokenType::Dpop, Some(w.dpop_key.clone()))
+        .unwrap();
+    let h = signed(&dpop_signer, "POST", &tools, &none, None, "twin-1");
+    let twin = proof::high_s_twin(&get(&h, "dpop"));
+    let mut i = input(
+        &p,
+        s,
+        req("POST", &tools, &set(&h, "dpop", &twin), None, None),
+    );
+    i["before"] = json!([req("POST", &tools, &h, None, None)]);
+    no(
+        "dpop-high-s-twin-replayed",
+        "attack §7.E8: the (r, n - s) twin of a DPoP proof already used is a replay (the cache keys on jti, not proof bytes)",
+        i,
+        deny(
+            401,
+            &[&format!(
+                "DPoP error=\"invalid_dpop_proof\", error_description=\"proof already used (jti replay)\", resource_metadata=\"{META}\", algs=\"ES256 EdDSA\""
+            )],
+            None,
+            "replayed",
+        ),
+    );
+    // §7.C7: oversized fields fail before parsing.
+    let ct: Headers = vec![("Content-Type".into(), "application/json".into())];
+    let body: &[u8] = br#"{"jsonrpc":"2.0","method":"tools/list","id":1}"#;
+    let h = signed(&sig_signer, "POST", &mcp, &ct, Some(body), "big-1");
+    let padded = format!(
+        "{}, pad=(\"{}\")",
+        get(&h, "signature-input"),
+        "a".repeat(9 * 1024)
+    );
+    no(
+        "signature-input-oversized",
+        "attack §7.C7: a Signature-Input past max_field_bytes (8192) fails before it is parsed",
+        input(
+            &p,
+            s,
+            req(
+                "POST",
+                &mcp,
+                &set(&h, "signature-input", &padded),
+                Some(body),
+                None,
+            ),
+        ),
+        deny(400, &[], None, "limit-exceeded"),
+    );
+    let big_at = access_token(&w, json!({"pad": "A".repeat(17 * 1024), "jti": "at-big"}));
+    let big = Signer::new()
+        .with_access_token(big_at, TokenType::Dpop, Some(w.dpop_key.clone()))
+        .unwrap();
+    no(
+        "access-token-oversized",
+        "attack §7.C7: a validly signed access token past max_token_bytes (16384)",
+        input(
+            &p,
+            s,
+            req(
+                "POST",
+                &tools,
+                &signed(&big, "POST", &tools, &none, None, "big-2"),
+                None,
+                None,
+            ),
+        ),
+        deny(
+            401,
+            &[&invalid_token("limit `max_token_bytes` exceeded")],
+            None,
+            "limit-exceeded",
+        ),
+    );
+    // §7.A11: identity claims from unauthenticated headers are not credentials.
+    let h: Headers = vec![
+        (
+            "X-Forwarded-Client-Cert".into(),
+            format!("By=spiffe://example.org/ns/prod/sa/gw;URI={AGENT}"),
+        ),
+        ("X-Spiffe-Id".into(), AGENT.into()),
+        ("X-Agent-Id".into(), AGENT.into()),
+    ];
+    no(
+        "identity-headers",
+        "attack §7.A11: XFCC, X-Spiffe-Id and the like from the request are not credentials (the mTLS peer comes from the host's TLS stack)",
+        input(&p, s, req("GET", &mcp, &h, None, None)),
+        deny(401, &all, None, "credential-missing"),
+    );
+    // §7.A6 / §7.A1 / §7.A2: identifiers at the gate.
+    let other_td = wit(
+        &w,
+        "spiffe://other.org/ns/prod/sa/api",
+        json!({}),
+        &k.es256_other,
+    );
+    no(
+        "agent-other-trust-domain",
+        "attack §7.A6: the same path in another (trusted) trust domain does not match spiffe://example.org/ns/prod/*",
+        input(
+            &p,
+            s,
+            req(
+                "GET",
+                &mcp,
+                &signed(
+                    &workload(&other_td, WorkloadProof::Wpt(WptWire::Header)),
+                    "GET",
+                    &mcp,
+                    &none,
+                    None,
+                    "other-td",
+                ),
+                None,
+                None,
+            ),
+        ),
+        deny(403, &[], None, "agent-not-allowed"),
+    );
+    for (id, sub, title) in [
+        (
+            "agent-percent-encoded",
+            "spiffe://example.org/ns/prod/sa/%61pi",
+            "attack §7.A1: a percent-encoded path (…/%61pi for …/api) is refused, not normalised",
+        ),
+        (
+            "agent-uppercase-trust-domain",
+            "spiffe://Example.org/ns/prod/sa/api",
+            "attack §7.A2: an uppercase trust domain is refused, not folded",
+        ),
+        (
+            "agent-dot-segment",
+            "spiffe://example.org/ns/prod/sa/x/../admin",
+            "attack §7.A3: a dot segment is refused before any prefix match",
+        ),
+    ] {
+        let bad = wit(&w, sub, json!({}), &w.wit_key);
+        no(
+            id,
+            title,
+            input(
+                &p,
+                s,
+                req(
+                    "GET",
+                    &mcp,
+                    &signed(
+                        &workload(&bad, WorkloadProof::Wpt(WptWire::Header)),
+                        "GET",
+                        &mcp,
+                        &none,
+                        None,
+                        id,
+                    ),
+                    None,
+                    None,
+                ),
+            ),
+            deny(400, &[], None, "invalid-identifier"),
+        );
+    }
+    for (id, peer, title) in [
+        (
+            "mtls-percent-encoded",
+            "spiffe://example.org/ns/prod/sa/%61pi",
+            "attack §7.A1: an mTLS peer SAN with percent-encoding is refused",
+        ),
+        (
+            "mtls-trailing-slash",
+            "spiffe://example.org/ns/prod/sa/api/",
+            "attack §7.A4: an mTLS peer SAN with a trailing slash is refused",
+        ),
+    ] {
+        no(
+            id,
+            title,
+            input(&p, s, req("GET", &mcp, &none, None, Some(peer))),
+            deny(403, &[], None, "invalid-identifier"),
+        );
+    }
+    cases
+}

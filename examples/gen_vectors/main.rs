@@ -386,6 +386,7 @@ fn main() {
     assert!(wimse.is_empty());
     let mut authenticate = gate::authenticate_cases(&k);
     authenticate.extend(gate::event_cases(&k));
+    authenticate.extend(gate::attack_cases(&k));
     write(&dir, "gate", "authenticate", &authenticate);
     write(&dir, "gate", "sign", &gate::sign_cases(&k));
     write(
