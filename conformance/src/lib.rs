@@ -73,6 +73,24 @@ fn read_json(path: &Path) -> Result<Value, String> {
     serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))
 }
 
+/// Every case of every vector file under `dir`, with its op: `(op, case)`.
+///
+/// # Errors
+/// A directory or file that cannot be read, or a file that is not a vector file.
+pub fn all_cases(dir: &Path) -> Result<Vec<(String, Value)>, String> {
+    let mut files = Vec::new();
+    collect(dir, dir, &mut files)?;
+    let mut out = Vec::new();
+    for file in &files {
+        let doc = read_json(file)?;
+        let (Some(op), Some(cases)) = (doc["op"].as_str(), doc["cases"].as_array()) else {
+            return Err(format!("{}: not a vector file", file.display()));
+        };
+        out.extend(cases.iter().map(|c| (op.to_owned(), c.clone())));
+    }
+    Ok(out)
+}
+
 /// Runs every vector file under `dir` through `run` and prints the summary line for `host`.
 /// Returns the failures (unexpected failures, unexpected successes, malformed files); an
 /// unknown op must make `run` return `Err("unknown-op: ...")`, which fails the case.

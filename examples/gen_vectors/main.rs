@@ -2206,6 +2206,14 @@ fn verify_jws_cases(k: &Keys) -> Vec<Case> {
         "malformed-token",
     );
     bad(
+        "detached-payload",
+        "RFC 7515 App. F / specs §7.C2: a detached payload (empty segment; the signature is over the real one)",
+        format!("{}..{}", segment(&es, 0), segment(&es, 2)),
+        one.clone(),
+        asym.clone(),
+        "invalid-signature",
+    );
+    bad(
         "empty-token",
         "RFC 7515 §7.1: empty input",
         String::new(),
@@ -2369,6 +2377,22 @@ fn verify_jwt_cases(k: &Keys) -> Vec<Case> {
         "exp-negative",
         "RFC 7519 §2: NumericDate before the epoch is refused",
         input(&s(&with(json!({"exp": -1}))), &rules, NOW),
+        "claim-invalid",
+    );
+    bad(
+        "exp-overflow",
+        "specs §7.C8: a NumericDate past 2^64 does not wrap into the past or future",
+        input(
+            &sign_raw(
+                to_compact(&full_header(header.clone(), &k.es256)).as_bytes(),
+                to_compact(&with(json!({"exp": 0})))
+                    .replace("\"exp\":0", "\"exp\":100000000000000000000")
+                    .as_bytes(),
+                &k.es256,
+            ),
+            &rules,
+            NOW,
+        ),
         "claim-invalid",
     );
     bad(

@@ -167,12 +167,18 @@ fn check_typ(header: &Header, validation: &JwtValidation) -> Result<(), Error> {
     }
 }
 
-/// Reads a NumericDate (RFC 7519 §2): a non-negative JSON number, integer or not.
+/// The largest NumericDate accepted: 2^53 - 1, the I-JSON (RFC 7493 §2.2) limit of exactly
+/// representable integers. Larger values (a token "valid until 1e20") are refused rather than
+/// compared with lost precision.
+const MAX_NUMERIC_DATE: f64 = 9_007_199_254_740_991.0;
+
+/// Reads a NumericDate (RFC 7519 §2): a non-negative JSON number, integer or not, at most
+/// [`MAX_NUMERIC_DATE`].
 fn numeric_date(claims: &Object, name: &'static str) -> Result<Option<f64>, Error> {
     match claims.get(name) {
         None => Ok(None),
         Some(Value::Number(n)) => match n.as_f64() {
-            Some(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
+            Some(v) if v.is_finite() && (0.0..=MAX_NUMERIC_DATE).contains(&v) => Ok(Some(v)),
             _ => Err(Error::ClaimInvalid(name)),
         },
         Some(_) => Err(Error::ClaimInvalid(name)),
