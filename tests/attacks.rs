@@ -63,22 +63,21 @@ fn parse(text: &str) -> Result<BTreeMap<String, Item>, String> {
 
 /// `*` matches any run of characters; everything else literally.
 fn glob(pattern: &str, id: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == id;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !id.starts_with(first) || !id.ends_with(last) || id.len() < first.len() + last.len() {
+    let mut parts = pattern.split('*');
+    let Some(mut rest) = id.strip_prefix(parts.next().unwrap_or_default()) else {
         return false;
-    }
-    let mut rest = &id[first.len()..id.len() - last.len()];
-    for part in &parts[1..parts.len() - 1] {
-        match rest.find(part) {
-            Some(at) => rest = &rest[at + part.len()..],
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.split_once(part) {
+            Some((_, after)) => rest = after,
             None => return false,
         }
     }
-    true
+    rest.ends_with(last)
 }
 
 /// A rejection: an error, a gate denial, or an identifier that does not match.

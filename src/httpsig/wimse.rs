@@ -431,11 +431,11 @@ pub fn verify_wimse_request(
         if joined.is_empty() {
             return Err(Error::CredentialMissing("http signature"));
         }
-        let len = joined.iter().map(|v| v.len() + 2).sum::<usize>() - 2;
-        if len > config.wit.limits.max_field_bytes {
+        let text = joined.join(", ");
+        if text.len() > config.wit.limits.max_field_bytes {
             return Err(Error::LimitExceeded(crate::error::Limit::FieldBytes));
         }
-        Parser::new(&joined.join(", "))
+        Parser::new(&text)
             .with_version(Version::Rfc8941)
             .parse::<sfv::Dictionary>()
             .map_err(|_| Error::MalformedHttpSignature)?;
