@@ -50,6 +50,8 @@ for root, _, files in os.walk(vectors):
                 except ValueError:
                     continue
                 seeds["json"].add(s)
+                # JSON inside a string (an HTTP message, a policy): its headers and strings too.
+                walk(obj, strings)
                 keys = set(obj) if isinstance(obj, dict) else set()
                 if keys & {"routes", "attesters"}:
                     seeds["policy"].add(s)
