@@ -161,7 +161,7 @@ pub fn explain(code: &str) -> Option<Explanation> {
             "publish the signing key in the issuer's JWKS or trust bundle (the verifier refetches on an unknown kid)",
         ),
         "limit-exceeded" => e(
-            "a counted limit was exceeded (token size, JSON depth, keys, signature checks)",
+            "a counted limit was exceeded (token size, JSON depth, keys, signature checks, HTTP signature field size)",
             "the library's Limits (the detail names the limit)",
             "send smaller tokens and documents",
         ),
