@@ -218,6 +218,45 @@ fn native(fx: &Value) -> Value {
             }),
         );
     }
+    // ES256 side by side in one run: the key set parsed once (so the key's own comb is built
+    // after its first uses, as for an identity server's or AS's key), and the `p256` crate's
+    // constant-time verifier (the path before issue 16) on the same token.
+    let j = &fx["jws_es256"];
+    let (token, keys) = (j["token"].as_str().unwrap(), j["keys"].as_str().unwrap());
+    if !skip("es256-verify-warm-key") {
+        let set = a2a_auth::crypto::JwkSet::from_json(keys, &a2a_auth::Limits::DEFAULT).unwrap();
+        let algs = a2a_auth::crypto::AlgorithmSet::from_jws_names(["ES256"]).unwrap();
+        out.insert(
+            "es256-verify-warm-key".into(),
+            measure(usize::MAX, |_| {
+                a2a_auth::jose::parse_jws(token, &a2a_auth::Limits::DEFAULT)
+                    .unwrap()
+                    .verify(&set, algs, &a2a_auth::Limits::DEFAULT)
+                    .unwrap();
+            }),
+        );
+    }
+    if !skip("es256-verify-p256-crate") {
+        use p256::ecdsa::signature::Verifier as _;
+        let jwk: Value = serde_json::from_str(keys).unwrap();
+        let jwk = if jwk.get("keys").is_some() {
+            jwk["keys"][0].clone()
+        } else {
+            jwk
+        };
+        let mut sec1 = vec![4u8];
+        sec1.extend(base64url::decode(jwk["x"].as_str().unwrap()).unwrap());
+        sec1.extend(base64url::decode(jwk["y"].as_str().unwrap()).unwrap());
+        let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).unwrap();
+        let (input, sig) = token.rsplit_once('.').unwrap();
+        let sig = p256::ecdsa::Signature::from_slice(&base64url::decode(sig).unwrap()).unwrap();
+        out.insert(
+            "es256-verify-p256-crate".into(),
+            measure(usize::MAX, |_| {
+                vk.verify(input.as_bytes(), &sig).unwrap();
+            }),
+        );
+    }
     let (token, store) = (
         fx["wit"]["token"].as_str().unwrap(),
         fx["wit"]["trust_store"].as_str().unwrap(),

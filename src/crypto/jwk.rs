@@ -24,7 +24,8 @@ const RSA_BITS: core::ops::RangeInclusive<usize> = 2048..=8192;
 
 #[derive(Clone)]
 enum PublicKey {
-    P256(p256::ecdsa::VerifyingKey),
+    /// Shared, so that clones of a key set share the key's comb (see `p256_vartime`).
+    P256(std::sync::Arc<super::p256_vartime::VerifyKey>),
     P384(p384::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
     Rsa(Box<rsa::RsaPublicKey>),
@@ -109,10 +110,14 @@ impl Jwk {
                     // RFC 7518 §6.2.1.2: coordinates are the full field size.
                     "P-256" => {
                         let (x, y) = (b64_exact::<32>(obj, "x")?, b64_exact::<32>(obj, "y")?);
-                        let vk =
-                            p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1_uncompressed(&x, &y))
-                                .map_err(|_| Error::InvalidKey(KeyProblem::BadPoint))?;
-                        (PublicKey::P256(vk), "P-256")
+                        let sec1 = sec1_uncompressed(&x, &y);
+                        // Validated twice: by the p256 crate and by the verification path.
+                        p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1)
+                            .map_err(|_| Error::InvalidKey(KeyProblem::BadPoint))?;
+                        let point = super::p256_vartime::Affine::from_uncompressed(&sec1)
+                            .ok_or(Error::InvalidKey(KeyProblem::BadPoint))?;
+                        let key = super::p256_vartime::VerifyKey::new(point);
+                        (PublicKey::P256(std::sync::Arc::new(key)), "P-256")
                     }
                     "P-384" => {
                         let (x, y) = (b64_exact::<48>(obj, "x")?, b64_exact::<48>(obj, "y")?);
@@ -260,10 +265,9 @@ impl Jwk {
         self.check_alg(alg)?;
         let bad = Error::InvalidSignature;
         match (&self.key, alg) {
-            (PublicKey::P256(vk), Algorithm::Es256) => {
+            (PublicKey::P256(key), Algorithm::Es256) => {
                 // RFC 7518 §3.4: the JWS signature is the 64-byte r‖s; r, s in [1, n-1].
-                let sig = p256::ecdsa::Signature::from_slice(signature).map_err(|_| bad)?;
-                p256::ecdsa::signature::Verifier::verify(vk, message, &sig).map_err(|_| bad)
+                key.verify(message, signature).then_some(()).ok_or(bad)
             }
             (PublicKey::P384(vk), Algorithm::Es384) => {
                 let sig = p384::ecdsa::Signature::from_slice(signature).map_err(|_| bad)?;

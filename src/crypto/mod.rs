@@ -28,6 +28,7 @@
 //! Out of scope: encryption (JWE), ES512/P-521, secp256k1, RSA signing.
 
 mod jwk;
+mod p256_vartime;
 
 pub use jwk::{Jwk, JwkSet, KeyPair, ThumbprintUri, hmac_sha256};
 
