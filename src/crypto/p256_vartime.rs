@@ -171,8 +171,38 @@ impl Fe {
         Self::reduce(&wide)
     }
 
+    /// `self²` with the 28 off-diagonal products computed once and doubled (36 multiplies
+    /// instead of 64).
     fn square(&self) -> Self {
-        self.mul(self)
+        let a = &self.0;
+        let mut wide = [0u32; 16];
+        for i in 0..7 {
+            let mut carry = 0u64;
+            let ai = u64::from(a[i]);
+            for j in (i + 1)..8 {
+                let t = ai * u64::from(a[j]) + u64::from(wide[i + j]) + carry;
+                wide[i + j] = t as u32;
+                carry = t >> 32;
+            }
+            wide[i + 8] = carry as u32;
+        }
+        // The off-diagonal sum is below 2^511: doubling it loses nothing.
+        let mut top = 0u32;
+        for w in &mut wide {
+            let v = *w;
+            *w = (v << 1) | top;
+            top = v >> 31;
+        }
+        let mut carry = 0u64;
+        for i in 0..8 {
+            let sq = u64::from(a[i]) * u64::from(a[i]);
+            let lo = u64::from(wide[2 * i]) + (sq & 0xffff_ffff) + carry;
+            wide[2 * i] = lo as u32;
+            let hi = u64::from(wide[2 * i + 1]) + (sq >> 32) + (lo >> 32);
+            wide[2 * i + 1] = hi as u32;
+            carry = hi >> 32;
+        }
+        Self::reduce(&wide)
     }
 
     /// The NIST fast reduction of a 512-bit product (SP 800-186 G.1.2): nine 256-bit terms made
@@ -849,6 +879,11 @@ mod tests {
         for (a, b) in cases {
             let want = to_big(&a).mul(&to_big(&b)).rem(&p);
             assert_eq!(to_big(&a.mul(&b)), want, "{a:?} * {b:?}");
+            assert_eq!(
+                to_big(&a.square()),
+                to_big(&a).mul(&to_big(&a)).rem(&p),
+                "{a:?}²"
+            );
             assert!(!geq(&a.mul(&b).0, &P));
         }
     }
@@ -860,6 +895,7 @@ mod tests {
             let (a, b, c) = (rng.fe(), rng.fe(), rng.fe());
             assert_eq!(a.add(&b), b.add(&a));
             assert_eq!(a.mul(&b), b.mul(&a));
+            assert_eq!(a.square(), a.mul(&a));
             assert_eq!(a.mul(&b).mul(&c), a.mul(&b.mul(&c)));
             assert_eq!(a.add(&b).mul(&c), a.mul(&c).add(&b.mul(&c)));
             assert_eq!(a.sub(&b).add(&b), a);
