@@ -643,6 +643,14 @@ impl VerifyKey {
         }
     }
 
+    /// Counts a use and says whether the key's comb is ready. Until it is, callers verify with
+    /// the `p256` crate: a fresh instance per request (a wasi:http guard, Spin) then never pays
+    /// for building the generator's comb, and a long-lived verifier moves a busy key onto the
+    /// comb path after [`Self::COMB_AFTER`] uses.
+    pub(crate) fn is_warm(&self) -> bool {
+        self.comb().is_some()
+    }
+
     fn comb(&self) -> Option<&Comb> {
         if let Some(built) = self.comb.get() {
             return built.as_ref().map(|k| &k.0);
