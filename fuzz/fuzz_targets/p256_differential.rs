@@ -1,6 +1,7 @@
-//! Differential: ES256 verification through a2a-auth (its variable-time path, both the wNAF
-//! and the per-key comb) against the `p256` crate, on signatures that are valid, malleated,
-//! bit-flipped or arbitrary. Any disagreement is a finding.
+//! Differential: ES256 verification through a2a-auth against the `p256` crate, on signatures
+//! that are valid, malleated, bit-flipped or arbitrary. The same parsed key verifies up to four
+//! times, so the later verifications take the key's variable-time comb path. Any disagreement
+//! is a finding.
 #![no_main]
 use a2a_auth::Limits;
 use a2a_auth::crypto::{Algorithm, Jwk};
