@@ -2177,6 +2177,18 @@ pub fn attack_cases(k: &Keys) -> Vec<Case> {
             .unwrap()
     };
     let wpt_signer = workload(&agent_wit, WorkloadProof::Wpt(WptWire::Header));
+    // A GET of the session resource carrying `wit` and a WPT signed for it.
+    let wpt_get = |wit: &str, label: &str| {
+        let h = signed(
+            &workload(wit, WorkloadProof::Wpt(WptWire::Header)),
+            "GET",
+            &mcp,
+            &none,
+            None,
+            label,
+        );
+        input(&p, s, req("GET", &mcp, &h, None, None))
+    };
     let sig_signer = workload(
         &agent_wit,
         WorkloadProof::HttpSignature(WimseVersion::Draft07),
@@ -2387,24 +2399,7 @@ pub fn attack_cases(k: &Keys) -> Vec<Case> {
     no(
         "agent-other-trust-domain",
         "attack §7.A6: the same path in another (trusted) trust domain does not match spiffe://example.org/ns/prod/*",
-        input(
-            &p,
-            s,
-            req(
-                "GET",
-                &mcp,
-                &signed(
-                    &workload(&other_td, WorkloadProof::Wpt(WptWire::Header)),
-                    "GET",
-                    &mcp,
-                    &none,
-                    None,
-                    "other-td",
-                ),
-                None,
-                None,
-            ),
-        ),
+        wpt_get(&other_td, "other-td"),
         deny(403, &[], None, "agent-not-allowed"),
     );
     for (id, sub, title) in [
@@ -2428,24 +2423,7 @@ pub fn attack_cases(k: &Keys) -> Vec<Case> {
         no(
             id,
             title,
-            input(
-                &p,
-                s,
-                req(
-                    "GET",
-                    &mcp,
-                    &signed(
-                        &workload(&bad, WorkloadProof::Wpt(WptWire::Header)),
-                        "GET",
-                        &mcp,
-                        &none,
-                        None,
-                        id,
-                    ),
-                    None,
-                    None,
-                ),
-            ),
+            wpt_get(&bad, id),
             deny(400, &[], None, "invalid-identifier"),
         );
     }
