@@ -298,12 +298,11 @@ fn evidence_claims(workload: &str, key: &KeyPair) -> Value {
            "cnf": {"jkt": key.public_jwk().thumbprint()}})
 }
 
-#[test]
-fn attested_issuance_with_sign_jwt_evidence() {
-    let dir = scratch("attest");
-    let attester = keygen(&dir, "attester", "ES256");
-    let agent = keygen(&dir, "agent", "ES256");
-    let _td = keygen(&dir, "td", "ES256");
+/// Keys for an attester and an agent, the issuance policy trusting the attester
+/// (`issuance.json`) and evidence claims for the agent (`claims.json`), in `dir`; both keys.
+fn attestation_files(dir: &Path) -> (KeyPair, KeyPair) {
+    let attester = keygen(dir, "attester", "ES256");
+    let agent = keygen(dir, "agent", "ES256");
     std::fs::write(
         dir.join("issuance.json"),
         issuance_policy(&attester).to_string(),
@@ -314,6 +313,14 @@ fn attested_issuance_with_sign_jwt_evidence() {
         evidence_claims("billing", &agent).to_string(),
     )
     .unwrap();
+    (attester, agent)
+}
+
+#[test]
+fn attested_issuance_with_sign_jwt_evidence() {
+    let dir = scratch("attest");
+    let (_attester, agent) = attestation_files(&dir);
+    let _td = keygen(&dir, "td", "ES256");
     let o = run(
         &[
             "sign",
@@ -425,18 +432,7 @@ fn attested_issuance_with_sign_jwt_evidence() {
 #[test]
 fn serve_issuer_publishes_issues_refuses_and_renews() {
     let dir = scratch("serve");
-    let attester = keygen(&dir, "attester", "ES256");
-    let agent = keygen(&dir, "agent", "ES256");
-    std::fs::write(
-        dir.join("issuance.json"),
-        issuance_policy(&attester).to_string(),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("claims.json"),
-        evidence_claims("billing", &agent).to_string(),
-    )
-    .unwrap();
+    let (attester, agent) = attestation_files(&dir);
     let evidence = stdout(&run(
         &[
             "sign",

@@ -102,6 +102,13 @@ fn main() {
     let gate = auth.a2a_auth_gate();
     let policy = fx["policy"].as_str().unwrap();
     let secret = [9u8; 32];
+    // A fresh verifier (empty caches) from the fixtures' policy.
+    let create = |store: &mut _| {
+        gate.verifier()
+            .call_create(store, policy, &secret)
+            .unwrap()
+            .unwrap()
+    };
     for (op, name) in [
         ("wimse-request-cold", "wimse_cold"),
         ("wimse-request-warm", "wimse_warm"),
@@ -114,11 +121,7 @@ fn main() {
             .iter()
             .map(|r| gate_request(r, &body))
             .collect();
-        let v = gate
-            .verifier()
-            .call_create(&mut store, policy, &secret)
-            .unwrap()
-            .unwrap();
+        let v = create(&mut store);
         out.insert(
             op.into(),
             measure(requests.len(), |i| {
@@ -133,11 +136,7 @@ fn main() {
         );
     }
     let hit = gate_request(&fx["cache_hit"], &body);
-    let v = gate
-        .verifier()
-        .call_create(&mut store, policy, &secret)
-        .unwrap()
-        .unwrap();
+    let v = create(&mut store);
     out.insert(
         "cache-hit".into(),
         measure(usize::MAX, |_| {
