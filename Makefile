@@ -14,7 +14,7 @@ CACHE_DIR := $(or $(A2A_AUTH_CACHE),$(HOME)/.cache/a2a-auth)
 VENV := $(CACHE_DIR)/venv
 PY_DEPS := wasmtime==50.0.1 pytest==9.2.0 pyjwt[crypto]==2.15.1 joserfc==1.8.0 cryptography==50.0.2 http-message-signatures==3.0.0 http-sf==1.5.0 httpx==0.28.1 starlette==1.10.0 a2a-sdk==1.3.0
 
-.PHONY: bench demo fuzz-smoke cargo-fuzz test setup wasmtime-cli envoy http-guard tools fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check walkthrough \
+.PHONY: bench profile demo fuzz-smoke cargo-fuzz test setup wasmtime-cli envoy http-guard tools fmt-check clippy component cargo-test vectors vectors-fresh wasm deps-check walkthrough \
 	npm npm-deps npm-test chromium wycheproof-data python python-venv python-test
 
 # The end-to-end scenario (cli/src/demo): agent B runs on the Python package (its venv and
@@ -45,6 +45,18 @@ bench: setup component npm python envoy http-guard
 	@for f in dist/a2a_auth.wasm npm/wasm/a2a_auth_bg.wasm dist/a2a_auth_envoy.wasm dist/a2a_auth_guard.wasm; do \
 	  echo "$$f $$(wc -c <$$f) $$(gzip -9 -c $$f | wc -c)"; done >"$(BENCH_RUN)/sizes.txt"
 	@python3 bench/report.py "$(BENCH_RUN)" bench/results
+
+# `make profile`: where one ES256 verification's time goes, step by step, natively and as wasm
+# (wasm32-wasip1, the size-tuned `wasm` profile the component uses) under the wasmtime CLI.
+# PROFILE_MS per step; the fastest of ~50 batches is reported (a shared machine is noisy).
+PROFILE_MS ?= 300
+profile: wasmtime-cli
+	@rustup target list --installed | grep -q '^wasm32-wasip1$$' || rustup target add wasm32-wasip1
+	$(CARGO) build --quiet --locked --release --features profile --example profile_es256
+	$(CARGO) build --quiet --locked --profile wasm --target wasm32-wasip1 --features profile --example profile_es256
+	@echo "## native"; $(TARGET_DIR)/release/examples/profile_es256 $(PROFILE_MS)
+	@echo; echo "## wasm32-wasip1 under wasmtime $$(wasmtime --version | cut -d' ' -f2)"; \
+	  wasmtime run $(TARGET_DIR)/wasm32-wasip1/wasm/examples/profile_es256.wasm $(PROFILE_MS)
 
 # cargo-fuzz on nightly (fuzz/ is outside the workspace). `make fuzz-smoke` runs every target for
 # FUZZ_TIME seconds from a corpus seeded with the vectors' tokens, documents and identifiers;
@@ -177,6 +189,7 @@ fmt-check:
 
 clippy:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) clippy -p a2a-auth --features profile --examples --locked -- -D warnings
 
 # One `cargo test --workspace` run for everything Rust-side, including the core's and the
 # component's vectors (a second cargo invocation with target filters would resolve features

@@ -5,9 +5,9 @@
 use a2a_auth::crypto::Jwk;
 use a2a_auth::{Error, Limits};
 
-/// One case, verified four times with the same parsed key: a P-256 key answers its first
-/// uses through the `p256` crate and later ones through its comb (`p256_vartime`), so every
-/// ES256 case checks both paths and that they agree.
+/// One case, verified four times with the same parsed key: a P-256 key answers its first three
+/// uses on the cold path (Straus–Shamir wNAF) and later ones through its comb
+/// (`a2a_auth_p256_verify`), so every ES256 case checks both paths and that they agree.
 fn verify(alg: &str, jwk: &str, message: &[u8], signature: &[u8]) -> Result<(), Error> {
     let alg = a2a_auth::ffi::algorithm(alg)?;
     let key = Jwk::from_json(jwk, &Limits::DEFAULT)?;

@@ -24,20 +24,13 @@ const RSA_BITS: core::ops::RangeInclusive<usize> = 2048..=8192;
 
 #[derive(Clone)]
 enum PublicKey {
-    /// Shared, so that clones of a key set share the key's comb (see `p256_vartime`).
-    P256(std::sync::Arc<P256Key>),
+    /// Variable-time verification (`a2a_auth_p256_verify`): public data only. Shared, so that
+    /// clones of a key set share the key's comb once it is busy.
+    P256(std::sync::Arc<a2a_auth_p256_verify::VerifyKey>),
     P384(p384::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
     Rsa(Box<rsa::RsaPublicKey>),
     Oct(Vec<u8>),
-}
-
-/// A P-256 key: the `p256` crate's verifier for its first uses, then the variable-time comb
-/// path (`p256_vartime`) once the key has proven busy.
-#[derive(Debug)]
-struct P256Key {
-    vk: p256::ecdsa::VerifyingKey,
-    fast: super::p256_vartime::VerifyKey,
 }
 
 /// A verification key parsed from a JWK: validated on import (points on the curve, sizes),
@@ -119,16 +112,10 @@ impl Jwk {
                     "P-256" => {
                         let (x, y) = (b64_exact::<32>(obj, "x")?, b64_exact::<32>(obj, "y")?);
                         let sec1 = sec1_uncompressed(&x, &y);
-                        // Validated twice: by the p256 crate and by the verification path.
-                        let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1)
-                            .map_err(|_| Error::InvalidKey(KeyProblem::BadPoint))?;
-                        let point = super::p256_vartime::Affine::from_uncompressed(&sec1)
+                        let point = a2a_auth_p256_verify::Affine::from_uncompressed(&sec1)
                             .ok_or(Error::InvalidKey(KeyProblem::BadPoint))?;
-                        let fast = super::p256_vartime::VerifyKey::new(point);
-                        (
-                            PublicKey::P256(std::sync::Arc::new(P256Key { vk, fast })),
-                            "P-256",
-                        )
+                        let key = a2a_auth_p256_verify::VerifyKey::new(point);
+                        (PublicKey::P256(std::sync::Arc::new(key)), "P-256")
                     }
                     "P-384" => {
                         let (x, y) = (b64_exact::<48>(obj, "x")?, b64_exact::<48>(obj, "y")?);
@@ -278,13 +265,7 @@ impl Jwk {
         match (&self.key, alg) {
             (PublicKey::P256(key), Algorithm::Es256) => {
                 // RFC 7518 §3.4: the JWS signature is the 64-byte r‖s; r, s in [1, n-1].
-                if key.fast.is_warm() {
-                    key.fast.verify(message, signature).then_some(()).ok_or(bad)
-                } else {
-                    let sig = p256::ecdsa::Signature::from_slice(signature).map_err(|_| bad)?;
-                    p256::ecdsa::signature::Verifier::verify(&key.vk, message, &sig)
-                        .map_err(|_| bad)
-                }
+                key.verify(message, signature).then_some(()).ok_or(bad)
             }
             (PublicKey::P384(vk), Algorithm::Es384) => {
                 let sig = p384::ecdsa::Signature::from_slice(signature).map_err(|_| bad)?;

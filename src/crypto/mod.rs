@@ -28,8 +28,10 @@
 //! Out of scope: encryption (JWE), ES512/P-521, secp256k1, RSA signing.
 
 mod jwk;
-mod p256_vartime;
 
+#[cfg(feature = "profile")]
+#[doc(hidden)]
+pub use a2a_auth_p256_verify::profile as p256_profile;
 pub use jwk::{Jwk, JwkSet, KeyPair, ThumbprintUri, hmac_sha256};
 
 use crate::error::Error;

@@ -4,20 +4,27 @@
 //! this path may branch on data. Signing keeps the constant-time `p256` crate.
 //!
 //! - **Field** (mod p = 2^256 − 2^224 + 2^192 + 2^96 − 1): eight 32-bit limbs, products in 64
-//!   bits (native on wasm32 and 64-bit CPUs alike, no 128-bit multiplies), the NIST fast
-//!   reduction (FIPS 186-5 / SP 800-186 Appendix G.1.2: additions of 32-bit words, no
-//!   Montgomery form). Every element is kept fully reduced.
+//!   bits (native on wasm32 and 64-bit CPUs alike, no 128-bit multiplies, which wasm32
+//!   emulates), accumulated per column without carries and reduced with the NIST fast
+//!   reduction (SP 800-186 Appendix G.1.2: additions of 32-bit words, no Montgomery form).
+//!   Every element is kept fully reduced; inversion is Fermat's with an addition chain.
 //! - **Group**: Jacobian coordinates, a = −3 doubling (3M+5S), mixed Jacobian–affine additions
-//!   (7M+4S), with the exceptional cases (equal points, opposite points, the identity) handled
-//!   by branches.
-//! - **u1·G + u2·Q**: `u1·G` from a fixed-base comb of the generator (64 radix-16 windows of
-//!   `j·16^i·G`, `j = 1..8`, affine, built once): at most 64 additions and no doublings. `u2·Q`
-//!   from the same kind of comb for Q ([`Comb`], built for keys that verify many signatures;
-//!   the library verifies a key's first uses with the `p256` crate), or with a width-5 wNAF
-//!   over Q's odd multiples (256 doublings; not used by the library yet). A scalar above
-//!   n/2 is replaced by n − k with the points negated, so 64 signed digits in [−7, 8] suffice.
+//!   (7M+4S) and Jacobian additions (11M+5S), with the exceptional cases (equal points,
+//!   opposite points, the identity) handled by branches.
+//! - **u1·G + u2·Q, cold key** (Straus–Shamir): one chain of 256 doublings shared by a
+//!   width-7 wNAF of u1 over the generator's 32 odd multiples (affine, built once per
+//!   process) and a width-5 wNAF of u2 over Q's 8 odd multiples (built per verification).
+//! - **u1·G + u2·Q, busy key**: no doublings at all. Fixed-base combs (64 radix-16 windows of
+//!   `j·16^i·P`, `j = 1..8`, affine, 32 KiB) for the generator and for Q, built once Q has
+//!   verified [`VerifyKey::COMB_AFTER`] signatures and counted against a process-wide bound:
+//!   at most 64 additions each. A scalar above n/2 is replaced by n − k with the points
+//!   negated, so 64 signed digits in [−7, 8] suffice.
 //! - **No final inversion**: `x(R) mod n = r` is checked as `X = r·Z²` (or `(r + n)·Z²` when
 //!   `r + n < p`) on the Jacobian result.
+//!
+//! This crate is separate from `a2a-auth` for one reason: the size-tuned wasm profile
+//! (`opt-level = "s"`) would leave its limb loops rolled and its field operations out of line,
+//! about 3x slower; the workspace's `wasm` profile builds this crate alone at `opt-level = 3`.
 //!
 //! Scalars (mod n) come from the `p256` crate. Every answer is checked against the `p256`
 //! crate by the unit tests, the Wycheproof suite and the `p256_differential` fuzz target.
@@ -63,34 +70,31 @@ const N: Limbs = [
     0xffff_ffff,
 ];
 
-fn adc(a: u32, b: u32, carry: bool) -> (u32, bool) {
-    let (s, c1) = a.overflowing_add(b);
-    let (s, c2) = s.overflowing_add(u32::from(carry));
-    (s, c1 | c2)
-}
-
-fn sbb(a: u32, b: u32, borrow: bool) -> (u32, bool) {
-    let (d, b1) = a.overflowing_sub(b);
-    let (d, b2) = d.overflowing_sub(u32::from(borrow));
-    (d, b1 | b2)
-}
-
+/// `a + b` and the carry out. The carry rides in the top half of a 64-bit sum: three
+/// instructions a limb, in wasm as natively.
+#[inline]
 fn add_limbs(a: &Limbs, b: &Limbs) -> (Limbs, bool) {
     let mut out = [0u32; 8];
-    let mut carry = false;
+    let mut t = 0u64;
     for i in 0..8 {
-        (out[i], carry) = adc(a[i], b[i], carry);
+        t += u64::from(a[i]) + u64::from(b[i]);
+        out[i] = t as u32;
+        t >>= 32;
     }
-    (out, carry)
+    (out, t != 0)
 }
 
+/// `a − b` mod 2^256 and the borrow out, the borrow as a signed 64-bit carry (0 or −1).
+#[inline]
 fn sub_limbs(a: &Limbs, b: &Limbs) -> (Limbs, bool) {
     let mut out = [0u32; 8];
-    let mut borrow = false;
+    let mut t = 0i64;
     for i in 0..8 {
-        (out[i], borrow) = sbb(a[i], b[i], borrow);
+        t += i64::from(a[i]) - i64::from(b[i]);
+        out[i] = t as u32;
+        t >>= 32;
     }
-    (out, borrow)
+    (out, t != 0)
 }
 
 /// `a >= b` as integers.
@@ -113,14 +117,14 @@ fn from_be_bytes(bytes: &[u8; 32]) -> Limbs {
 
 /// A field element mod p, always fully reduced (`< p`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) struct Fe(Limbs);
+struct Fe(Limbs);
 
 impl Fe {
     const ZERO: Self = Self([0; 8]);
     const ONE: Self = Self([1, 0, 0, 0, 0, 0, 0, 0]);
 
     /// The element for big-endian bytes, or `None` when they are `>= p`.
-    pub(crate) fn from_bytes(bytes: &[u8; 32]) -> Option<Self> {
+    fn from_bytes(bytes: &[u8; 32]) -> Option<Self> {
         let limbs = from_be_bytes(bytes);
         (!geq(&limbs, &P)).then_some(Self(limbs))
     }
@@ -129,23 +133,47 @@ impl Fe {
         self.0 == [0; 8]
     }
 
+    /// `self + b`: `a + b` and `a + b − p` side by side (two independent carry chains), then
+    /// the one that lies in [0, p).
+    #[inline]
     fn add(&self, b: &Self) -> Self {
-        let (s, carry) = add_limbs(&self.0, &b.0);
-        if carry || geq(&s, &P) {
-            // s + carry·2^256 − p, computed mod 2^256.
-            Self(sub_limbs(&s, &P).0)
-        } else {
-            Self(s)
+        let (mut sum, mut reduced) = ([0u32; 8], [0u32; 8]);
+        let (mut t, mut u) = (0u64, 0i64);
+        for i in 0..8 {
+            let ab = u64::from(self.0[i]) + u64::from(b.0[i]);
+            t += ab;
+            u += ab as i64 - i64::from(P[i]);
+            sum[i] = t as u32;
+            reduced[i] = u as u32;
+            t >>= 32;
+            u >>= 32;
         }
+        // u is the sign of a + b − p (0 or −1 after the last carry).
+        Self(if u < 0 { sum } else { reduced })
     }
 
+    /// `self − b`: `a − b` and `a − b + p` side by side, then the one that lies in [0, p).
+    #[inline]
     fn sub(&self, b: &Self) -> Self {
-        let (d, borrow) = sub_limbs(&self.0, &b.0);
-        if borrow {
-            Self(add_limbs(&d, &P).0)
-        } else {
-            Self(d)
+        let (mut diff, mut lifted) = ([0u32; 8], [0u32; 8]);
+        let (mut t, mut u) = (0i64, 0i64);
+        for i in 0..8 {
+            let ab = i64::from(self.0[i]) - i64::from(b.0[i]);
+            t += ab;
+            u += ab + i64::from(P[i]);
+            diff[i] = t as u32;
+            lifted[i] = u as u32;
+            t >>= 32;
+            u >>= 32;
         }
+        Self(if t < 0 { lifted } else { diff })
+    }
+
+    /// `k · self` for a small k (at most 2^8), through the reduction's final carry rounds.
+    #[inline]
+    fn mul_small(&self, k: u32) -> Self {
+        debug_assert!(k <= 256);
+        Self::normalize(self.0.map(|x| i64::from(x) * i64::from(k)))
     }
 
     fn neg(&self) -> Self {
@@ -156,60 +184,103 @@ impl Fe {
         self.add(self)
     }
 
+    /// `self · b`: product scanning, column by column, with every 64-bit partial product split
+    /// into its halves: the low half joins its own column, the high half the next. No carry
+    /// propagates during the multiplication (the additions are independent, which suits
+    /// wasm's and a CPU's pipelines alike), every column stays below 2^36, and the reduction
+    /// takes the columns as they are. Written out in full so that even the size-tuned wasm
+    /// build keeps every value in a register.
+    #[inline]
     fn mul(&self, b: &Self) -> Self {
-        let mut wide = [0u32; 16];
-        for i in 0..8 {
-            let mut carry = 0u64;
-            let ai = u64::from(self.0[i]);
-            for j in 0..8 {
-                // (2^32−1)^2 + 2·(2^32−1) = 2^64 − 1: fits.
-                let t = ai * u64::from(b.0[j]) + u64::from(wide[i + j]) + carry;
-                wide[i + j] = t as u32;
-                carry = t >> 32;
-            }
-            wide[i + 8] = carry as u32;
+        #[cfg(feature = "profile")]
+        profile::count(&profile::MULS);
+        let [a0, a1, a2, a3, a4, a5, a6, a7] = self.0.map(u64::from);
+        let [b0, b1, b2, b3, b4, b5, b6, b7] = b.0.map(u64::from);
+        /// (this column, carried into the next): the low halves plus the carry-in, the
+        /// high halves.
+        macro_rules! column {
+            ($carry:expr; $($x:ident * $y:ident),+) => {{
+                let (mut lo, mut hi) = ($carry, 0u64);
+                $(
+                    let p = $x * $y;
+                    lo += p & 0xffff_ffff;
+                    hi += p >> 32;
+                )+
+                (lo, hi)
+            }};
         }
-        Self::reduce(&wide)
+        let (c0, h) = column!(0; a0 * b0);
+        let (c1, h) = column!(h; a0 * b1, a1 * b0);
+        let (c2, h) = column!(h; a0 * b2, a1 * b1, a2 * b0);
+        let (c3, h) = column!(h; a0 * b3, a1 * b2, a2 * b1, a3 * b0);
+        let (c4, h) = column!(h; a0 * b4, a1 * b3, a2 * b2, a3 * b1, a4 * b0);
+        let (c5, h) = column!(h; a0 * b5, a1 * b4, a2 * b3, a3 * b2, a4 * b1, a5 * b0);
+        let (c6, h) = column!(h; a0 * b6, a1 * b5, a2 * b4, a3 * b3, a4 * b2, a5 * b1, a6 * b0);
+        let (c7, h) =
+            column!(h; a0 * b7, a1 * b6, a2 * b5, a3 * b4, a4 * b3, a5 * b2, a6 * b1, a7 * b0);
+        let (c8, h) = column!(h; a1 * b7, a2 * b6, a3 * b5, a4 * b4, a5 * b3, a6 * b2, a7 * b1);
+        let (c9, h) = column!(h; a2 * b7, a3 * b6, a4 * b5, a5 * b4, a6 * b3, a7 * b2);
+        let (c10, h) = column!(h; a3 * b7, a4 * b6, a5 * b5, a6 * b4, a7 * b3);
+        let (c11, h) = column!(h; a4 * b7, a5 * b6, a6 * b5, a7 * b4);
+        let (c12, h) = column!(h; a5 * b7, a6 * b6, a7 * b5);
+        let (c13, h) = column!(h; a6 * b7, a7 * b6);
+        let (c14, h) = column!(h; a7 * b7);
+        Self::reduce(&[
+            c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, h,
+        ])
     }
 
-    /// `self²` with the 28 off-diagonal products computed once and doubled (36 multiplies
-    /// instead of 64).
+    /// `self²`: as [`Self::mul`], with each of the 28 off-diagonal products computed once and
+    /// doubled, plus the 8 squares (36 multiplies instead of 64). Columns stay below 2^37.
+    #[inline]
     fn square(&self) -> Self {
-        let a = &self.0;
-        let mut wide = [0u32; 16];
-        for i in 0..7 {
-            let mut carry = 0u64;
-            let ai = u64::from(a[i]);
-            for j in (i + 1)..8 {
-                let t = ai * u64::from(a[j]) + u64::from(wide[i + j]) + carry;
-                wide[i + j] = t as u32;
-                carry = t >> 32;
-            }
-            wide[i + 8] = carry as u32;
+        #[cfg(feature = "profile")]
+        profile::count(&profile::SQUARES);
+        let [a0, a1, a2, a3, a4, a5, a6, a7] = self.0.map(u64::from);
+        macro_rules! square_column {
+            ($carry:expr; [$($x:ident * $y:ident),*] $(; $d:ident * $e:ident)?) => {{
+                let (mut lo, mut hi) = (0u64, 0u64);
+                $(
+                    let p = $x * $y;
+                    lo += p & 0xffff_ffff;
+                    hi += p >> 32;
+                )*
+                (lo, hi) = (2 * lo + $carry, 2 * hi);
+                $(
+                    let p = $d * $e;
+                    lo += p & 0xffff_ffff;
+                    hi += p >> 32;
+                )?
+                (lo, hi)
+            }};
         }
-        // The off-diagonal sum is below 2^511: doubling it loses nothing.
-        let mut top = 0u32;
-        for w in &mut wide {
-            let v = *w;
-            *w = (v << 1) | top;
-            top = v >> 31;
-        }
-        let mut carry = 0u64;
-        for i in 0..8 {
-            let sq = u64::from(a[i]) * u64::from(a[i]);
-            let lo = u64::from(wide[2 * i]) + (sq & 0xffff_ffff) + carry;
-            wide[2 * i] = lo as u32;
-            let hi = u64::from(wide[2 * i + 1]) + (sq >> 32) + (lo >> 32);
-            wide[2 * i + 1] = hi as u32;
-            carry = hi >> 32;
-        }
-        Self::reduce(&wide)
+        let (c0, h) = square_column!(0; []; a0 * a0);
+        let (c1, h) = square_column!(h; [a0 * a1]);
+        let (c2, h) = square_column!(h; [a0 * a2]; a1 * a1);
+        let (c3, h) = square_column!(h; [a0 * a3, a1 * a2]);
+        let (c4, h) = square_column!(h; [a0 * a4, a1 * a3]; a2 * a2);
+        let (c5, h) = square_column!(h; [a0 * a5, a1 * a4, a2 * a3]);
+        let (c6, h) = square_column!(h; [a0 * a6, a1 * a5, a2 * a4]; a3 * a3);
+        let (c7, h) = square_column!(h; [a0 * a7, a1 * a6, a2 * a5, a3 * a4]);
+        let (c8, h) = square_column!(h; [a1 * a7, a2 * a6, a3 * a5]; a4 * a4);
+        let (c9, h) = square_column!(h; [a2 * a7, a3 * a6, a4 * a5]);
+        let (c10, h) = square_column!(h; [a3 * a7, a4 * a6]; a5 * a5);
+        let (c11, h) = square_column!(h; [a4 * a7, a5 * a6]);
+        let (c12, h) = square_column!(h; [a5 * a7]; a6 * a6);
+        let (c13, h) = square_column!(h; [a6 * a7]);
+        let (c14, h) = square_column!(h; []; a7 * a7);
+        Self::reduce(&[
+            c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, h,
+        ])
     }
 
-    /// The NIST fast reduction of a 512-bit product (SP 800-186 G.1.2): nine 256-bit terms made
-    /// of 32-bit words, s1 + 2·s2 + 2·s3 + s4 + s5 − s6 − s7 − s8 − s9, summed per word.
-    fn reduce(c: &[u32; 16]) -> Self {
-        let c: [i64; 16] = c.map(i64::from);
+    /// The NIST fast reduction (SP 800-186 G.1.2) of a 512-bit value given as 32-bit-weighted
+    /// columns `c[k]` (each below 2^37): nine 256-bit terms made of the words, s1 + 2·s2 +
+    /// 2·s3 + s4 + s5 − s6 − s7 − s8 − s9, summed per word. The formula is linear in the
+    /// words, so the columns need not be carried first.
+    #[inline]
+    fn reduce(c: &[u64; 16]) -> Self {
+        let c: [i64; 16] = c.map(|x| x as i64);
         let words = [
             c[0] + c[8] + c[9] - c[11] - c[12] - c[13] - c[14],
             c[1] + c[9] + c[10] - c[12] - c[13] - c[14] - c[15],
@@ -223,7 +294,8 @@ impl Fe {
         Self::normalize(words)
     }
 
-    /// Signed 32-bit-word sums (each within ±2^36) to a reduced element.
+    /// Signed 32-bit-weighted word sums (each within ±2^41) to a reduced element.
+    #[inline]
     fn normalize(mut w: [i64; 8]) -> Self {
         loop {
             let mut carry = 0i64;
@@ -235,9 +307,11 @@ impl Fe {
             if carry == 0 {
                 break;
             }
-            // carry·2^256 ≡ carry·(2^224 − 2^192 − 2^96 + 1) (mod p). Terminates: a positive
-            // carry leaves at most a carry of 1 on a small value, a negative one at most one
-            // more negative round (2·(2^256 mod p) < 2^256).
+            // carry·2^256 ≡ carry·δ (mod p), δ = 2^224 − 2^192 − 2^96 + 1 < 2^224. At most
+            // three rounds: the first leaves words in [0, 2^32) and |carry| < 2^10, so the fold
+            // lands in (−2^234, 2^256 + 2^234); the second round's carry is then ±1 or 0, and
+            // folding ±1 moves a value in [0, 2^234) up by δ, or one in (2^256 − 2^234, 2^256)
+            // down by δ, both staying in [0, 2^256): the third round carries nothing.
             w[0] += carry;
             w[3] -= carry;
             w[6] -= carry;
@@ -245,27 +319,37 @@ impl Fe {
         }
         let limbs = w.map(|x| x as u32);
         // limbs < 2^256 < 2p: at most one subtraction.
-        if geq(&limbs, &P) {
-            Self(sub_limbs(&limbs, &P).0)
-        } else {
-            Self(limbs)
-        }
+        let (d, borrow) = sub_limbs(&limbs, &P);
+        Self(if borrow { limbs } else { d })
     }
 
-    /// `self^(p−2)`: the inverse of a non-zero element (Fermat), 0 for 0.
-    fn invert(&self) -> Self {
-        let mut exp = P;
-        exp[0] = 0xffff_fffd;
-        let mut acc = Self::ONE;
-        for i in (0..8).rev() {
-            for bit in (0..32).rev() {
-                acc = acc.square();
-                if exp[i] >> bit & 1 == 1 {
-                    acc = acc.mul(self);
-                }
-            }
+    /// `self^(2^n)`: n squarings.
+    fn sqr_n(&self, n: u32) -> Self {
+        let mut t = *self;
+        for _ in 0..n {
+            t = t.square();
         }
-        acc
+        t
+    }
+
+    /// `self^(p−2)`: the inverse of a non-zero element (Fermat), 0 for 0. An addition chain
+    /// over p − 2's words (ffffffff 00000001 0 0 0 ffffffff ffffffff fffffffd): 255 squarings
+    /// and 12 multiplications.
+    fn invert(&self) -> Self {
+        let a = *self;
+        let x2 = a.square().mul(&a);
+        let x3 = x2.square().mul(&a);
+        let x6 = x3.sqr_n(3).mul(&x3);
+        let x12 = x6.sqr_n(6).mul(&x6);
+        let x15 = x12.sqr_n(3).mul(&x3);
+        let x30 = x15.sqr_n(15).mul(&x15);
+        let x32 = x30.sqr_n(2).mul(&x2);
+        let t = x32.sqr_n(32).mul(&a); // ffffffff 00000001
+        let t = t.sqr_n(96); // 0 0 0
+        let t = t.sqr_n(32).mul(&x32); // ffffffff
+        let t = t.sqr_n(32).mul(&x32); // ffffffff
+        let t = t.sqr_n(30).mul(&x30); // the top 30 bits of fffffffd
+        t.sqr_n(2).mul(&a) // 01
     }
 }
 
@@ -283,7 +367,7 @@ const B: Fe = Fe([
 
 /// A point in affine coordinates (never the identity).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) struct Affine {
+pub struct Affine {
     x: Fe,
     y: Fe,
 }
@@ -313,7 +397,7 @@ const GENERATOR: Affine = Affine {
 
 impl Affine {
     /// The point of an uncompressed SEC1 encoding (`04 ‖ x ‖ y`) on the curve, else `None`.
-    pub(crate) fn from_uncompressed(sec1: &[u8]) -> Option<Self> {
+    pub fn from_uncompressed(sec1: &[u8]) -> Option<Self> {
         let (&tag, rest) = sec1.split_first()?;
         if tag != 4 || rest.len() != 64 {
             return None;
@@ -361,21 +445,30 @@ impl Jacobian {
         self.z.is_zero()
     }
 
+    fn neg(&self) -> Self {
+        Self {
+            x: self.x,
+            y: self.y.neg(),
+            z: self.z,
+        }
+    }
+
     /// dbl-2001-b (a = −3). The identity doubles to itself (Z stays 0); P-256 has no point
     /// with y = 0.
     fn double(&self) -> Self {
+        if self.is_identity() {
+            return *self;
+        }
         let delta = self.z.square();
         let gamma = self.y.square();
         let beta = self.x.mul(&gamma);
         let t = self.x.sub(&delta).mul(&self.x.add(&delta));
-        let alpha = t.double().add(&t);
-        let beta4 = beta.double().double();
-        let x3 = alpha.square().sub(&beta4.double());
+        let alpha = t.mul_small(3);
+        let beta4 = beta.mul_small(4);
+        let x3 = alpha.square().sub(&beta.mul_small(8));
         let z3 = self.y.add(&self.z).square().sub(&gamma).sub(&delta);
         let gamma2 = gamma.square();
-        let y3 = alpha
-            .mul(&beta4.sub(&x3))
-            .sub(&gamma2.double().double().double());
+        let y3 = alpha.mul(&beta4.sub(&x3)).sub(&gamma2.mul_small(8));
         Self {
             x: x3,
             y: y3,
@@ -401,7 +494,7 @@ impl Jacobian {
             };
         }
         let hh = h.square();
-        let i = hh.double().double();
+        let i = hh.mul_small(4);
         let j = h.mul(&i);
         let v = self.x.mul(&i);
         let x3 = r.square().sub(&j).sub(&v.double());
@@ -485,12 +578,12 @@ const PER_WINDOW: usize = 8;
 
 /// A fixed-base comb: `table[i·8 + j − 1] = j·16^i·P` for `j = 1..8`, affine (32 KiB).
 #[derive(Clone, Debug)]
-pub(crate) struct Comb {
+struct Comb {
     table: Vec<Affine>,
 }
 
 impl Comb {
-    pub(crate) fn new(p: &Affine) -> Self {
+    fn new(p: &Affine) -> Self {
         let mut points = Vec::with_capacity(WINDOWS * PER_WINDOW);
         let mut base = Jacobian::from_affine(p);
         for _ in 0..WINDOWS {
@@ -550,16 +643,19 @@ fn radix16(bytes: &[u8; 32]) -> [i8; WINDOWS] {
     digits
 }
 
-/// Width-5 non-adjacent form, least significant first: odd digits in [−15, 15].
-fn wnaf5(bytes: &[u8; 32]) -> Vec<i8> {
+/// Width-`w` non-adjacent form (2 ≤ w ≤ 8), least significant first: odd digits in
+/// [−(2^(w−1) − 1), 2^(w−1) − 1], at least w − 1 zeros after each non-zero digit.
+fn wnaf(bytes: &[u8; 32], w: u32) -> Vec<i8> {
+    debug_assert!((2..=8).contains(&w));
+    let (modulus, half) = (1i16 << w, 1i16 << (w - 1));
     // Nine limbs: subtracting a negative digit may carry past 2^256 for a moment.
     let mut k = [0u32; 9];
     k[..8].copy_from_slice(&from_be_bytes(bytes));
     let mut out = Vec::with_capacity(257);
     while k != [0; 9] {
         let digit = if k[0] & 1 == 1 {
-            let low = (k[0] & 31) as i8;
-            let d = if low >= 16 { low - 32 } else { low };
+            let low = (k[0] & (modulus as u32 - 1)) as i16;
+            let d = if low >= half { low - modulus } else { low };
             // k −= d.
             if d > 0 {
                 k[0] -= d as u32;
@@ -571,7 +667,7 @@ fn wnaf5(bytes: &[u8; 32]) -> Vec<i8> {
                     carry = t >> 32;
                 }
             }
-            d
+            d as i8
         } else {
             0
         };
@@ -579,6 +675,34 @@ fn wnaf5(bytes: &[u8; 32]) -> Vec<i8> {
         for i in 0..9 {
             k[i] = (k[i] >> 1) | if i < 8 { k[i + 1] << 31 } else { 0 };
         }
+    }
+    out
+}
+
+/// The width of the generator's wNAF on the cold path: 32 precomputed odd multiples.
+const G_WNAF_WIDTH: u32 = 7;
+/// The width of a key's wNAF on the cold path: 8 odd multiples, computed per verification.
+const Q_WNAF_WIDTH: u32 = 5;
+
+/// `G, 3G, 5G, …, 63G`, affine: the generator's table for [`G_WNAF_WIDTH`], built on first use
+/// (about a fifth of one verification's work).
+fn generator_odd_multiples() -> &'static [Affine] {
+    static TABLE: OnceLock<Vec<Affine>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let g = Jacobian::from_affine(&GENERATOR);
+        normalize_all(&odd_multiples(&g, 1 << (G_WNAF_WIDTH - 2)))
+    })
+}
+
+/// `P, 3P, 5P, …, (2·count − 1)·P`, Jacobian.
+fn odd_multiples(p: &Jacobian, count: usize) -> Vec<Jacobian> {
+    let p2 = p.double();
+    let mut out = Vec::with_capacity(count);
+    let mut m = *p;
+    out.push(m);
+    for _ in 1..count {
+        m = m.add(&p2);
+        out.push(m);
     }
     out
 }
@@ -595,7 +719,7 @@ static KEY_COMBS: AtomicUsize = AtomicUsize::new(0);
 
 /// A key's comb, counted against [`MAX_KEY_COMBS`] while it lives.
 #[derive(Debug)]
-pub(crate) struct KeyComb(Comb);
+struct KeyComb(Comb);
 
 impl KeyComb {
     /// A comb for `q`, or `None` when the process-wide budget is spent.
@@ -617,9 +741,9 @@ impl Drop for KeyComb {
 
 /// A P-256 public key for verification: the point, and a comb built once the key has
 /// verified [`Self::COMB_AFTER`] signatures (identity-server and AS keys, a WIT's `cnf` key
-/// over its lifetime).
+/// over its lifetime). Clones start cold; share a key through an `Arc` to share its comb.
 #[derive(Debug)]
-pub(crate) struct VerifyKey {
+pub struct VerifyKey {
     q: Affine,
     uses: AtomicUsize,
     comb: OnceLock<Option<KeyComb>>,
@@ -632,24 +756,19 @@ impl Clone for VerifyKey {
 }
 
 impl VerifyKey {
-    /// Verifications on the wNAF path before the key's own comb (about eight verifications'
-    /// worth of work) is built.
-    const COMB_AFTER: usize = 2;
+    /// Verifications on the cold (Straus–Shamir) path before the key's own comb is built.
+    /// Building it costs about three cold verifications and saves about two thirds of each
+    /// later one, so it pays for itself within a handful of further uses.
+    pub const COMB_AFTER: usize = 3;
 
-    pub(crate) fn new(q: Affine) -> Self {
+    /// A key for `q` (a point checked to be on the curve by [`Affine::from_uncompressed`]).
+    #[must_use]
+    pub fn new(q: Affine) -> Self {
         Self {
             q,
             uses: AtomicUsize::new(0),
             comb: OnceLock::new(),
         }
-    }
-
-    /// Counts a use and says whether the key's comb is ready. Until it is, callers verify with
-    /// the `p256` crate: a fresh instance per request (a wasi:http guard, Spin) then never pays
-    /// for building the generator's comb, and a long-lived verifier moves a busy key onto the
-    /// comb path after [`Self::COMB_AFTER`] uses.
-    pub(crate) fn is_warm(&self) -> bool {
-        self.comb().is_some()
     }
 
     fn comb(&self) -> Option<&Comb> {
@@ -666,7 +785,12 @@ impl VerifyKey {
     }
 
     /// ECDSA P-256 with SHA-256: `signature` is r ‖ s (64 bytes, RFC 7518 §3.4).
-    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.verify_with(self.comb(), message, signature)
+    }
+
+    /// [`Self::verify`] with `comb` (the key's, or none for the cold path).
+    fn verify_with(&self, comb: Option<&Comb>, message: &[u8], signature: &[u8]) -> bool {
         let Some((r_bytes, s_bytes)) = signature
             .split_at_checked(32)
             .filter(|(_, s)| s.len() == 32)
@@ -692,15 +816,15 @@ impl VerifyKey {
             return false;
         };
         let (u1, u2) = (e * w, r * w);
-        let mut acc = match self.comb() {
+        let acc = match comb {
             Some(comb) => {
                 let mut acc = Jacobian::IDENTITY;
                 comb.mul_add(&mut acc, &u2);
+                generator_comb().mul_add(&mut acc, &u1);
                 acc
             }
-            None => self.mul_wnaf(&u2),
+            None => self.double_mul_wnaf(&u1, &u2),
         };
-        generator_comb().mul_add(&mut acc, &u1);
         if acc.is_identity() {
             return false;
         }
@@ -714,28 +838,24 @@ impl VerifyKey {
         !carry && !geq(&r_plus_n, &P) && Fe(r_plus_n).mul(&z2) == acc.x
     }
 
-    /// `k·Q` with a width-5 wNAF over Q's odd multiples (Q, 3Q, …, 15Q, affine). Only
-    /// [`Self::verify`] on a key without a comb gets here; the library sends such keys to the
-    /// `p256` crate until this cold path is faster than it (measured: about 325 µs against
-    /// 370 µs natively, while building the generator's comb costs several verifications).
-    fn mul_wnaf(&self, k: &Scalar) -> Jacobian {
-        let q = Jacobian::from_affine(&self.q);
-        let q2 = q.double();
-        let mut odd = Vec::with_capacity(8);
-        let mut m = q;
-        odd.push(m);
-        for _ in 1..8 {
-            m = m.add(&q2);
-            odd.push(m);
-        }
-        let odd = normalize_all(&odd);
-        let bytes: [u8; 32] = k.to_repr().into();
-        let digits = wnaf5(&bytes);
+    /// `u1·G + u2·Q` without precomputation for Q (Straus–Shamir): one chain of 256
+    /// doublings shared by a width-7 wNAF of u1 over the generator's 32 odd multiples and a
+    /// width-5 wNAF of u2 over Q's odd multiples (Q, 3Q, …, 15Q, left in Jacobian
+    /// coordinates: an inversion to make them affine costs more than the additions save).
+    fn double_mul_wnaf(&self, u1: &Scalar, u2: &Scalar) -> Jacobian {
+        let q_odd = odd_multiples(&Jacobian::from_affine(&self.q), 1 << (Q_WNAF_WIDTH - 2));
+        let g_odd = generator_odd_multiples();
+        let d1 = wnaf(&u1.to_repr().into(), G_WNAF_WIDTH);
+        let d2 = wnaf(&u2.to_repr().into(), Q_WNAF_WIDTH);
         let mut acc = Jacobian::IDENTITY;
-        for &d in digits.iter().rev() {
+        for i in (0..d1.len().max(d2.len())).rev() {
             acc = acc.double();
-            if d != 0 {
-                let p = &odd[usize::from(d.unsigned_abs()) / 2];
+            if let Some(&d) = d2.get(i).filter(|d| **d != 0) {
+                let p = &q_odd[usize::from(d.unsigned_abs()) / 2];
+                acc = if d < 0 { acc.add(&p.neg()) } else { acc.add(p) };
+            }
+            if let Some(&d) = d1.get(i).filter(|d| **d != 0) {
+                let p = &g_odd[usize::from(d.unsigned_abs()) / 2];
                 acc = if d < 0 {
                     acc.add_affine(&p.neg())
                 } else {
@@ -744,6 +864,238 @@ impl VerifyKey {
             }
         }
         acc
+    }
+}
+
+/// Where one ES256 verification's time goes (`make profile`, natively and on wasm32-wasip1
+/// under wasmtime): each step timed alone, and the field operations one verification performs,
+/// counted. Built only with the `profile` feature.
+#[cfg(feature = "profile")]
+pub mod profile {
+    #![expect(
+        clippy::unwrap_used,
+        clippy::cast_precision_loss,
+        clippy::disallowed_methods,
+        reason = "a measuring tool over fixed, valid inputs: it reads the clock"
+    )]
+    use super::*;
+    use std::hint::black_box;
+    use std::time::{Duration, Instant};
+
+    /// Field multiplications and squarings performed since the last [`take_counts`].
+    pub(super) static MULS: AtomicUsize = AtomicUsize::new(0);
+    pub(super) static SQUARES: AtomicUsize = AtomicUsize::new(0);
+
+    /// A plain load and store, no locked add: a counter that costs the timings nearly nothing.
+    #[inline]
+    pub(super) fn count(c: &AtomicUsize) {
+        c.store(c.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
+    }
+
+    fn take_counts() -> (usize, usize) {
+        (
+            MULS.swap(0, Ordering::Relaxed),
+            SQUARES.swap(0, Ordering::Relaxed),
+        )
+    }
+
+    /// Nanoseconds per call of `f` in the fastest of about 50 batches run over `budget`: on a
+    /// shared machine the fastest batch is the one least disturbed by other work.
+    fn time(budget: Duration, mut f: impl FnMut()) -> f64 {
+        let start = Instant::now();
+        f();
+        let once = start.elapsed().max(Duration::from_nanos(1));
+        // Reading the clock costs more than a field addition: batch the calls.
+        let batch = (budget.as_nanos() / 50 / once.as_nanos()).clamp(1, 1 << 20);
+        let start = Instant::now();
+        let mut best = f64::INFINITY;
+        let mut batches = 0;
+        while start.elapsed() < budget || batches < 3 {
+            let t = Instant::now();
+            for _ in 0..batch {
+                f();
+            }
+            best = best.min(t.elapsed().as_nanos() as f64 / batch as f64);
+            batches += 1;
+        }
+        best
+    }
+
+    /// One row of the profile: a step, its cost, and how many times a verification performs it
+    /// (`None` when the step is a whole).
+    #[derive(Debug)]
+    pub struct Row {
+        /// What was timed.
+        pub step: &'static str,
+        /// Nanoseconds per call.
+        pub ns: f64,
+        /// Calls per cold verification, where counted.
+        pub per_verify: Option<usize>,
+    }
+
+    /// Times every step for about `budget` each.
+    #[must_use]
+    pub fn run(budget: Duration) -> Vec<Row> {
+        use p256::ecdsa::signature::{Signer as _, Verifier as _};
+        use p256::elliptic_curve::sec1::ToSec1Point as _;
+        let sk = p256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap();
+        let vk = *sk.verifying_key();
+        let sec1 = vk.as_affine().to_sec1_point(false);
+        let q = Affine::from_uncompressed(sec1.as_bytes()).unwrap();
+        // A JWS signing input of a typical access token's size.
+        let message = vec![b'e'; 420];
+        let sig: p256::ecdsa::Signature = sk.sign(&message);
+        let sig_bytes = sig.to_bytes();
+        let a = Fe::from_bytes(&[0x5a; 32]).unwrap();
+        let b = Fe::from_bytes(&[0x3c; 32]).unwrap();
+        let point = Jacobian::from_affine(&q).double().add_affine(&GENERATOR);
+        let scalar = Scalar::from_repr([0x42u8; 32].into()).unwrap();
+        let mut rows = Vec::new();
+        let mut row = |step, ns, per_verify| {
+            rows.push(Row {
+                step,
+                ns,
+                per_verify,
+            })
+        };
+
+        let _ = (generator_comb(), generator_odd_multiples());
+        let cold = VerifyKey::new(q);
+        take_counts();
+        assert!(cold.verify_with(None, &message, &sig_bytes));
+        let (muls, squares) = take_counts();
+        row(
+            "field mul",
+            time(budget, || {
+                black_box(black_box(a).mul(&black_box(b)));
+            }),
+            Some(muls),
+        );
+        row(
+            "field square",
+            time(budget, || {
+                black_box(black_box(a).square());
+            }),
+            Some(squares),
+        );
+        row(
+            "field add",
+            time(budget, || {
+                black_box(black_box(a).add(&black_box(b)));
+            }),
+            None,
+        );
+        row(
+            "field sub",
+            time(budget, || {
+                black_box(black_box(a).sub(&black_box(b)));
+            }),
+            None,
+        );
+        row(
+            "field invert",
+            time(budget, || {
+                black_box(black_box(a).invert());
+            }),
+            None,
+        );
+        row(
+            "point double (Jacobian)",
+            time(budget, || {
+                black_box(black_box(point).double());
+            }),
+            None,
+        );
+        row(
+            "point add (Jacobian + affine)",
+            time(budget, || {
+                black_box(black_box(point).add_affine(&GENERATOR));
+            }),
+            None,
+        );
+        row(
+            "point add (Jacobian + Jacobian)",
+            time(budget, || {
+                black_box(black_box(point).add(&point));
+            }),
+            None,
+        );
+        row(
+            "SHA-256 of the 420-byte signing input",
+            time(budget, || {
+                black_box(sha2::Sha256::digest(black_box(&message)));
+            }),
+            Some(1),
+        );
+        row(
+            "scalar invert (s^-1 mod n)",
+            time(budget, || {
+                black_box(black_box(scalar).invert_vartime());
+            }),
+            Some(1),
+        );
+        row(
+            "u1*G + u2*Q, cold key (Straus-Shamir, with Q's table)",
+            time(budget, || {
+                black_box(cold.double_mul_wnaf(&black_box(scalar), &black_box(scalar)));
+            }),
+            Some(1),
+        );
+        let comb = Comb::new(&q);
+        row(
+            "u2*Q, busy key (the key's comb)",
+            time(budget, || {
+                let mut acc = Jacobian::IDENTITY;
+                comb.mul_add(&mut acc, &black_box(scalar));
+                black_box(acc);
+            }),
+            None,
+        );
+        row(
+            "u1*G, busy key (the generator's comb)",
+            time(budget, || {
+                let mut acc = Jacobian::IDENTITY;
+                generator_comb().mul_add(&mut acc, &black_box(scalar));
+                black_box(acc);
+            }),
+            None,
+        );
+        row(
+            "building a comb (once per busy key; the generator's once per process)",
+            time(budget, || {
+                black_box(Comb::new(black_box(&q)));
+            }),
+            None,
+        );
+        row(
+            "verify, cold key (this crate)",
+            time(budget, || {
+                assert!(cold.verify_with(None, black_box(&message), &sig_bytes));
+            }),
+            None,
+        );
+        row(
+            "verify, busy key (this crate)",
+            time(budget, || {
+                assert!(cold.verify_with(Some(&comb), black_box(&message), &sig_bytes));
+            }),
+            None,
+        );
+        row(
+            "verify, the p256 crate",
+            time(budget, || {
+                assert!(vk.verify(black_box(&message), &sig).is_ok());
+            }),
+            None,
+        );
+        row(
+            "key from SEC1 (on-curve check)",
+            time(budget, || {
+                black_box(Affine::from_uncompressed(black_box(sec1.as_bytes())));
+            }),
+            None,
+        );
+        rows
     }
 }
 
@@ -981,7 +1333,8 @@ mod tests {
     fn comb_and_wnaf_match_p256_scalar_multiplication() {
         let mut rng = Rng(7);
         let comb = generator_comb();
-        let key = VerifyKey::new(GENERATOR);
+        let q_scalar = scalar(&mut rng);
+        let key = VerifyKey::new(p256_point(&q_scalar));
         let mut ks: Vec<Scalar> = (0..40).map(|_| scalar(&mut rng)).collect();
         ks.extend([
             Scalar::ONE,
@@ -991,16 +1344,28 @@ mod tests {
             -Scalar::ONE,
             -Scalar::from(16u64),
         ]);
-        for k in ks {
+        for (i, &k) in ks.iter().enumerate() {
             let want = p256_point(&k);
             let mut acc = Jacobian::IDENTITY;
             comb.mul_add(&mut acc, &k);
             assert_eq!(affine_of(&acc).unwrap(), want);
-            assert_eq!(affine_of(&key.mul_wnaf(&k)).unwrap(), want);
+            // u1·G + u2·Q = (u1 + u2·q)·G, with u2 = 0 once and u1 = 0 once.
+            let k2 = ks[(i + 1) % ks.len()];
+            for (u1, u2) in [(k, k2), (k, Scalar::ZERO), (Scalar::ZERO, k)] {
+                let got = affine_of(&key.double_mul_wnaf(&u1, &u2)).unwrap();
+                assert_eq!(got, p256_point(&(u1 + u2 * q_scalar)));
+            }
         }
         let mut acc = Jacobian::IDENTITY;
         comb.mul_add(&mut acc, &Scalar::ZERO);
         assert!(acc.is_identity());
+        // u1·G + u2·Q = O: u1 = −u2·q.
+        let u2 = scalar(&mut rng);
+        assert!(key.double_mul_wnaf(&-(u2 * q_scalar), &u2).is_identity());
+        assert!(
+            key.double_mul_wnaf(&Scalar::ZERO, &Scalar::ZERO)
+                .is_identity()
+        );
     }
 
     #[test]
@@ -1019,12 +1384,19 @@ mod tests {
             let digits = radix16(&bytes);
             assert!(digits.iter().all(|d| (-7..=8).contains(d)));
             assert_eq!(value(&digits[..30], 16) as u128 & ((1u128 << 120) - 1), low);
-            let naf = wnaf5(&bytes);
-            assert!(
-                naf.iter()
-                    .all(|d| *d == 0 || (d % 2 != 0 && (-15..=15).contains(d)))
-            );
-            assert_eq!(value(&naf[..120], 2) as u128 & ((1u128 << 120) - 1), low);
+            for w in [5u32, 7, 8] {
+                let naf = wnaf(&bytes, w);
+                let bound = (1i8 << (w - 1)).wrapping_sub(1);
+                assert!(
+                    naf.iter()
+                        .all(|d| *d == 0 || (d % 2 != 0 && d.abs() <= bound))
+                );
+                // Non-adjacent: at least w − 1 zeros after every non-zero digit.
+                for (i, _) in naf.iter().enumerate().filter(|(_, d)| **d != 0) {
+                    assert!(naf.iter().skip(i + 1).take(w as usize - 1).all(|d| *d == 0));
+                }
+                assert_eq!(value(&naf[..120], 2) as u128 & ((1u128 << 120) - 1), low);
+            }
         }
     }
 

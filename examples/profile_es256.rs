@@ -1,0 +1,34 @@
+//! `make profile`: where one ES256 verification's time goes, step by step. Run natively and,
+//! compiled for wasm32-wasip1 with the size-tuned `wasm` profile, under wasmtime (the code the
+//! component runs).
+//!
+//! ```text
+//! cargo run --release --features profile --example profile_es256 [milliseconds per step]
+//! ```
+#![expect(clippy::print_stdout, reason = "a report on stdout")]
+
+use std::time::Duration;
+
+fn main() {
+    let ms = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(300u64);
+    let rows = a2a_auth::crypto::p256_profile::run(Duration::from_millis(ms));
+    println!("| step | ns per call | calls per cold verification | share of a cold verification |");
+    println!("|---|---|---|---|");
+    let total = rows
+        .iter()
+        .find(|r| r.step.starts_with("verify, cold"))
+        .map_or(f64::NAN, |r| r.ns);
+    for r in &rows {
+        let (calls, share) = match r.per_verify {
+            Some(n) => (
+                n.to_string(),
+                format!("{:.0}%", 100.0 * r.ns * n as f64 / total),
+            ),
+            None => (String::new(), String::new()),
+        };
+        println!("| {} | {:.0} | {calls} | {share} |", r.step, r.ns);
+    }
+}
