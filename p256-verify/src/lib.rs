@@ -169,13 +169,6 @@ impl Fe {
         Self(if t < 0 { lifted } else { diff })
     }
 
-    /// `k · self` for a small k (at most 2^8), through the reduction's final carry rounds.
-    #[inline]
-    fn mul_small(&self, k: u32) -> Self {
-        debug_assert!(k <= 256);
-        Self::normalize(self.0.map(|x| i64::from(x) * i64::from(k)))
-    }
-
     fn neg(&self) -> Self {
         Self::ZERO.sub(self)
     }
@@ -192,6 +185,12 @@ impl Fe {
     /// build keeps every value in a register.
     #[inline]
     fn mul(&self, b: &Self) -> Self {
+        self.lazy_mul(b).done()
+    }
+
+    /// [`Self::mul`] before the final carries, to fuse further terms into.
+    #[inline]
+    fn lazy_mul(&self, b: &Self) -> Lazy {
         #[cfg(feature = "profile")]
         profile::count(&profile::MULS);
         let [a0, a1, a2, a3, a4, a5, a6, a7] = self.0.map(u64::from);
@@ -234,6 +233,12 @@ impl Fe {
     /// doubled, plus the 8 squares (36 multiplies instead of 64). Columns stay below 2^37.
     #[inline]
     fn square(&self) -> Self {
+        self.lazy_square().done()
+    }
+
+    /// [`Self::square`] before the final carries, to fuse further terms into.
+    #[inline]
+    fn lazy_square(&self) -> Lazy {
         #[cfg(feature = "profile")]
         profile::count(&profile::SQUARES);
         let [a0, a1, a2, a3, a4, a5, a6, a7] = self.0.map(u64::from);
@@ -279,7 +284,7 @@ impl Fe {
     /// 2·s3 + s4 + s5 − s6 − s7 − s8 − s9, summed per word. The formula is linear in the
     /// words, so the columns need not be carried first.
     #[inline]
-    fn reduce(c: &[u64; 16]) -> Self {
+    fn reduce(c: &[u64; 16]) -> Lazy {
         let c: [i64; 16] = c.map(|x| x as i64);
         let words = [
             c[0] + c[8] + c[9] - c[11] - c[12] - c[13] - c[14],
@@ -291,12 +296,14 @@ impl Fe {
             c[6] + 3 * c[14] + 2 * c[15] + c[13] - c[8] - c[9],
             c[7] + 3 * c[15] + c[8] - c[10] - c[11] - c[12] - c[13],
         ];
-        Self::normalize(words)
+        Lazy(words)
     }
 
-    /// Signed 32-bit-weighted word sums (each within ±2^41) to a reduced element.
+    /// Signed 32-bit-weighted word sums (each within ±2^48, see [`Lazy`]) to a reduced
+    /// element.
     #[inline]
     fn normalize(mut w: [i64; 8]) -> Self {
+        debug_assert!(w.iter().all(|x| x.unsigned_abs() < 1 << 48));
         loop {
             let mut carry = 0i64;
             for x in &mut w {
@@ -308,9 +315,9 @@ impl Fe {
                 break;
             }
             // carry·2^256 ≡ carry·δ (mod p), δ = 2^224 − 2^192 − 2^96 + 1 < 2^224. At most
-            // three rounds: the first leaves words in [0, 2^32) and |carry| < 2^10, so the fold
-            // lands in (−2^234, 2^256 + 2^234); the second round's carry is then ±1 or 0, and
-            // folding ±1 moves a value in [0, 2^234) up by δ, or one in (2^256 − 2^234, 2^256)
+            // three rounds: the first leaves words in [0, 2^32) and |carry| < 2^17, so the fold
+            // lands in (−2^241, 2^256 + 2^241); the second round's carry is then ±1 or 0, and
+            // folding ±1 moves a value in [0, 2^241) up by δ, or one in (2^256 − 2^241, 2^256)
             // down by δ, both staying in [0, 2^256): the third round carries nothing.
             w[0] += carry;
             w[3] -= carry;
@@ -350,6 +357,47 @@ impl Fe {
         let t = t.sqr_n(32).mul(&x32); // ffffffff
         let t = t.sqr_n(30).mul(&x30); // the top 30 bits of fffffffd
         t.sqr_n(2).mul(&a) // 01
+    }
+}
+
+/// A field element as eight signed 32-bit-weighted words, not yet carried: a product's
+/// reduction ([`Fe::lazy_mul`]) plus small multiples of other elements, carried and reduced
+/// once by [`Self::done`]. Every word stays within ±2^48 (a reduction's words are within
+/// ±2^41; each term adds at most |k|·2^32 with |k| ≤ 8, and a formula adds a handful).
+#[derive(Clone, Copy, Debug)]
+struct Lazy([i64; 8]);
+
+impl Lazy {
+    const ZERO: Self = Self([0; 8]);
+
+    /// `self + k·f`.
+    #[inline]
+    fn plus(mut self, k: i64, f: &Fe) -> Self {
+        for (w, &limb) in self.0.iter_mut().zip(&f.0) {
+            *w += k * i64::from(limb);
+        }
+        self
+    }
+
+    /// `self + other`.
+    #[inline]
+    fn plus_lazy(mut self, other: &Self) -> Self {
+        for (w, o) in self.0.iter_mut().zip(&other.0) {
+            *w += o;
+        }
+        self
+    }
+
+    /// `k · self` (|k| ≤ 8).
+    #[inline]
+    fn times(self, k: i64) -> Self {
+        Self(self.0.map(|w| w * k))
+    }
+
+    /// The reduced element.
+    #[inline]
+    fn done(self) -> Fe {
+        Fe::normalize(self.0)
     }
 }
 
@@ -462,13 +510,27 @@ impl Jacobian {
         let delta = self.z.square();
         let gamma = self.y.square();
         let beta = self.x.mul(&gamma);
-        let t = self.x.sub(&delta).mul(&self.x.add(&delta));
-        let alpha = t.mul_small(3);
-        let beta4 = beta.mul_small(4);
-        let x3 = alpha.square().sub(&beta.mul_small(8));
-        let z3 = self.y.add(&self.z).square().sub(&gamma).sub(&delta);
-        let gamma2 = gamma.square();
-        let y3 = alpha.mul(&beta4.sub(&x3)).sub(&gamma2.mul_small(8));
+        // Every sum, difference and small multiple after a product is fused into that
+        // product's final carries ([`Lazy`]).
+        let alpha = self
+            .x
+            .sub(&delta)
+            .lazy_mul(&self.x.add(&delta))
+            .times(3)
+            .done();
+        let x3 = alpha.lazy_square().plus(-8, &beta).done();
+        let z3 = self
+            .y
+            .add(&self.z)
+            .lazy_square()
+            .plus(-1, &gamma)
+            .plus(-1, &delta)
+            .done();
+        let beta4_minus_x3 = Lazy::ZERO.plus(4, &beta).plus(-1, &x3).done();
+        let y3 = alpha
+            .lazy_mul(&beta4_minus_x3)
+            .plus_lazy(&gamma.lazy_square().times(-8))
+            .done();
         Self {
             x: x3,
             y: y3,
@@ -485,7 +547,7 @@ impl Jacobian {
         let u2 = q.x.mul(&z1z1);
         let s2 = q.y.mul(&self.z).mul(&z1z1);
         let h = u2.sub(&self.x);
-        let r = s2.sub(&self.y).double();
+        let r = Lazy::ZERO.plus(2, &s2).plus(-2, &self.y).done();
         if h.is_zero() {
             return if r.is_zero() {
                 self.double()
@@ -493,13 +555,16 @@ impl Jacobian {
                 Self::IDENTITY
             };
         }
-        let hh = h.square();
-        let i = hh.mul_small(4);
+        let i = h.lazy_square().times(4).done();
         let j = h.mul(&i);
         let v = self.x.mul(&i);
-        let x3 = r.square().sub(&j).sub(&v.double());
-        let y3 = r.mul(&v.sub(&x3)).sub(&self.y.mul(&j).double());
-        let z3 = self.z.add(&h).square().sub(&z1z1).sub(&hh);
+        let x3 = r.lazy_square().plus(-1, &j).plus(-2, &v).done();
+        let y3 = r
+            .lazy_mul(&v.sub(&x3))
+            .plus_lazy(&self.y.lazy_mul(&j).times(-2))
+            .done();
+        // (Z1 + H)² − Z1Z1 − HH = 2·Z1·H.
+        let z3 = self.z.lazy_mul(&h).times(2).done();
         Self {
             x: x3,
             y: y3,
@@ -522,7 +587,7 @@ impl Jacobian {
         let s1 = self.y.mul(&q.z).mul(&z2z2);
         let s2 = q.y.mul(&self.z).mul(&z1z1);
         let h = u2.sub(&u1);
-        let r = s2.sub(&s1).double();
+        let r = Lazy::ZERO.plus(2, &s2).plus(-2, &s1).done();
         if h.is_zero() {
             return if r.is_zero() {
                 self.double()
@@ -530,12 +595,16 @@ impl Jacobian {
                 Self::IDENTITY
             };
         }
-        let i = h.double().square();
+        let i = h.lazy_square().times(4).done();
         let j = h.mul(&i);
         let v = u1.mul(&i);
-        let x3 = r.square().sub(&j).sub(&v.double());
-        let y3 = r.mul(&v.sub(&x3)).sub(&s1.mul(&j).double());
-        let z3 = self.z.add(&q.z).square().sub(&z1z1).sub(&z2z2).mul(&h);
+        let x3 = r.lazy_square().plus(-1, &j).plus(-2, &v).done();
+        let y3 = r
+            .lazy_mul(&v.sub(&x3))
+            .plus_lazy(&s1.lazy_mul(&j).times(-2))
+            .done();
+        // ((Z1 + Z2)² − Z1Z1 − Z2Z2)·H = 2·Z1·Z2·H.
+        let z3 = self.z.mul(&q.z).lazy_mul(&h).times(2).done();
         Self {
             x: x3,
             y: y3,
@@ -864,6 +933,121 @@ impl VerifyKey {
             }
         }
         acc
+    }
+}
+
+/// The internals, on bytes, for the `p256_arithmetic` differential fuzz target (which checks
+/// them against the `p256` crate). Built only with the `fuzzing` feature.
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing {
+    use super::*;
+
+    fn fe(bytes: &[u8; 32]) -> Fe {
+        // Any 256-bit value, reduced (it is below 2p).
+        let limbs = from_be_bytes(bytes);
+        let (d, borrow) = sub_limbs(&limbs, &P);
+        Fe(if borrow { limbs } else { d })
+    }
+
+    /// Big-endian bytes of a field element.
+    fn bytes(f: &Fe) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        for (i, limb) in f.0.iter().rev().enumerate() {
+            out[i * 4..i * 4 + 4].copy_from_slice(&limb.to_be_bytes());
+        }
+        out
+    }
+
+    /// `a mod p` (any 32 bytes).
+    #[must_use]
+    pub fn reduce(a: &[u8; 32]) -> [u8; 32] {
+        bytes(&fe(a))
+    }
+
+    /// `[a·b, a², a + b, a − b, −a, k1·a·b + k2·c, k1·a² + k2·b·c, a⁻¹ (0 for 0)]` mod p,
+    /// inputs reduced first, `k1 = (k & 15) − 8` and `k2 = (k >> 4) − 8` (the fused forms the
+    /// point formulas use, at their extreme multiples); the inverse only when `invert`
+    /// (else 0).
+    #[must_use]
+    pub fn field(a: &[u8; 32], b: &[u8; 32], c: &[u8; 32], k: u8, invert: bool) -> [[u8; 32]; 8] {
+        let (a, b, c) = (fe(a), fe(b), fe(c));
+        let (k1, k2) = (i64::from(k & 15) - 8, i64::from(k >> 4) - 8);
+        [
+            a.mul(&b),
+            a.square(),
+            a.add(&b),
+            a.sub(&b),
+            a.neg(),
+            a.lazy_mul(&b).times(k1).plus(k2, &c).done(),
+            a.lazy_square()
+                .times(k1)
+                .plus_lazy(&b.lazy_mul(&c).times(k2))
+                .done(),
+            if invert { a.invert() } else { Fe::ZERO },
+        ]
+        .map(|f| bytes(&f))
+    }
+
+    /// The affine point of SEC1 uncompressed bytes, if on the curve.
+    #[must_use]
+    pub fn point(sec1: &[u8]) -> Option<Affine> {
+        Affine::from_uncompressed(sec1)
+    }
+
+    fn sec1_of(p: &Jacobian) -> Option<[u8; 65]> {
+        if p.is_identity() {
+            return None;
+        }
+        let a = normalize_all(&[*p])[0];
+        let mut out = [4u8; 65];
+        out[1..33].copy_from_slice(&bytes(&a.x));
+        out[33..].copy_from_slice(&bytes(&a.y));
+        Some(out)
+    }
+
+    /// `P` in Jacobian coordinates scaled by `z` (`z` = 0 gives the identity).
+    fn jacobian(p: &Affine, z: &[u8; 32]) -> Jacobian {
+        let z = fe(z);
+        let z2 = z.square();
+        Jacobian {
+            x: p.x.mul(&z2),
+            y: p.y.mul(&z2).mul(&z),
+            z,
+        }
+    }
+
+    /// `[2P, P + Q (Jacobian), P + Q (mixed), P − Q (mixed)]` as SEC1, `None` for the identity,
+    /// with P given in Jacobian coordinates scaled by `zp` and Q by `zq`.
+    #[must_use]
+    pub fn group(p: &Affine, zp: &[u8; 32], q: &Affine, zq: &[u8; 32]) -> [Option<[u8; 65]>; 4] {
+        let (pj, qj) = (jacobian(p, zp), jacobian(q, zq));
+        [
+            pj.double(),
+            pj.add(&qj),
+            pj.add_affine(q),
+            pj.add_affine(&q.neg()),
+        ]
+        .map(|r| sec1_of(&r))
+    }
+
+    /// `u1·G + u2·Q` on the cold path (Straus–Shamir) and, when `combs`, on the combs, as SEC1
+    /// (`None` inside for the identity).
+    #[must_use]
+    pub fn double_mul(
+        q: &Affine,
+        u1: &Scalar,
+        u2: &Scalar,
+        combs: bool,
+    ) -> [Option<Option<[u8; 65]>>; 2] {
+        let key = VerifyKey::new(*q);
+        let cold = key.double_mul_wnaf(u1, u2);
+        let busy = combs.then(|| {
+            let mut acc = Jacobian::IDENTITY;
+            Comb::new(q).mul_add(&mut acc, u2);
+            generator_comb().mul_add(&mut acc, u1);
+            sec1_of(&acc)
+        });
+        [Some(sec1_of(&cold)), busy]
     }
 }
 
