@@ -2,8 +2,9 @@
 //! (multiplication, squaring, addition, subtraction, negation, the fused
 //! product-plus-small-multiples forms of the point formulas, inversion)
 //! against the `p256` crate, on arbitrary values and values from the edges where carries and
-//! reductions go wrong (near 0, near p, powers of two, repeated limbs). A few microseconds per
-//! execution: the target that runs 10^8 times. Points and scalar multiplications:
+//! reductions go wrong (near 0, near p, powers of two, repeated limbs); and the 32-bit-limb
+//! arithmetic (what wasm32 runs) against the 64-bit-limb one (what 64-bit CPUs run). A few
+//! microseconds per execution: the target that runs 10^8 times. Points and scalar multiplications:
 //! `p256_group`.
 #![no_main]
 use a2a_auth_p256_verify::fuzzing;
@@ -115,6 +116,10 @@ fuzz_target!(|input: Input| {
     );
     assert_eq!(lin1, bytes(&(a * b * k1 + c * k2)), "k1·a·b + k2·c");
     assert_eq!(lin2, bytes(&(a.square() * k1 + b * c * k2)), "k1·a² + k2·b·c");
+    assert!(
+        fuzzing::limb_paths_agree(&bytes(&a), &bytes(&b)),
+        "32-bit and 64-bit limbs disagree"
+    );
     if invert {
         let want = Option::<Fe>::from(a.invert()).unwrap_or(Fe::ZERO);
         assert_eq!(inv, bytes(&want), "invert");

@@ -85,6 +85,11 @@ fn add_limbs(a: &Limbs, b: &Limbs) -> (Limbs, bool) {
 }
 
 /// `a − b` mod 2^256 and the borrow out, the borrow as a signed 64-bit carry (0 or −1).
+#[cfg(any(
+    not(any(target_arch = "x86_64", target_arch = "aarch64")),
+    test,
+    feature = "fuzzing"
+))]
 #[inline]
 fn sub_limbs(a: &Limbs, b: &Limbs) -> (Limbs, bool) {
     let mut out = [0u32; 8];
@@ -113,6 +118,22 @@ fn from_be_bytes(bytes: &[u8; 32]) -> Limbs {
         out[i] = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
     }
     out
+}
+
+/// 64-bit-weighted column sums (each below 2^68) as 32-bit-weighted columns: the low 32 bits
+/// of each, and the rest (below 2^36) one column up.
+#[cfg(any(
+    target_arch = "x86_64",
+    target_arch = "aarch64",
+    test,
+    feature = "fuzzing"
+))]
+#[inline]
+fn split_columns(sums: &[u128; 8]) -> [u64; 16] {
+    std::array::from_fn(|k| {
+        let s = sums[k / 2];
+        (if k % 2 == 0 { s & 0xffff_ffff } else { s >> 32 }) as u64
+    })
 }
 
 /// A field element mod p, always fully reduced (`< p`).
@@ -193,6 +214,100 @@ impl Fe {
     fn lazy_mul(&self, b: &Self) -> Lazy {
         #[cfg(feature = "profile")]
         profile::count(&profile::MULS);
+        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+        return Self::reduce(&self.columns_64(b));
+        #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+        return Self::reduce(&self.columns_32(b));
+    }
+
+    /// [`Self::square`] before the final carries, to fuse further terms into.
+    #[inline]
+    fn lazy_square(&self) -> Lazy {
+        #[cfg(feature = "profile")]
+        profile::count(&profile::SQUARES);
+        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+        return Self::reduce(&self.square_columns_64());
+        #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+        return Self::reduce(&self.square_columns_32());
+    }
+
+    /// The product's 32-bit-weighted columns, on 64-bit CPUs: four 64-bit limbs, sixteen
+    /// independent 64 × 64 → 128-bit multiplies (one instruction each there; wasm32 would
+    /// emulate them), each product's halves summed into their 64-bit column positions without
+    /// carrying (8 terms below 2^64 each: a sum below 2^67), each sum split into two 32-bit
+    /// columns. No carry chain: the reduction takes columns as they are.
+    #[cfg(any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        test,
+        feature = "fuzzing"
+    ))]
+    #[inline]
+    fn columns_64(&self, b: &Self) -> [u64; 16] {
+        let (a, b) = (self.wide(), b.wide());
+        let mut sums = [0u128; 8];
+        for i in 0..4 {
+            for j in 0..4 {
+                let p = u128::from(a[i]) * u128::from(b[j]);
+                sums[i + j] += p & u128::from(u64::MAX);
+                sums[i + j + 1] += p >> 64;
+            }
+        }
+        split_columns(&sums)
+    }
+
+    /// The square's columns on 64-bit CPUs: the 6 off-diagonal products once, doubled, plus
+    /// the 4 squares (10 multiplies instead of 16); sums below 2^68.
+    #[cfg(any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        test,
+        feature = "fuzzing"
+    ))]
+    #[inline]
+    fn square_columns_64(&self) -> [u64; 16] {
+        let a = self.wide();
+        let mut sums = [0u128; 8];
+        for i in 0..4 {
+            for j in (i + 1)..4 {
+                let p = u128::from(a[i]) * u128::from(a[j]);
+                sums[i + j] += p & u128::from(u64::MAX);
+                sums[i + j + 1] += p >> 64;
+            }
+        }
+        for s in &mut sums {
+            *s <<= 1;
+        }
+        for i in 0..4 {
+            let p = u128::from(a[i]) * u128::from(a[i]);
+            sums[2 * i] += p & u128::from(u64::MAX);
+            sums[2 * i + 1] += p >> 64;
+        }
+        split_columns(&sums)
+    }
+
+    /// The four 64-bit limbs.
+    #[cfg(any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        test,
+        feature = "fuzzing"
+    ))]
+    #[inline]
+    fn wide(&self) -> [u64; 4] {
+        let l = &self.0;
+        [0, 1, 2, 3].map(|i| u64::from(l[2 * i]) | (u64::from(l[2 * i + 1]) << 32))
+    }
+
+    /// The product's 32-bit-weighted columns with 32-bit limbs (wasm32 and other 32-bit
+    /// targets): see [`Self::mul`].
+    #[cfg(any(
+        not(any(target_arch = "x86_64", target_arch = "aarch64")),
+        test,
+        feature = "fuzzing"
+    ))]
+    #[inline]
+    fn columns_32(&self, b: &Self) -> [u64; 16] {
         let [a0, a1, a2, a3, a4, a5, a6, a7] = self.0.map(u64::from);
         let [b0, b1, b2, b3, b4, b5, b6, b7] = b.0.map(u64::from);
         /// (this column, carried into the next): the low halves plus the carry-in, the
@@ -224,9 +339,9 @@ impl Fe {
         let (c12, h) = column!(h; a5 * b7, a6 * b6, a7 * b5);
         let (c13, h) = column!(h; a6 * b7, a7 * b6);
         let (c14, h) = column!(h; a7 * b7);
-        Self::reduce(&[
+        [
             c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, h,
-        ])
+        ]
     }
 
     /// `self²`: as [`Self::mul`], with each of the 28 off-diagonal products computed once and
@@ -236,11 +351,14 @@ impl Fe {
         self.lazy_square().done()
     }
 
-    /// [`Self::square`] before the final carries, to fuse further terms into.
+    /// The square's columns with 32-bit limbs: see [`Self::square`].
+    #[cfg(any(
+        not(any(target_arch = "x86_64", target_arch = "aarch64")),
+        test,
+        feature = "fuzzing"
+    ))]
     #[inline]
-    fn lazy_square(&self) -> Lazy {
-        #[cfg(feature = "profile")]
-        profile::count(&profile::SQUARES);
+    fn square_columns_32(&self) -> [u64; 16] {
         let [a0, a1, a2, a3, a4, a5, a6, a7] = self.0.map(u64::from);
         macro_rules! square_column {
             ($carry:expr; [$($x:ident * $y:ident),*] $(; $d:ident * $e:ident)?) => {{
@@ -274,9 +392,9 @@ impl Fe {
         let (c12, h) = square_column!(h; [a5 * a7]; a6 * a6);
         let (c13, h) = square_column!(h; [a6 * a7]);
         let (c14, h) = square_column!(h; []; a7 * a7);
-        Self::reduce(&[
+        [
             c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, h,
-        ])
+        ]
     }
 
     /// The NIST fast reduction (SP 800-186 G.1.2) of a 512-bit value given as 32-bit-weighted
@@ -300,9 +418,72 @@ impl Fe {
     }
 
     /// Signed 32-bit-weighted word sums (each within ±2^48, see [`Lazy`]) to a reduced
-    /// element.
+    /// element: [`Self::normalize_64`] on 64-bit CPUs, else [`Self::normalize_32`].
     #[inline]
-    fn normalize(mut w: [i64; 8]) -> Self {
+    fn normalize(w: [i64; 8]) -> Self {
+        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+        return Self::normalize_64(w);
+        #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+        return Self::normalize_32(w);
+    }
+
+    /// [`Self::normalize_32`] in four 64-bit limbs, with 128-bit carries: half as many steps
+    /// in each carry chain, which is what a multiplication's latency is made of.
+    #[cfg(any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        test,
+        feature = "fuzzing"
+    ))]
+    #[inline]
+    fn normalize_64(w: [i64; 8]) -> Self {
+        debug_assert!(w.iter().all(|x| x.unsigned_abs() < 1 << 48));
+        let mut limbs = [0u64; 4];
+        let mut carry = 0i128;
+        for j in 0..4 {
+            let t = carry + i128::from(w[2 * j]) + (i128::from(w[2 * j + 1]) << 32);
+            limbs[j] = t as u64;
+            carry = t >> 64;
+        }
+        // As in `normalize_32`: |carry| < 2^17, then at most one more round of ±1.
+        while carry != 0 {
+            // carry·δ, δ = 2^224 − 2^192 − 2^96 + 1: +c at 2^0, −c at 2^96 (limb 1, bit 32),
+            // c·(2^32 − 1) at 2^192 (limb 3).
+            let c = carry;
+            let t = i128::from(limbs[0]) + c;
+            limbs[0] = t as u64;
+            let t = i128::from(limbs[1]) - (c << 32) + (t >> 64);
+            limbs[1] = t as u64;
+            let t = i128::from(limbs[2]) + (t >> 64);
+            limbs[2] = t as u64;
+            let t = i128::from(limbs[3]) + c * 0xffff_ffff + (t >> 64);
+            limbs[3] = t as u64;
+            carry = t >> 64;
+        }
+        // limbs < 2^256 < 2p: at most one subtraction of p.
+        const P64: [u64; 4] = [u64::MAX, 0xffff_ffff, 0, 0xffff_ffff_0000_0001];
+        let mut d = [0u64; 4];
+        let mut borrow = 0i128;
+        for j in 0..4 {
+            let t = i128::from(limbs[j]) - i128::from(P64[j]) + borrow;
+            d[j] = t as u64;
+            borrow = t >> 64;
+        }
+        let out = if borrow < 0 { limbs } else { d };
+        Self(std::array::from_fn(|k| {
+            let limb = out[k / 2];
+            (if k % 2 == 0 { limb } else { limb >> 32 }) as u32
+        }))
+    }
+
+    /// The carry rounds on 32-bit words (wasm32 and other 32-bit targets).
+    #[cfg(any(
+        not(any(target_arch = "x86_64", target_arch = "aarch64")),
+        test,
+        feature = "fuzzing"
+    ))]
+    #[inline]
+    fn normalize_32(mut w: [i64; 8]) -> Self {
         debug_assert!(w.iter().all(|x| x.unsigned_abs() < 1 << 48));
         loop {
             let mut carry = 0i64;
@@ -491,14 +672,6 @@ impl Jacobian {
 
     fn is_identity(&self) -> bool {
         self.z.is_zero()
-    }
-
-    fn neg(&self) -> Self {
-        Self {
-            x: self.x,
-            y: self.y.neg(),
-            z: self.z,
-        }
     }
 
     /// dbl-2001-b (a = −3). The identity doubles to itself (Z stays 0); P-256 has no point
@@ -909,10 +1082,13 @@ impl VerifyKey {
 
     /// `u1·G + u2·Q` without precomputation for Q (Straus–Shamir): one chain of 256
     /// doublings shared by a width-7 wNAF of u1 over the generator's 32 odd multiples and a
-    /// width-5 wNAF of u2 over Q's odd multiples (Q, 3Q, …, 15Q, left in Jacobian
-    /// coordinates: an inversion to make them affine costs more than the additions save).
+    /// width-5 wNAF of u2 over Q's odd multiples (Q, 3Q, …, 15Q, made affine with one
+    /// inversion: the mixed additions that saves cost less than the inversion).
     fn double_mul_wnaf(&self, u1: &Scalar, u2: &Scalar) -> Jacobian {
-        let q_odd = odd_multiples(&Jacobian::from_affine(&self.q), 1 << (Q_WNAF_WIDTH - 2));
+        let q_odd = normalize_all(&odd_multiples(
+            &Jacobian::from_affine(&self.q),
+            1 << (Q_WNAF_WIDTH - 2),
+        ));
         let g_odd = generator_odd_multiples();
         let d1 = wnaf(&u1.to_repr().into(), G_WNAF_WIDTH);
         let d2 = wnaf(&u2.to_repr().into(), Q_WNAF_WIDTH);
@@ -921,7 +1097,11 @@ impl VerifyKey {
             acc = acc.double();
             if let Some(&d) = d2.get(i).filter(|d| **d != 0) {
                 let p = &q_odd[usize::from(d.unsigned_abs()) / 2];
-                acc = if d < 0 { acc.add(&p.neg()) } else { acc.add(p) };
+                acc = if d < 0 {
+                    acc.add_affine(&p.neg())
+                } else {
+                    acc.add_affine(p)
+                };
             }
             if let Some(&d) = d1.get(i).filter(|d| **d != 0) {
                 let p = &g_odd[usize::from(d.unsigned_abs()) / 2];
@@ -986,6 +1166,27 @@ pub mod fuzzing {
             if invert { a.invert() } else { Fe::ZERO },
         ]
         .map(|f| bytes(&f))
+    }
+
+    /// Whether the 32-bit-limb and the 64-bit-limb multiplication, squaring and carry rounds
+    /// give the same elements for `a·b` and `a²` (only one pair is in use on each target).
+    #[must_use]
+    pub fn limb_paths_agree(a: &[u8; 32], b: &[u8; 32]) -> bool {
+        let (a, b) = (fe(a), fe(b));
+        let words = [
+            Fe::reduce(&a.columns_32(&b)).0,
+            Fe::reduce(&a.columns_64(&b)).0,
+            Fe::reduce(&a.square_columns_32()).0,
+            Fe::reduce(&a.square_columns_64()).0,
+        ];
+        let product = Fe::normalize_32(words[0]);
+        let square = Fe::normalize_32(words[2]);
+        product == Fe::normalize_64(words[0])
+            && product == Fe::normalize_32(words[1])
+            && product == Fe::normalize_64(words[1])
+            && square == Fe::normalize_64(words[2])
+            && square == Fe::normalize_32(words[3])
+            && square == Fe::normalize_64(words[3])
     }
 
     /// The affine point of SEC1 uncompressed bytes, if on the curve.
@@ -1433,6 +1634,19 @@ mod tests {
                 "{a:?}²"
             );
             assert!(!geq(&a.mul(&b).0, &P));
+            // Both limb sizes, whichever this target uses: 32-bit limbs run in wasm32, 64-bit
+            // ones natively.
+            let (sq32, sq64) = (a.square_columns_32(), a.square_columns_64());
+            for columns in [a.columns_32(&b), a.columns_64(&b)] {
+                let words = Fe::reduce(&columns).0;
+                assert_eq!(to_big(&Fe::normalize_32(words)), want);
+                assert_eq!(to_big(&Fe::normalize_64(words)), want);
+            }
+            for columns in [sq32, sq64] {
+                let words = Fe::reduce(&columns).0;
+                assert_eq!(Fe::normalize_32(words), a.square());
+                assert_eq!(Fe::normalize_64(words), a.square());
+            }
         }
     }
 
