@@ -30,21 +30,26 @@ demo: setup python http-guard
 # bench/results/latest.{md,json,svg}. Not part of `make test`: figures from a shared machine
 # are for ratios within one run, never assertions.
 BENCH_RUN := $(TARGET_DIR)/bench
-bench: setup component npm python envoy http-guard
+bench: setup component npm python envoy http-guard wasmtime-cli
 	$(CARGO) build --quiet --locked --release -p a2a-auth-bench
 	$(CARGO) build --quiet --locked -p a2a-auth-host-tests --example bench_component
+	$(CARGO) build --quiet --locked --release --features profile --example profile_es256
+	$(CARGO) build --quiet --locked --profile wasm --target wasm32-wasip1 --features profile --example profile_es256
 	@rm -rf "$(BENCH_RUN)" && mkdir -p "$(BENCH_RUN)"
 	@$(TARGET_DIR)/release/a2a-auth-bench fixtures "$(BENCH_RUN)/fixtures.json"
 	@echo "bench: native"; $(TARGET_DIR)/release/a2a-auth-bench native "$(BENCH_RUN)/fixtures.json" >"$(BENCH_RUN)/native.json"
 	@echo "bench: component"; $(TARGET_DIR)/debug/examples/bench_component "$(BENCH_RUN)/fixtures.json" >"$(BENCH_RUN)/component.json"
 	@echo "bench: Node (npm package, jose)"; node npm/bench/node.mjs "$(BENCH_RUN)/fixtures.json" >"$(BENCH_RUN)/node.json"
 	@echo "bench: Python (package, PyJWT)"; "$(VENV)/bin/python" bench/python_bench.py "$(BENCH_RUN)/fixtures.json" >"$(BENCH_RUN)/python.json"
+	@echo "bench: ES256 steps (native, wasm32-wasip1 under wasmtime)"; \
+	  $(TARGET_DIR)/release/examples/profile_es256 200 --json >"$(BENCH_RUN)/profile-native.json"; \
+	  wasmtime run $(TARGET_DIR)/wasm32-wasip1/wasm/examples/profile_es256.wasm 200 --json >"$(BENCH_RUN)/profile-wasm.json"
 	@if command -v openssl >/dev/null; then echo "bench: openssl speed"; \
 	  openssl speed -seconds 1 ecdsap256 ed25519 >"$(BENCH_RUN)/openssl.txt" 2>/dev/null; \
 	else echo "bench: openssl not installed: no hardware-floor column"; fi
 	@for f in dist/a2a_auth.wasm npm/wasm/a2a_auth_bg.wasm dist/a2a_auth_envoy.wasm dist/a2a_auth_guard.wasm; do \
 	  echo "$$f $$(wc -c <$$f) $$(gzip -9 -c $$f | wc -c)"; done >"$(BENCH_RUN)/sizes.txt"
-	@python3 bench/report.py "$(BENCH_RUN)" bench/results
+	@python3 bench/report.py "$(BENCH_RUN)" bench/results bench/results/before-p256.json
 
 # `make profile`: where one ES256 verification's time goes, step by step, natively and as wasm
 # (wasm32-wasip1, the size-tuned `wasm` profile the component uses) under the wasmtime CLI.

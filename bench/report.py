@@ -1,10 +1,12 @@
 """`make bench`: merges the hosts' measurements into bench/results/latest.{json,md} and a chart
 of the ratios (latest.svg). Standard library only.
 
-    python3 bench/report.py RUN_DIR OUT_DIR
+    python3 bench/report.py RUN_DIR OUT_DIR [BEFORE.json]
 
-RUN_DIR holds native.json, component.json, node.json, python.json, openssl.txt (optional) and
-sizes.txt (`name raw gzip` lines). latest.json is {op: {host: {ops_per_sec, p50_us, p99_us}}}.
+RUN_DIR holds native.json, component.json, node.json, python.json, openssl.txt (optional),
+profile-native.json and profile-wasm.json (optional: `profile_es256 --json`, nanoseconds per
+step) and sizes.txt (`name raw gzip` lines). latest.json is {op: {host: {ops_per_sec, p50_us,
+p99_us}}}. BEFORE.json, a latest.json of an earlier run, adds a before/after table.
 """
 
 import datetime
@@ -15,6 +17,7 @@ import re
 import sys
 
 run, out = sys.argv[1], sys.argv[2]
+before_path = sys.argv[3] if len(sys.argv) > 3 else None
 OPS = ["es256-verify", "es256-verify-warm-key", "es256-verify-p256-crate", "eddsa-verify", "wit-verify",
        "wimse-request-cold", "wimse-request-warm", "dpop-request", "httpsig-request-4k", "cache-hit"]
 HOSTS = ["native", "component", "npm-node", "python", "jose-node", "pyjwt", "openssl"]
@@ -113,6 +116,59 @@ for ours, peer in (("npm-node", "jose-node"), ("python", "pyjwt")):
         targets.append(f"warm WIMSE request ≥ best peer ({peer}): {ours} {w[ours]['ops_per_sec']:,.0f}/s vs {w[peer]['ops_per_sec']:,.0f}/s")
 if "native" in result["cache-hit"]:
     targets.append(f"cache hit ≤ 2 µs native: p50 {result['cache-hit']['native']['p50_us']:.1f} µs")
+# ES256 before and after the P-256 work: the verification alone in this run (the `p256` crate
+# is still linked for signing, so it can be timed next to ours), then the operations against an
+# earlier run.
+prof = {name: load(f"profile-{name}.json") for name in ("native", "wasm")}
+ossl = openssl.get("es256-verify")
+if any(prof.values()):
+    lines += ["", "## ES256 verification alone, before and after, in this run", "",
+              "`make profile` steps (fastest of ~50 batches): the `p256` crate (every ES256 verification",
+              "before) against `a2a-auth-p256-verify` on a key seen for the first time (cold: Straus–Shamir",
+              "wNAF) and on a busy key (its comb). wasm is the same code as the component's, as",
+              "wasm32-wasip1 under the wasmtime CLI. µs per verification; × against the `p256` crate.", "",
+              "| build | p256 crate | cold key | busy key | OpenSSL (native floor) |", "|---|---|---|---|---|"]
+    for name, label in (("native", "native (x86-64, 64-bit limbs)"), ("wasm", "wasm32 (32-bit limbs)")):
+        p = prof[name]
+        if not p:
+            continue
+        base, cold, busy = (p.get(k, 0) / 1000 for k in ("verify, the p256 crate", "verify, cold key (this crate)",
+                                                          "verify, busy key (this crate)"))
+        floor = (f"{ossl['p50_us']:.0f} µs: the cold key takes {cold / ossl['p50_us']:.2f}× that, the busy key "
+                 f"{busy / ossl['p50_us']:.2f}×" if ossl else "n/a")
+        lines.append(f"| {label} | {base:.0f} µs | {cold:.0f} µs ({base / cold:.1f}× faster) | {busy:.0f} µs ({base / busy:.1f}× faster) | {floor} |")
+    if prof["wasm"]:
+        p = prof["wasm"]
+        steps = ["field mul", "field square", "point double (Jacobian)", "point add (Jacobian + affine)",
+                 "scalar invert (s^-1 mod n)", "building a comb (once per busy key; the generator's once per process)"]
+        lines += ["", "Where a wasm verification's time goes (ns): " + "; ".join(f"{k} {p[k]:,.0f}" for k in steps if k in p) + "."]
+if before_path and os.path.exists(before_path):
+    before = json.load(open(before_path))
+    lines += ["", "## Before and after, against the last run before the P-256 work", "",
+              f"`{os.path.basename(before_path)}` is that run's latest.json (same machine kind, another day: a",
+              "comparison across runs, so only large ratios mean anything). ops/s before → now (×).", "",
+              "| op | native | component | npm-node | python |", "|---|---|---|---|---|"]
+    for op in ("es256-verify", "wit-verify", "wimse-request-cold", "wimse-request-warm", "dpop-request", "httpsig-request-4k"):
+        cells = []
+        for h in ("native", "component", "npm-node", "python"):
+            b, a = before.get(op, {}).get(h), result[op].get(h)
+            cells.append(f"{b['ops_per_sec']:,.0f} → {a['ops_per_sec']:,.0f} ({a['ops_per_sec'] / b['ops_per_sec']:.1f}×)" if a and b else "n/a")
+        lines.append(f"| {op} | " + " | ".join(cells) + " |")
+    wb, wa = before.get("wimse-request-warm", {}).get("component"), result["wimse-request-warm"].get("component")
+    if wb and wa:
+        targets.append(f"warm WIMSE request in the component ≥ 3× before: {wa['ops_per_sec'] / wb['ops_per_sec']:.1f}× "
+                       f"({wb['ops_per_sec']:,.0f}/s → {wa['ops_per_sec']:,.0f}/s)")
+e = result["es256-verify"]
+if "component" in e:
+    targets.append(f"ES256 verify in the component ≤ 250 µs: p50 {e['component']['p50_us']:.0f} µs (`es256-verify`: the JWKS "
+                   "parsed on every call, so a new key each time)" +
+                   (f"; the verification alone in wasm {prof['wasm']['verify, cold key (this crate)'] / 1000:.0f} µs cold, "
+                    f"{prof['wasm']['verify, busy key (this crate)'] / 1000:.0f} µs busy" if prof["wasm"] else ""))
+if "native" in e:
+    targets.append(f"ES256 verify natively ≤ 90 µs: `es256-verify` p50 {e['native']['p50_us']:.0f} µs (new key)" +
+                   (f", `es256-verify-warm-key` p50 {result['es256-verify-warm-key']['native']['p50_us']:.0f} µs (busy key)"
+                    if "native" in result["es256-verify-warm-key"] else "") +
+                   (f"; OpenSSL {ossl['p50_us']:.0f} µs" if ossl else ""))
 lines += ["", "## Targets (goals, not assertions)", ""] + [f"- {t}" for t in targets]
 open(os.path.join(out, "latest.md"), "w").write("\n".join(lines) + "\n")
 

@@ -1334,7 +1334,14 @@ pub mod profile {
         let a = Fe::from_bytes(&[0x5a; 32]).unwrap();
         let b = Fe::from_bytes(&[0x3c; 32]).unwrap();
         let point = Jacobian::from_affine(&q).double().add_affine(&GENERATOR);
-        let scalar = Scalar::from_repr([0x42u8; 32].into()).unwrap();
+        // The signature's own u1 = e/s and u2 = r/s, so that the multiplication below does what
+        // the verification does.
+        let digest: [u8; 32] = sha2::Sha256::digest(&message).into();
+        let e =
+            <Scalar as p256::elliptic_curve::ops::Reduce<p256::FieldBytes>>::reduce(&digest.into());
+        let w = Option::<Scalar>::from(sig.s().invert()).unwrap();
+        let (u1, u2) = (e * w, *sig.r() * w);
+        let scalar = u2;
         let mut rows = Vec::new();
         let mut row = |step, ns, per_verify| {
             rows.push(Row {
@@ -1422,7 +1429,7 @@ pub mod profile {
         row(
             "u1*G + u2*Q, cold key (Straus-Shamir, with Q's table)",
             time(budget, || {
-                black_box(cold.double_mul_wnaf(&black_box(scalar), &black_box(scalar)));
+                black_box(cold.double_mul_wnaf(&black_box(u1), &black_box(u2)));
             }),
             Some(1),
         );
@@ -1440,7 +1447,7 @@ pub mod profile {
             "u1*G, busy key (the generator's comb)",
             time(budget, || {
                 let mut acc = Jacobian::IDENTITY;
-                generator_comb().mul_add(&mut acc, &black_box(scalar));
+                generator_comb().mul_add(&mut acc, &black_box(u1));
                 black_box(acc);
             }),
             None,
