@@ -12,8 +12,9 @@
 //!   (7M+4S) and Jacobian additions (11M+5S), with the exceptional cases (equal points,
 //!   opposite points, the identity) handled by branches.
 //! - **u1·G + u2·Q, cold key** (Straus–Shamir): one chain of 256 doublings shared by a
-//!   width-7 wNAF of u1 over the generator's 32 odd multiples (affine, built once per
-//!   process) and a width-5 wNAF of u2 over Q's 8 odd multiples (built per verification).
+//!   width-7 wNAF of u1 over the generator's 32 odd multiples (affine, compiled in) and a
+//!   width-5 wNAF of u2 over Q's 8 odd multiples (built per verification, made affine with one
+//!   inversion).
 //! - **u1·G + u2·Q, busy key**: no doublings at all. Fixed-base combs (64 radix-16 windows of
 //!   `j·16^i·P`, `j = 1..8`, affine, 32 KiB) for the generator and for Q, built once Q has
 //!   verified [`VerifyKey::COMB_AFTER`] signatures and counted against a process-wide bound:
@@ -926,15 +927,14 @@ const G_WNAF_WIDTH: u32 = 7;
 /// The width of a key's wNAF on the cold path: 8 odd multiples, computed per verification.
 const Q_WNAF_WIDTH: u32 = 5;
 
-/// `G, 3G, 5G, …, 63G`, affine: the generator's table for [`G_WNAF_WIDTH`], built on first use
-/// (about a fifth of one verification's work).
+/// `G, 3G, 5G, …, 63G`, affine: the generator's table for [`G_WNAF_WIDTH`]. Compiled in
+/// (`g_table.rs`, 2 KiB), so that an instance created per request (a wasi:http guard) does not
+/// rebuild it; the unit test `the_generator_table_is_its_odd_multiples` recomputes it.
 fn generator_odd_multiples() -> &'static [Affine] {
-    static TABLE: OnceLock<Vec<Affine>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let g = Jacobian::from_affine(&GENERATOR);
-        normalize_all(&odd_multiples(&g, 1 << (G_WNAF_WIDTH - 2)))
-    })
+    &G_ODD_MULTIPLES
 }
+
+include!("g_table.rs");
 
 /// `P, 3P, 5P, …, (2·count − 1)·P`, Jacobian.
 fn odd_multiples(p: &Jacobian, count: usize) -> Vec<Jacobian> {
@@ -1833,6 +1833,44 @@ mod tests {
                 .is_ok_and(|s| vk.verify(&msg, &s).is_ok());
             assert_eq!(key.verify(&msg, &bytes), p256_ok);
             assert!(!key.verify(b"other", &sig.to_bytes()));
+        }
+    }
+
+    /// `g_table.rs` against `G, 3G, …, 63G` computed here; on a mismatch, prints the file's
+    /// correct text (`cargo test -p a2a-auth-p256-verify -- --nocapture`).
+    #[test]
+    fn the_generator_table_is_its_odd_multiples() {
+        let computed = normalize_all(&odd_multiples(
+            &Jacobian::from_affine(&GENERATOR),
+            1 << (G_WNAF_WIDTH - 2),
+        ));
+        if computed[..] != G_ODD_MULTIPLES[..] {
+            let fe = |f: &Fe| {
+                let limbs: Vec<String> = f.0.iter().map(|l| format!("0x{l:08x}")).collect();
+                format!("Fe([{}])", limbs.join(", "))
+            };
+            let mut text = String::from(
+                "// G, 3G, 5G, …, 63G (affine, 32-bit limbs least significant first), checked by\n\
+                 // the unit test `the_generator_table_is_its_odd_multiples`, which prints this\n\
+                 // file's text when it does not match.\n\
+                 #[rustfmt::skip]\n\
+                 const G_ODD_MULTIPLES: [Affine; 32] = [\n",
+            );
+            for p in &computed {
+                text += &format!(
+                    "    Affine {{\n        x: {},\n        y: {},\n    }},\n",
+                    fe(&p.x),
+                    fe(&p.y)
+                );
+            }
+            text += "];\n";
+            println!("{text}");
+            panic!(
+                "g_table.rs does not hold G's odd multiples (its correct text is printed above)"
+            );
+        }
+        for (i, p) in G_ODD_MULTIPLES.iter().enumerate() {
+            assert_eq!(*p, p256_point(&Scalar::from(2 * i as u64 + 1)));
         }
     }
 
