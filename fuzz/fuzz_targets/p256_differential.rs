@@ -1,7 +1,7 @@
 //! Differential: ES256 verification through a2a-auth against the `p256` crate, on signatures
 //! that are valid, malleated, bit-flipped or arbitrary. The same parsed key verifies up to four
-//! times, so the later verifications take the key's variable-time comb path. Any disagreement
-//! is a finding.
+//! times: the first three on the cold (Straus–Shamir) path, the fourth on the key's comb. Any
+//! disagreement is a finding.
 #![no_main]
 use a2a_auth::Limits;
 use a2a_auth::crypto::{Algorithm, Jwk};
@@ -18,7 +18,7 @@ struct Input {
     mode: u8,
     bit: u16,
     raw: Vec<u8>,
-    /// Verifications with the same parsed key (the comb is built after two).
+    /// Verifications with the same parsed key (the comb is built after three).
     repeat: u8,
 }
 
