@@ -195,8 +195,9 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	$(CARGO) clippy -p a2a-auth --features profile --examples --locked -- -D warnings
-	$(CARGO) clippy -p a2a-auth-p256-verify --features fuzzing --locked -- -D warnings
+	$(CARGO) clippy -p a2a-auth-p256-verify --all-features --locked -- -D warnings
 	$(CARGO) clippy -p a2a-auth-p256-verify --target wasm32-unknown-unknown --locked -- -D warnings
+	$(CARGO) clippy -p a2a-auth-p256-verify --all-features --target wasm32-unknown-unknown --locked -- -D warnings
 
 # One `cargo test --workspace` run for everything Rust-side, including the core's and the
 # component's vectors (a second cargo invocation with target filters would resolve features

@@ -92,7 +92,8 @@ fn add_limbs(a: &Limbs, b: &Limbs) -> (Limbs, bool) {
 #[cfg(any(
     not(any(target_arch = "x86_64", target_arch = "aarch64")),
     test,
-    feature = "fuzzing"
+    feature = "fuzzing",
+    feature = "profile"
 ))]
 #[inline]
 fn sub_limbs(a: &Limbs, b: &Limbs) -> (Limbs, bool) {
@@ -130,7 +131,8 @@ fn from_be_bytes(bytes: &[u8; 32]) -> Limbs {
     target_arch = "x86_64",
     target_arch = "aarch64",
     test,
-    feature = "fuzzing"
+    feature = "fuzzing",
+    feature = "profile"
 ))]
 #[inline]
 fn split_columns(sums: &[u128; 8]) -> [u64; 16] {
@@ -244,7 +246,8 @@ impl Fe {
         target_arch = "x86_64",
         target_arch = "aarch64",
         test,
-        feature = "fuzzing"
+        feature = "fuzzing",
+        feature = "profile"
     ))]
     #[inline]
     fn columns_64(&self, b: &Self) -> [u64; 16] {
@@ -266,7 +269,8 @@ impl Fe {
         target_arch = "x86_64",
         target_arch = "aarch64",
         test,
-        feature = "fuzzing"
+        feature = "fuzzing",
+        feature = "profile"
     ))]
     #[inline]
     fn square_columns_64(&self) -> [u64; 16] {
@@ -295,7 +299,8 @@ impl Fe {
         target_arch = "x86_64",
         target_arch = "aarch64",
         test,
-        feature = "fuzzing"
+        feature = "fuzzing",
+        feature = "profile"
     ))]
     #[inline]
     fn wide(&self) -> [u64; 4] {
@@ -308,7 +313,8 @@ impl Fe {
     #[cfg(any(
         not(any(target_arch = "x86_64", target_arch = "aarch64")),
         test,
-        feature = "fuzzing"
+        feature = "fuzzing",
+        feature = "profile"
     ))]
     #[inline]
     fn columns_32(&self, b: &Self) -> [u64; 16] {
@@ -359,7 +365,8 @@ impl Fe {
     #[cfg(any(
         not(any(target_arch = "x86_64", target_arch = "aarch64")),
         test,
-        feature = "fuzzing"
+        feature = "fuzzing",
+        feature = "profile"
     ))]
     #[inline]
     fn square_columns_32(&self) -> [u64; 16] {
@@ -437,7 +444,8 @@ impl Fe {
         target_arch = "x86_64",
         target_arch = "aarch64",
         test,
-        feature = "fuzzing"
+        feature = "fuzzing",
+        feature = "profile"
     ))]
     #[inline]
     fn normalize_64(w: [i64; 8]) -> Self {
@@ -484,7 +492,8 @@ impl Fe {
     #[cfg(any(
         not(any(target_arch = "x86_64", target_arch = "aarch64")),
         test,
-        feature = "fuzzing"
+        feature = "fuzzing",
+        feature = "profile"
     ))]
     #[inline]
     fn normalize_32(mut w: [i64; 8]) -> Self {
@@ -1372,6 +1381,49 @@ pub mod profile {
                 black_box(black_box(a).square());
             }),
             Some(squares),
+        );
+        let columns = a.columns_32(&b);
+        row(
+            "field product columns, 32-bit limbs (64 multiplies)",
+            time(budget, || {
+                black_box(black_box(a).columns_32(&black_box(b)));
+            }),
+            None,
+        );
+        row(
+            "field product columns, 64-bit limbs (16 multiplies of 128 bits)",
+            time(budget, || {
+                black_box(black_box(a).columns_64(&black_box(b)));
+            }),
+            None,
+        );
+        row(
+            "field square columns, 32-bit limbs (36 multiplies)",
+            time(budget, || {
+                black_box(black_box(a).square_columns_32());
+            }),
+            None,
+        );
+        row(
+            "field square columns, 64-bit limbs (10 multiplies of 128 bits)",
+            time(budget, || {
+                black_box(black_box(a).square_columns_64());
+            }),
+            None,
+        );
+        row(
+            "field reduction and carries, 32-bit words",
+            time(budget, || {
+                black_box(Fe::normalize_32(Fe::reduce(&black_box(columns)).0));
+            }),
+            None,
+        );
+        row(
+            "field reduction and carries, 64-bit words",
+            time(budget, || {
+                black_box(Fe::normalize_64(Fe::reduce(&black_box(columns)).0));
+            }),
+            None,
         );
         row(
             "field add",
