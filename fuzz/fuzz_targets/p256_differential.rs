@@ -57,7 +57,9 @@ fuzz_target!(|input: Input| {
     let reference = p256::ecdsa::Signature::from_slice(&candidate)
         .is_ok_and(|s| vk.verify(&input.message, &s).is_ok());
     for _ in 0..=(input.repeat % 4) {
-        let ours = key.verify(Algorithm::Es256, &input.message, &candidate).is_ok();
+        let ours = key
+            .verify(Algorithm::Es256, &input.message, &candidate)
+            .is_ok();
         assert_eq!(ours, reference, "a2a-auth and p256 disagree");
     }
     if input.mode % 4 < 2 {

@@ -9,72 +9,11 @@ use p256::elliptic_curve::ff::PrimeField as _;
 use p256::elliptic_curve::group::Group as _;
 use p256::elliptic_curve::sec1::{FromSec1Point as _, ToSec1Point as _};
 use p256::{AffinePoint, ProjectivePoint, Scalar};
-
-type Fe = <p256::NistP256 as p256::elliptic_curve::hazmat::FieldArithmetic>::FieldElement;
-
-/// A 256-bit value, arbitrary or from the edges where carries and reductions go wrong.
-#[derive(Arbitrary, Debug, Clone, Copy)]
-enum Val {
-    Raw([u8; 32]),
-    /// p − k.
-    PMinus(u32),
-    Small(u32),
-    /// 2^e + d.
-    Pow2(u8, i8),
-    /// All limbs one word.
-    Limbs(u32),
-}
-
-const P: [u8; 32] = [
-    0xff, 0xff, 0xff, 0xff, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-];
-
-fn add_small(bytes: &mut [u8; 32], d: i64) {
-    let mut carry = d;
-    for b in bytes.iter_mut().rev() {
-        let t = i64::from(*b) + carry;
-        *b = t.rem_euclid(256) as u8;
-        carry = t.div_euclid(256);
-    }
-}
+#[path = "../common/p256_values.rs"]
+mod values;
+use values::{Fe, Val};
 
 impl Val {
-    fn bytes(self) -> [u8; 32] {
-        match self {
-            Val::Raw(b) => b,
-            Val::PMinus(k) => {
-                let mut b = P;
-                add_small(&mut b, -i64::from(k));
-                b
-            }
-            Val::Small(k) => {
-                let mut b = [0u8; 32];
-                b[28..].copy_from_slice(&k.to_be_bytes());
-                b
-            }
-            Val::Pow2(e, d) => {
-                let mut b = [0u8; 32];
-                b[31 - usize::from(e / 8)] = 1 << (e % 8);
-                add_small(&mut b, i64::from(d));
-                b
-            }
-            Val::Limbs(w) => {
-                let mut b = [0u8; 32];
-                for c in b.chunks_mut(4) {
-                    c.copy_from_slice(&w.to_be_bytes());
-                }
-                b
-            }
-        }
-    }
-
-    /// The value reduced mod p (by the crate under test; checked against `p256` below).
-    fn field(self) -> Fe {
-        let reduced = fuzzing::reduce(&self.bytes());
-        Option::from(Fe::from_repr(reduced.into())).expect("reduce gives a value below p")
-    }
-
     fn scalar(self) -> Scalar {
         let bytes = self.bytes();
         Option::from(Scalar::from_repr(bytes.into())).unwrap_or_else(|| {
@@ -127,12 +66,24 @@ fuzz_target!(|input: Input| {
     let (pp, qp) = (ProjectivePoint::from(p), ProjectivePoint::from(q));
     if input.selector < 0xf000 {
         // zp = 0 makes P the identity.
-        let zp = if input.flags & 8 == 8 { [0u8; 32] } else { input.c.bytes() };
+        let zp = if input.flags & 8 == 8 {
+            [0u8; 32]
+        } else {
+            input.c.bytes()
+        };
         let zq = input.d.bytes();
         let z_zero = fuzzing::reduce(&zp) == [0u8; 32];
         let zq_zero = fuzzing::reduce(&zq) == [0u8; 32];
-        let pj = if z_zero { ProjectivePoint::IDENTITY } else { pp };
-        let qj = if zq_zero { ProjectivePoint::IDENTITY } else { qp };
+        let pj = if z_zero {
+            ProjectivePoint::IDENTITY
+        } else {
+            pp
+        };
+        let qj = if zq_zero {
+            ProjectivePoint::IDENTITY
+        } else {
+            qp
+        };
         let [double, add, mixed, mixed_neg] = fuzzing::group(&ours_p, &zp, &ours_q, &zq);
         assert_eq!(double, sec1(&pj.double()), "double");
         assert_eq!(add, sec1(&(pj + qj)), "add");

@@ -1363,130 +1363,84 @@ pub mod profile {
             })
         };
 
+        // One row: a step, the calls per cold verification (if counted), the expression timed.
+        macro_rules! step {
+            ($name:expr, $per_verify:expr, $e:expr) => {
+                row(
+                    $name,
+                    time(budget, || {
+                        black_box($e);
+                    }),
+                    $per_verify,
+                )
+            };
+        }
         let _ = (generator_comb(), generator_odd_multiples());
         let cold = VerifyKey::new(q);
         take_counts();
         assert!(cold.verify_with(None, &message, &sig_bytes));
         let (muls, squares) = take_counts();
-        row(
-            "field mul",
-            time(budget, || {
-                black_box(black_box(a).mul(&black_box(b)));
-            }),
-            Some(muls),
-        );
-        row(
-            "field square",
-            time(budget, || {
-                black_box(black_box(a).square());
-            }),
-            Some(squares),
-        );
+        step!("field mul", Some(muls), black_box(a).mul(&black_box(b)));
+        step!("field square", Some(squares), black_box(a).square());
         let columns = a.columns_32(&b);
-        row(
+        step!(
             "field product columns, 32-bit limbs (64 multiplies)",
-            time(budget, || {
-                black_box(black_box(a).columns_32(&black_box(b)));
-            }),
             None,
+            black_box(a).columns_32(&black_box(b))
         );
-        row(
+        step!(
             "field product columns, 64-bit limbs (16 multiplies of 128 bits)",
-            time(budget, || {
-                black_box(black_box(a).columns_64(&black_box(b)));
-            }),
             None,
+            black_box(a).columns_64(&black_box(b))
         );
-        row(
+        step!(
             "field square columns, 32-bit limbs (36 multiplies)",
-            time(budget, || {
-                black_box(black_box(a).square_columns_32());
-            }),
             None,
+            black_box(a).square_columns_32()
         );
-        row(
+        step!(
             "field square columns, 64-bit limbs (10 multiplies of 128 bits)",
-            time(budget, || {
-                black_box(black_box(a).square_columns_64());
-            }),
             None,
+            black_box(a).square_columns_64()
         );
-        row(
+        step!(
             "field reduction and carries, 32-bit words",
-            time(budget, || {
-                black_box(Fe::normalize_32(Fe::reduce(&black_box(columns)).0));
-            }),
             None,
+            Fe::normalize_32(Fe::reduce(&black_box(columns)).0)
         );
-        row(
+        step!(
             "field reduction and carries, 64-bit words",
-            time(budget, || {
-                black_box(Fe::normalize_64(Fe::reduce(&black_box(columns)).0));
-            }),
             None,
+            Fe::normalize_64(Fe::reduce(&black_box(columns)).0)
         );
-        row(
-            "field add",
-            time(budget, || {
-                black_box(black_box(a).add(&black_box(b)));
-            }),
-            None,
-        );
-        row(
-            "field sub",
-            time(budget, || {
-                black_box(black_box(a).sub(&black_box(b)));
-            }),
-            None,
-        );
-        row(
-            "field invert",
-            time(budget, || {
-                black_box(black_box(a).invert());
-            }),
-            None,
-        );
-        row(
-            "point double (Jacobian)",
-            time(budget, || {
-                black_box(black_box(point).double());
-            }),
-            None,
-        );
-        row(
+        step!("field add", None, black_box(a).add(&black_box(b)));
+        step!("field sub", None, black_box(a).sub(&black_box(b)));
+        step!("field invert", None, black_box(a).invert());
+        step!("point double (Jacobian)", None, black_box(point).double());
+        step!(
             "point add (Jacobian + affine)",
-            time(budget, || {
-                black_box(black_box(point).add_affine(&GENERATOR));
-            }),
             None,
+            black_box(point).add_affine(&GENERATOR)
         );
-        row(
+        step!(
             "point add (Jacobian + Jacobian)",
-            time(budget, || {
-                black_box(black_box(point).add(&point));
-            }),
             None,
+            black_box(point).add(&point)
         );
-        row(
+        step!(
             "SHA-256 of the 420-byte signing input",
-            time(budget, || {
-                black_box(sha2::Sha256::digest(black_box(&message)));
-            }),
             Some(1),
+            sha2::Sha256::digest(black_box(&message))
         );
-        row(
+        step!(
             "scalar invert (s^-1 mod n)",
-            time(budget, || {
-                black_box(black_box(scalar).invert_vartime());
-            }),
             Some(1),
+            black_box(scalar).invert_vartime()
         );
-        row(
+        step!(
             "u1*G + u2*Q, cold key (Straus-Shamir, with Q's table)",
-            time(budget, || {
-                black_box(cold.double_mul_wnaf(&black_box(u1), &black_box(u2)));
-            }),
             Some(1),
+            cold.double_mul_wnaf(&black_box(u1), &black_box(u2))
         );
         let comb = Comb::new(&q);
         row(
@@ -1507,12 +1461,10 @@ pub mod profile {
             }),
             None,
         );
-        row(
+        step!(
             "building a comb (once per busy key; the generator's once per process)",
-            time(budget, || {
-                black_box(Comb::new(black_box(&q)));
-            }),
             None,
+            Comb::new(black_box(&q))
         );
         row(
             "verify, cold key (this crate)",
@@ -1535,12 +1487,10 @@ pub mod profile {
             }),
             None,
         );
-        row(
+        step!(
             "key from SEC1 (on-curve check)",
-            time(budget, || {
-                black_box(Affine::from_uncompressed(black_box(sec1.as_bytes())));
-            }),
             None,
+            Affine::from_uncompressed(black_box(sec1.as_bytes()))
         );
         rows
     }
