@@ -938,8 +938,9 @@ fn radix16(bytes: &[u8; 32]) -> [i8; WINDOWS] {
 }
 
 /// Width-`w` non-adjacent form (2 ≤ w ≤ 8), least significant first: odd digits in
-/// [−(2^(w−1) − 1), 2^(w−1) − 1], at least w − 1 zeros after each non-zero digit.
-fn wnaf(bytes: &[u8; 32], w: u32) -> Vec<i8> {
+/// [−(2^(w−1) − 1), 2^(w−1) − 1], at least w − 1 zeros after each non-zero digit; 257 digits (the
+/// last for a carry out of bit 255) and the length up to the top non-zero one.
+fn wnaf(bytes: &[u8; 32], w: u32) -> ([i8; 257], usize) {
     debug_assert!((2..=8).contains(&w));
     let limbs = from_be_bytes(bytes);
     // The w bits of the scalar from bit i up (zeros above bit 255).
@@ -951,7 +952,7 @@ fn wnaf(bytes: &[u8; 32], w: u32) -> Vec<i8> {
     // Left to right over the bits with a carry (a negative digit borrowed 2^w from above): where
     // bit + carry is odd, the next w bits plus the carry make an odd window value, taken as is
     // below 2^(w−1), else as value − 2^w with the carry set. The carry can reach bit 256.
-    let mut out = vec![0i8; 257];
+    let mut out = [0i8; 257];
     let (mut i, mut carry) = (0usize, 0u32);
     while i < out.len() {
         let window = bits(i) + carry;
@@ -964,10 +965,8 @@ fn wnaf(bytes: &[u8; 32], w: u32) -> Vec<i8> {
         out[i] = (window as i16 - ((carry as i16) << w)) as i8;
         i += w as usize;
     }
-    while out.last() == Some(&0) {
-        out.pop();
-    }
-    out
+    let len = out.iter().rposition(|d| *d != 0).map_or(0, |top| top + 1);
+    (out, len)
 }
 
 /// The width of the generator's wNAF on the cold path: 32 precomputed odd multiples.
@@ -998,24 +997,23 @@ fn odd_multiples(p: &Jacobian, count: usize) -> Vec<Jacobian> {
     out
 }
 
-/// `Q, 3Q, 5Q, …, (2·count − 1)·Q` with their Z² and Z³ (none is the identity: n is prime).
-fn cached_odd_multiples(q: &Affine, count: usize) -> Vec<Cached> {
+/// `Q, 3Q, 5Q, …, (2·COUNT − 1)·Q` with their Z² and Z³ (none is the identity: n is prime).
+fn cached_odd_multiples<const COUNT: usize>(q: &Affine) -> [Cached; COUNT] {
     let q1 = Jacobian::from_affine(q);
     let q2 = Cached::new(q1.double());
-    let mut out = Vec::with_capacity(count);
-    out.push(Cached {
+    let mut out = [Cached {
         p: q1,
         zz: Fe::ONE,
         zzz: Fe::ONE,
-    });
+    }; COUNT];
     let mut m = q1;
-    for i in 1..count {
+    for (i, entry) in out.iter_mut().enumerate().skip(1) {
         m = if i == 1 {
             q2.p.add_affine(q)
         } else {
             m.add_cached(&q2)
         };
-        out.push(Cached::new(m));
+        *entry = Cached::new(m);
     }
     out
 }
@@ -1158,10 +1156,11 @@ impl VerifyKey {
     /// would take an inversion (267 multiplications) and 5 multiplications per entry, more
     /// than the 3 extra multiplications each of the ~43 additions pays.
     fn double_mul_wnaf(&self, u1: &Scalar, u2: &Scalar) -> Jacobian {
-        let q_odd = cached_odd_multiples(&self.q, 1 << (Q_WNAF_WIDTH - 2));
+        let q_odd: [Cached; 1 << (Q_WNAF_WIDTH - 2)] = cached_odd_multiples(&self.q);
         let g_odd = generator_odd_multiples();
-        let d1 = wnaf(&u1.to_repr().into(), G_WNAF_WIDTH);
-        let d2 = wnaf(&u2.to_repr().into(), Q_WNAF_WIDTH);
+        let (d1, len1) = wnaf(&u1.to_repr().into(), G_WNAF_WIDTH);
+        let (d2, len2) = wnaf(&u2.to_repr().into(), Q_WNAF_WIDTH);
+        let (d1, d2) = (&d1[..len1], &d2[..len2]);
         let mut acc = Jacobian::IDENTITY;
         for i in (0..d1.len().max(d2.len())).rev() {
             acc = acc.double();
@@ -1853,7 +1852,8 @@ mod tests {
             assert!(digits.iter().all(|d| (-7..=8).contains(d)));
             assert_eq!(value(&digits[..30], 16) as u128 & ((1u128 << 120) - 1), low);
             for w in [5u32, 7, 8] {
-                let naf = wnaf(&bytes, w);
+                let (naf, len) = wnaf(&bytes, w);
+                let naf = &naf[..len];
                 let bound = (1i8 << (w - 1)).wrapping_sub(1);
                 assert!(
                     naf.iter()
@@ -1868,7 +1868,8 @@ mod tests {
             // The whole of any scalar (below n and the small half's n − k alike), every width.
             for bytes in [bytes, k.to_repr().into()] {
                 for w in 2..=8u32 {
-                    let naf = wnaf(&bytes, w);
+                    let (naf, len) = wnaf(&bytes, w);
+                    let naf = &naf[..len];
                     let mut acc = [0i64; 10];
                     for (i, &d) in naf.iter().enumerate() {
                         acc[i / 32] += i64::from(d) << (i % 32);
