@@ -66,6 +66,16 @@ const P: Limbs = [
 ];
 
 /// n, the group order, least significant limb first.
+/// p in 64-bit limbs, least significant first.
+#[cfg(any(
+    target_arch = "x86_64",
+    target_arch = "aarch64",
+    test,
+    feature = "fuzzing",
+    feature = "profile"
+))]
+const P64: [u64; 4] = [u64::MAX, 0xffff_ffff, 0, 0xffff_ffff_0000_0001];
+
 const N: Limbs = [
     0xfc63_2551,
     0xf3b9_cac2,
@@ -167,9 +177,84 @@ impl Fe {
     }
 
     /// `self + b`: `a + b` and `a + b − p` side by side (two independent carry chains), then
-    /// the one that lies in [0, p).
+    /// the one that lies in [0, p). In 64-bit limbs on 64-bit CPUs (half the steps), else in
+    /// 32-bit limbs.
     #[inline]
     fn add(&self, b: &Self) -> Self {
+        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+        return self.add_64(b);
+        #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+        return self.add_32(b);
+    }
+
+    /// `self − b`: `a − b` and `a − b + p` side by side, then the one that lies in [0, p); limbs
+    /// as in [`Self::add`].
+    #[inline]
+    fn sub(&self, b: &Self) -> Self {
+        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+        return self.sub_64(b);
+        #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+        return self.sub_32(b);
+    }
+
+    /// [`Self::add`] in 64-bit limbs.
+    #[cfg(any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        test,
+        feature = "fuzzing",
+        feature = "profile"
+    ))]
+    #[inline]
+    fn add_64(&self, b: &Self) -> Self {
+        let (a, b) = (self.wide(), b.wide());
+        let (mut sum, mut reduced) = ([0u64; 4], [0u64; 4]);
+        let (mut t, mut u) = (0u128, 0i128);
+        for i in 0..4 {
+            let ab = u128::from(a[i]) + u128::from(b[i]);
+            t += ab;
+            u += ab as i128 - i128::from(P64[i]);
+            sum[i] = t as u64;
+            reduced[i] = u as u64;
+            t >>= 64;
+            u >>= 64;
+        }
+        Self::from_wide(if u < 0 { sum } else { reduced })
+    }
+
+    /// [`Self::sub`] in 64-bit limbs.
+    #[cfg(any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        test,
+        feature = "fuzzing",
+        feature = "profile"
+    ))]
+    #[inline]
+    fn sub_64(&self, b: &Self) -> Self {
+        let (a, b) = (self.wide(), b.wide());
+        let (mut diff, mut lifted) = ([0u64; 4], [0u64; 4]);
+        let (mut t, mut u) = (0i128, 0i128);
+        for i in 0..4 {
+            let ab = i128::from(a[i]) - i128::from(b[i]);
+            t += ab;
+            u += ab + i128::from(P64[i]);
+            diff[i] = t as u64;
+            lifted[i] = u as u64;
+            t >>= 64;
+            u >>= 64;
+        }
+        Self::from_wide(if t < 0 { lifted } else { diff })
+    }
+
+    /// [`Self::add`] in 32-bit limbs.
+    #[cfg(any(
+        not(any(target_arch = "x86_64", target_arch = "aarch64")),
+        test,
+        feature = "fuzzing"
+    ))]
+    #[inline]
+    fn add_32(&self, b: &Self) -> Self {
         let (mut sum, mut reduced) = ([0u32; 8], [0u32; 8]);
         let (mut t, mut u) = (0u64, 0i64);
         for i in 0..8 {
@@ -185,9 +270,14 @@ impl Fe {
         Self(if u < 0 { sum } else { reduced })
     }
 
-    /// `self − b`: `a − b` and `a − b + p` side by side, then the one that lies in [0, p).
+    /// [`Self::sub`] in 32-bit limbs.
+    #[cfg(any(
+        not(any(target_arch = "x86_64", target_arch = "aarch64")),
+        test,
+        feature = "fuzzing"
+    ))]
     #[inline]
-    fn sub(&self, b: &Self) -> Self {
+    fn sub_32(&self, b: &Self) -> Self {
         let (mut diff, mut lifted) = ([0u32; 8], [0u32; 8]);
         let (mut t, mut u) = (0i64, 0i64);
         for i in 0..8 {
@@ -312,6 +402,22 @@ impl Fe {
     fn wide(&self) -> [u64; 4] {
         let l = &self.0;
         [0, 1, 2, 3].map(|i| u64::from(l[2 * i]) | (u64::from(l[2 * i + 1]) << 32))
+    }
+
+    /// The element of four 64-bit limbs.
+    #[cfg(any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        test,
+        feature = "fuzzing",
+        feature = "profile"
+    ))]
+    #[inline]
+    fn from_wide(limbs: [u64; 4]) -> Self {
+        Self(std::array::from_fn(|k| {
+            let limb = limbs[k / 2];
+            (if k % 2 == 0 { limb } else { limb >> 32 }) as u32
+        }))
     }
 
     /// The product's 32-bit-weighted columns with 32-bit limbs (wasm32 and other 32-bit
@@ -479,7 +585,6 @@ impl Fe {
             carry = t >> 64;
         }
         // limbs < 2^256 < 2p: at most one subtraction of p.
-        const P64: [u64; 4] = [u64::MAX, 0xffff_ffff, 0, 0xffff_ffff_0000_0001];
         let mut d = [0u64; 4];
         let mut borrow = 0i128;
         for j in 0..4 {
@@ -487,11 +592,7 @@ impl Fe {
             d[j] = t as u64;
             borrow = t >> 64;
         }
-        let out = if borrow < 0 { limbs } else { d };
-        Self(std::array::from_fn(|k| {
-            let limb = out[k / 2];
-            (if k % 2 == 0 { limb } else { limb >> 32 }) as u32
-        }))
+        Self::from_wide(if borrow < 0 { limbs } else { d })
     }
 
     /// The carry rounds on 32-bit words (wasm32 and other 32-bit targets).
@@ -1250,7 +1351,9 @@ pub mod fuzzing {
         ];
         let product = Fe::normalize_32(words[0]);
         let square = Fe::normalize_32(words[2]);
-        product == Fe::normalize_64(words[0])
+        a.add_32(&b) == a.add_64(&b)
+            && a.sub_32(&b) == a.sub_64(&b)
+            && product == Fe::normalize_64(words[0])
             && product == Fe::normalize_32(words[1])
             && product == Fe::normalize_64(words[1])
             && square == Fe::normalize_64(words[2])
@@ -1618,6 +1721,18 @@ mod tests {
                 }
                 Big::from_limbs(&r)
             }
+            pub fn add(&self, o: &Self) -> Self {
+                let mut r = vec![0u32; self.0.len().max(o.0.len()) + 1];
+                let mut carry = 0u64;
+                for (i, x) in r.iter_mut().enumerate() {
+                    let t = u64::from(*self.0.get(i).unwrap_or(&0))
+                        + u64::from(*o.0.get(i).unwrap_or(&0))
+                        + carry;
+                    *x = t as u32;
+                    carry = t >> 32;
+                }
+                Big::from_limbs(&r)
+            }
             fn cmp(&self, o: &Self) -> std::cmp::Ordering {
                 self.0
                     .len()
@@ -1736,6 +1851,31 @@ mod tests {
             }
         }
         assert_eq!(Fe::ZERO.invert(), Fe::ZERO);
+        let p = num_big::Big::from_limbs(&P);
+        // Both limb sizes of addition and subtraction, at the edges (0, 1, p − 1, p − 2, a
+        // value just below 2^255) and on random values.
+        let p_minus = |k: u32| Fe(sub_limbs(&P, &[k, 0, 0, 0, 0, 0, 0, 0]).0);
+        let mut values = vec![Fe::ZERO, Fe::ONE, p_minus(1), p_minus(2)];
+        values.push(Fe([
+            u32::MAX,
+            u32::MAX,
+            u32::MAX,
+            u32::MAX,
+            0,
+            0,
+            0,
+            0x7fff_ffff,
+        ]));
+        values.extend((0..20).map(|_| rng.fe()));
+        for a in &values {
+            for b in &values {
+                let (sum, diff) = (a.add_32(b), a.sub_32(b));
+                assert_eq!(sum, a.add_64(b));
+                assert_eq!(diff, a.sub_64(b));
+                assert_eq!(to_big(&sum), to_big(a).add(&to_big(b)).rem(&p));
+                assert_eq!(diff.add_32(b), *a);
+            }
+        }
     }
 
     fn affine_of(p: &Jacobian) -> Option<Affine> {
