@@ -6,9 +6,10 @@
 //! - **Field** (mod p = 2^256 − 2^224 + 2^192 + 2^96 − 1): stored as eight 32-bit limbs.
 //!   Products are summed per column without carries: 32 × 32 → 64-bit products on wasm32
 //!   (which has no 64 × 64 → 128 multiply and would emulate it), 64 × 64 → 128-bit products on
-//!   x86-64 and aarch64. Both reduce with the NIST fast reduction (SP 800-186 Appendix G.1.2:
-//!   additions of 32-bit words, no Montgomery form). Every element is kept fully reduced;
-//!   inversion is Fermat's with an addition chain.
+//!   x86-64 and aarch64, where additions and subtractions also run in 64-bit limbs. Both
+//!   reduce with the NIST fast reduction (SP 800-186 Appendix G.1.2: additions of 32-bit
+//!   words, no Montgomery form). Every element is kept fully reduced; inversion is Fermat's
+//!   with an addition chain.
 //! - **Group**: Jacobian coordinates, a = −3 doubling (3M+5S), mixed Jacobian–affine additions
 //!   (8M+3S, with Z3 = 2·Z1·H) and Jacobian additions (12M+4S; 11M+3S when the addend's Z² and
 //!   Z³ are kept), with the exceptional cases (equal points, opposite points, the identity)
