@@ -66,7 +66,6 @@ const P: Limbs = [
     0xffff_ffff,
 ];
 
-/// n, the group order, least significant limb first.
 /// p in 64-bit limbs, least significant first.
 #[cfg(any(
     target_arch = "x86_64",
@@ -77,6 +76,7 @@ const P: Limbs = [
 ))]
 const P64: [u64; 4] = [u64::MAX, 0xffff_ffff, 0, 0xffff_ffff_0000_0001];
 
+/// n, the group order, least significant limb first.
 const N: Limbs = [
     0xfc63_2551,
     0xf3b9_cac2,
@@ -170,8 +170,8 @@ impl Fe {
         (!geq(&limbs, &P)).then_some(Self(limbs))
     }
 
-    /// An OR of the limbs: the array comparison it replaces was a `memcmp` call, ~5% of a
-    /// native verification (each doubling and addition asks).
+    /// An OR of the limbs: a few instructions where an array comparison may become a call
+    /// (every doubling and addition asks).
     #[inline]
     fn is_zero(&self) -> bool {
         self.0.iter().fold(0, |acc, &limb| acc | limb) == 0
